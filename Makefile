@@ -1,0 +1,55 @@
+# memnun — the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PORT
+
+.PHONY: run test lint typecheck pytest bench messages install install-test chromium clean-db
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Stamps: reinstall only when the dependency list changes.
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# gettext's msgfmt compiles the catalogues; Debian's package brings it.
+messages:
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	cd memnun && ../$(PY) ../manage.py compilemessages -v 0
+
+run: install messages
+	MEMNUN_DEMO=1 $(PY) manage.py migrate --no-input -v 0
+	MEMNUN_DEMO=1 $(PY) manage.py collectstatic --no-input -v 0
+	MEMNUN_DEMO=1 $(PY) manage.py load_demo
+	MEMNUN_DEMO=1 $(VENV)/bin/memnun run --port $(PORT)
+
+# Debian's Chromium drives the browser tests (never a downloaded browser build).
+chromium:
+	@if [ -d tests/browser ] && ! command -v chromium >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq chromium; fi
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+
+typecheck: install-test
+	MEMNUN_TESTING=1 $(VENV)/bin/mypy memnun/feedback memnun/servicelevels memnun/audit memnun/accounts memnun/organisation memnun/ratelimit memnun/jobs
+
+pytest: install-test messages chromium
+	MEMNUN_TESTING=1 $(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: install-test
+	MEMNUN_TESTING=1 $(PY) -m bench $(BENCH_ARGS)

@@ -1,0 +1,17 @@
+"""Staff roles. Who may do what with them is defined in the feedback permissions."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", _("Agent")
+    HANDLER = "handler", _("Handler")
+    REVIEWER = "reviewer", _("Reviewer (team lead)")
+    QUALITY = "quality", _("Quality manager")
+    AUDITOR = "auditor", _("Auditor")
+    ADMIN = "admin", _("Administrator")
+
+
+# Roles whose work is bound to their own office unless given none.
+OFFICE_BOUND_ROLES = frozenset({Role.AGENT, Role.HANDLER, Role.REVIEWER})

@@ -1,0 +1,100 @@
+"""Feedback as the API shows it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from memnun.accounts.models import User
+from memnun.feedback.masking import mask_email, mask_name, mask_tail
+from memnun.feedback.models import Feedback
+from memnun.feedback.permissions import sees_personal_data
+
+
+def _acknowledgement(feedback: Feedback) -> dict[str, Any]:
+    return {
+        "due_at": feedback.ack_due_at,
+        "sent_at": feedback.ack_sent_at,
+        "on_time": feedback.ack_on_time,
+    }
+
+
+def tracking_url(feedback: Feedback) -> str:
+    return f"{settings.PUBLIC_URL}/track/{feedback.reference}"
+
+
+def feedback_created_body(feedback: Feedback, tracking_code: str) -> dict[str, Any]:
+    # JSON-native values: this body is also stored for Idempotency-Key replays.
+    ack = _acknowledgement(feedback)
+    return {
+        "reference": feedback.reference,
+        "tracking_code": tracking_code,
+        "status": feedback.status,
+        "type": feedback.type,
+        "channel": feedback.channel,
+        "office": feedback.office.code,
+        "received_at": feedback.received_at.isoformat(),
+        "acknowledgement": {
+            "due_at": ack["due_at"].isoformat() if ack["due_at"] else None,
+            "sent_at": ack["sent_at"].isoformat() if ack["sent_at"] else None,
+            "on_time": ack["on_time"],
+        },
+        "tracking_url": tracking_url(feedback),
+    }
+
+
+def _stages(feedback: Feedback) -> list[dict[str, Any]]:
+    return [{"status": s.status, "at": s.at} for s in feedback.stages.all()]
+
+
+def tracking_body(feedback: Feedback) -> dict[str, Any]:
+    return {
+        "reference": feedback.reference,
+        "type": feedback.type,
+        "status": feedback.status,
+        "stages": _stages(feedback),
+        "messages": [],
+        "awaiting_agreement": False,
+    }
+
+
+def feedback_staff_body(feedback: Feedback, *, viewer: User) -> dict[str, Any]:
+    customer = feedback.customer
+    reveal = sees_personal_data(viewer)
+    return {
+        "reference": feedback.reference,
+        "type": feedback.type,
+        "channel": feedback.channel,
+        "status": feedback.status,
+        "office": feedback.office.code,
+        "subject": feedback.subject,
+        "description": feedback.description,
+        "remedy_sought": feedback.remedy_sought,
+        "brand": feedback.brand.code if feedback.brand else None,
+        "product": feedback.product,
+        "device_serial": feedback.device_serial,
+        "imei": feedback.imei if reveal else mask_tail(feedback.imei, 4),
+        "repair_order": feedback.repair_order,
+        "customer": {
+            "name": customer.name if reveal else mask_name(customer.name),
+            "email": customer.email if reveal else mask_email(customer.email),
+            "phone": customer.phone if reveal else mask_tail(customer.phone),
+            "preferred_contact": customer.preferred_contact,
+            "language": customer.language,
+            "masked": not reveal,
+        },
+        "received_at": feedback.received_at,
+        "recorded_at": feedback.recorded_at,
+        "recorded_by": feedback.recorded_by.username if feedback.recorded_by else None,
+        "consent": {
+            "privacy_notice_version": feedback.privacy_notice_version,
+            "third_party_sharing": feedback.consent_third_party_sharing,
+        },
+        "acknowledgement": _acknowledgement(feedback),
+        "stages": _stages(feedback),
+        "attachments": [
+            {"filename": a.filename, "content_type": a.content_type, "size": a.size}
+            for a in feedback.attachments.all()
+        ],
+    }

@@ -1,0 +1,140 @@
+"""Request and response shapes of API v1 (api-v1.md is the contract)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, StrictBool
+
+FeedbackTypeCode = Literal["complaint", "suggestion", "compliment", "request"]
+ChannelCode = Literal[
+    "web", "email", "phone", "front_office", "fax", "letter", "social_media", "dealer", "employee"
+]
+StatusCode = Literal["created", "in_progress", "under_review", "resolved", "closed"]
+
+
+class TokenIn(BaseModel):
+    username: str = Field(max_length=150)
+    password: str = Field(max_length=1000)
+    otp: str | None = Field(default=None, max_length=12)
+
+
+class TokenOut(BaseModel):
+    token: str
+    expires_at: datetime
+
+
+class CustomerIn(BaseModel):
+    name: str = Field(default="", max_length=200)
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(default="", max_length=40)
+    preferred_contact: Literal["email", "phone", "sms", "letter", ""] = ""
+    language: Literal["tr", "en"] = "tr"
+
+
+class ConsentIn(BaseModel):
+    privacy_notice: StrictBool
+    third_party_sharing: StrictBool = False
+
+
+class AttachmentIn(BaseModel):
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=100)
+    content_base64: str = Field(description="The file's bytes, base64-encoded.")
+
+
+class FeedbackIn(BaseModel):
+    type: FeedbackTypeCode
+    channel: ChannelCode
+    office: str | None = Field(default=None, max_length=32)
+    subject: str = Field(max_length=200)
+    description: str = Field(max_length=20000)
+    remedy_sought: str = Field(default="", max_length=5000)
+    brand: str | None = Field(default=None, max_length=100)
+    product: str | None = Field(default=None, max_length=200)
+    device_serial: str | None = Field(default=None, max_length=64)
+    imei: str | None = Field(default=None, max_length=20)
+    repair_order: str | None = Field(default=None, max_length=64)
+    customer: CustomerIn
+    consent: ConsentIn
+    received_at: datetime | None = Field(
+        default=None, description="Staff only: when it reached us. Never in the future."
+    )
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=5)
+
+
+class AcknowledgementOut(BaseModel):
+    due_at: datetime | None
+    sent_at: datetime | None
+    on_time: bool | None
+
+
+class FeedbackCreatedOut(BaseModel):
+    reference: str
+    tracking_code: str
+    status: StatusCode
+    type: FeedbackTypeCode
+    channel: ChannelCode
+    office: str
+    received_at: datetime
+    acknowledgement: AcknowledgementOut
+    tracking_url: str
+
+
+class StageOut(BaseModel):
+    status: StatusCode
+    at: datetime
+
+
+class MessageOut(BaseModel):
+    at: datetime
+    body: str
+
+
+class TrackOut(BaseModel):
+    reference: str
+    type: FeedbackTypeCode
+    status: StatusCode
+    stages: list[StageOut]
+    messages: list[MessageOut]
+    awaiting_agreement: bool
+
+
+class CustomerOut(BaseModel):
+    name: str
+    email: str
+    phone: str
+    preferred_contact: str
+    language: str
+    masked: bool
+
+
+class AttachmentOut(BaseModel):
+    filename: str
+    content_type: str
+    size: int
+
+
+class FeedbackOut(BaseModel):
+    reference: str
+    type: FeedbackTypeCode
+    channel: ChannelCode
+    status: StatusCode
+    office: str
+    subject: str
+    description: str
+    remedy_sought: str
+    brand: str | None
+    product: str
+    device_serial: str
+    imei: str
+    repair_order: str
+    customer: CustomerOut
+    received_at: datetime
+    recorded_at: datetime
+    recorded_by: str | None
+    consent: dict[str, bool | str]
+    acknowledgement: AcknowledgementOut
+    stages: list[StageOut]
+    attachments: list[AttachmentOut]

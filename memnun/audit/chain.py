@@ -1,0 +1,107 @@
+"""Writing and verifying the hash-chained audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from memnun.audit.models import AuditChainHead, AuditEvent
+
+GENESIS = "0" * 64
+
+
+def _canonical(
+    *, seq: int, at: datetime, actor: str, action: str, object_type: str, object_id: str,
+    data: Any, prev_hash: str,
+) -> bytes:
+    body = {
+        "seq": seq,
+        "at": at.isoformat(timespec="microseconds"),
+        "actor": actor,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "data": data,
+        "prev": prev_hash,
+    }
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _digest(**fields: Any) -> str:
+    return hashlib.sha256(_canonical(**fields)).hexdigest()
+
+
+def _normalise(data: dict[str, Any]) -> Any:
+    # Store exactly what is hashed: JSON-native values only (dates become strings).
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def audit_record(
+    *, actor: str, action: str, object_type: str, object_id: str, data: dict[str, Any]
+) -> AuditEvent:
+    """Append an event. Must run inside the transaction of the change it records."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must run inside the change's transaction")
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    fields: dict[str, Any] = {
+        "seq": head.seq + 1,
+        "at": timezone.now(),
+        "actor": actor,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "data": _normalise(data),
+        "prev_hash": head.hash,
+    }
+    digest = _digest(**fields)
+    event = AuditEvent.objects.create(hash=digest, **fields)
+    head.seq, head.hash = event.seq, digest
+    head.save(update_fields=["seq", "hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    first_broken_seq: int | None = None
+    problem: str = ""
+
+
+def audit_verify(*, batch: int = 2000) -> ChainReport:
+    """Walk the chain in order and report the first broken link."""
+    expected_prev = GENESIS
+    expected_seq = 1
+    checked = 0
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=batch):
+        if event.seq != expected_seq:
+            return ChainReport(
+                False, checked, expected_seq, f"event #{expected_seq} is missing"
+            )
+        if event.prev_hash != expected_prev:
+            return ChainReport(
+                False, checked, event.seq, f"event #{event.seq} does not follow its predecessor"
+            )
+        recomputed = _digest(
+            seq=event.seq, at=event.at, actor=event.actor, action=event.action,
+            object_type=event.object_type, object_id=event.object_id, data=event.data,
+            prev_hash=event.prev_hash,
+        )
+        if recomputed != event.hash:
+            return ChainReport(False, checked, event.seq, f"event #{event.seq} was altered")
+        expected_prev = event.hash
+        expected_seq += 1
+        checked += 1
+    head = AuditChainHead.objects.filter(id=1).first()
+    if head is not None and (head.seq != checked or head.hash != expected_prev):
+        return ChainReport(
+            False, checked, checked + 1, f"events after #{checked} were removed"
+        )
+    return ChainReport(True, checked)

@@ -1,0 +1,124 @@
+"""The `memnun` command for operators."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memnun.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str) -> int:
+    _django()
+    from django.core.management import call_command
+
+    try:
+        call_command(*args)
+    except Exception as exc:  # CommandError and friends: a message and an exit code
+        print(f"memnun: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _gunicorn_argv(port: int, workers: int) -> list[str]:
+    return [
+        sys.executable, "-m", "gunicorn", "memnun.wsgi:application",
+        "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers),
+        "--access-logfile", "-",
+        "--graceful-timeout", "10",
+        "--forwarded-allow-ips", "127.0.0.1",
+    ]
+
+
+def _serve(port: int, workers: int) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memnun.settings")
+    os.execv(sys.executable, _gunicorn_argv(port, workers))  # noqa: S606
+
+
+def _run(port: int, workers: int) -> int:
+    """Web server and background worker together; Ctrl-C stops both."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memnun.settings")
+    children = [
+        subprocess.Popen(_gunicorn_argv(port, workers)),
+        subprocess.Popen([sys.executable, "-m", "memnun.cli", "worker"]),
+    ]
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    print(f"memnun is serving on http://127.0.0.1:{port}/ (Ctrl-C stops it)", flush=True)
+    try:
+        while not stopping and all(child.poll() is None for child in children):
+            time.sleep(0.2)
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    failed = [c.returncode for c in children if c.returncode not in (0, -signal.SIGTERM, None)]
+    return 0 if stopping or not failed else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="memnun", description="memnun operator commands")
+    sub = parser.add_subparsers(dest="command", required=True)
+    port_default = int(os.environ.get("PORT", "8000"))
+    workers_default = int(os.environ.get("MEMNUN_WEB_WORKERS", "3"))
+    for name, text in (("serve", "serve the web app and API"), ("run", "serve and run the worker")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--port", type=int, default=port_default)
+        p.add_argument("--workers", type=int, default=workers_default)
+    w = sub.add_parser("worker", help="run the background worker")
+    w.add_argument("--once", action="store_true", help="run what is due, then stop")
+    sub.add_parser("migrate", help="apply database migrations")
+    sub.add_parser("demo", help="load the demo configuration and users (MEMNUN_DEMO=1)")
+    audit = sub.add_parser("audit", help="audit trail")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    audit_sub.add_parser("verify", help="verify the hash chain")
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+
+    if args.command == "serve":
+        return _serve(args.port, args.workers)
+    if args.command == "run":
+        return _run(args.port, args.workers)
+    if args.command == "worker":
+        return _manage("memnun_worker", *(["--once"] if args.once else []))
+    if args.command == "migrate":
+        return _manage("migrate", "--no-input", "-v", "1")
+    if args.command == "demo":
+        return _manage("load_demo")
+    if args.command == "audit":
+        return _manage("audit_verify")
+    if args.command == "manage":
+        _django()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["memnun", *args.args])
+        return 0
+    parser.error("unknown command")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

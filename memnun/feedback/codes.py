@@ -1,0 +1,57 @@
+"""The codes of the public contract (api-v1.md): types, channels, statuses."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedbackType(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint")
+    SUGGESTION = "suggestion", _("Suggestion")
+    COMPLIMENT = "compliment", _("Compliment")
+    REQUEST = "request", _("Request")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone")
+    FRONT_OFFICE = "front_office", _("Front office")
+    FAX = "fax", _("Fax")
+    LETTER = "letter", _("Letter")
+    SOCIAL_MEDIA = "social_media", _("Social media")
+    DEALER = "dealer", _("Dealer")
+    EMPLOYEE = "employee", _("Employee report")
+
+
+class Status(models.TextChoices):
+    CREATED = "created", _("Created")
+    IN_PROGRESS = "in_progress", _("In progress")
+    UNDER_REVIEW = "under_review", _("Under review")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+class ContactMethod(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone")
+    SMS = "sms", _("SMS")
+    LETTER = "letter", _("Letter")
+
+
+class Language(models.TextChoices):
+    TURKISH = "tr", _("Turkish")
+    ENGLISH = "en", _("English")
+
+
+class AckMethod(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    PHONE = "phone", _("Phone")
+    LETTER = "letter", _("Letter")
+    IN_PERSON = "in_person", _("In person")
+
+
+# Channels that only staff may record: everything but the public web form.
+PUBLIC_CHANNELS = frozenset({Channel.WEB})
+# Channels where a customer may reach us without giving an e-mail or phone.
+CONTACTLESS_CHANNELS = frozenset({Channel.LETTER, Channel.FRONT_OFFICE})

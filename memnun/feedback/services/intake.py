@@ -1,0 +1,303 @@
+"""Recording feedback from any channel: the only writer of new feedback."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum import imei as stdnum_imei
+from stdnum.exceptions import ValidationError as StdnumError
+
+from memnun.accounts.models import User
+from memnun.audit.chain import audit_record
+from memnun.feedback.attachments import attachment_problem, sniff_content_type
+from memnun.feedback.codes import (
+    CONTACTLESS_CHANNELS,
+    PUBLIC_CHANNELS,
+    AckMethod,
+    Channel,
+    ContactMethod,
+    FeedbackType,
+    Language,
+    Status,
+)
+from memnun.feedback.errors import FieldErrors, NotPermitted
+from memnun.feedback.models import Attachment, Customer, Feedback, StageChange
+from memnun.feedback.obligations import acknowledgement_due
+from memnun.feedback.references import reference_allocate, tracking_code_hash, tracking_code_new
+from memnun.organisation.models import Brand, Office
+from memnun.text import tr_fold
+
+# Channels where the acknowledgement is given on the spot by the person recording it.
+_ACKNOWLEDGED_AT_INTAKE = {Channel.PHONE: AckMethod.PHONE, Channel.FRONT_OFFICE: AckMethod.IN_PERSON}
+
+
+@dataclass(frozen=True)
+class CustomerInput:
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    preferred_contact: str = ""
+    language: str = Language.TURKISH
+
+
+@dataclass(frozen=True)
+class AttachmentInput:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class IntakeInput:
+    type: str
+    channel: str
+    subject: str
+    description: str
+    customer: CustomerInput
+    privacy_notice: bool
+    office: str | None = None
+    remedy_sought: str = ""
+    brand: str = ""
+    product: str = ""
+    device_serial: str = ""
+    imei: str = ""
+    repair_order: str = ""
+    third_party_sharing: bool = False
+    received_at: datetime | None = None
+    attachments: list[AttachmentInput] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    feedback: Feedback
+    tracking_code: str
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, name: str, message: str) -> None:
+        self.fields.setdefault(name, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            raise FieldErrors(self.fields)
+
+
+def _normalise_phone(raw: str, errors: _Errors) -> str:
+    if not raw.strip():
+        return ""
+    try:
+        number = phonenumbers.parse(raw, "TR")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        errors.add("customer.phone", _("Enter a valid phone number, e.g. +90 532 123 45 67."))
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _normalise_imei(raw: str, errors: _Errors) -> str:
+    if not raw.strip():
+        return ""
+    try:
+        return str(stdnum_imei.validate(raw))
+    except StdnumError:
+        errors.add("imei", _("This is not a valid 15-digit IMEI."))
+        return ""
+
+
+def _resolve_office(code: str | None, actor: User | None, errors: _Errors) -> Office | None:
+    if not code:
+        if actor is not None and actor.office_id is not None:
+            return actor.office
+        code = settings.MEMNUN_DEFAULT_OFFICE
+    office = Office.objects.filter(code=code, is_active=True).first()
+    if office is None:
+        errors.add("office", _("Unknown office: %(code)s.") % {"code": code})
+    return office
+
+
+def _resolve_brand(name: str, errors: _Errors) -> Brand | None:
+    if not name.strip():
+        return None
+    wanted = tr_fold(name)
+    for brand in Brand.objects.filter(is_active=True):
+        if wanted in (tr_fold(brand.code), tr_fold(brand.name)):
+            return brand
+    errors.add("brand", _("Unknown brand: %(name)s.") % {"name": name})
+    return None
+
+
+def _check(data: IntakeInput, actor: User | None, now: datetime, errors: _Errors) -> None:
+    if data.type not in FeedbackType.values:
+        errors.add("type", _("Unknown feedback type."))
+    if data.channel not in Channel.values:
+        errors.add("channel", _("Unknown channel."))
+    if actor is None and data.channel not in PUBLIC_CHANNELS:
+        raise NotPermitted(_("Only staff may record feedback from this channel."))
+    if not data.subject.strip():
+        errors.add("subject", _("A subject is required."))
+    elif len(data.subject) > 200:
+        errors.add("subject", _("Keep the subject under 200 characters."))
+    if not data.description.strip():
+        errors.add("description", _("Please describe the matter."))
+    elif len(data.description) > 20000:
+        errors.add("description", _("Keep the description under 20,000 characters."))
+    if not data.privacy_notice:
+        errors.add(
+            "consent.privacy_notice",
+            _("The privacy notice must be acknowledged before feedback can be recorded."),
+        )
+    if data.received_at is not None:
+        if actor is None:
+            errors.add("received_at", _("Only staff may set the time of receipt."))
+        elif data.received_at.tzinfo is None:
+            errors.add("received_at", _("Give the time with its offset, e.g. +03:00."))
+        elif data.received_at > now:
+            errors.add("received_at", _("The time of receipt cannot be in the future."))
+    customer = data.customer
+    if customer.language not in Language.values:
+        errors.add("customer.language", _("Unknown language."))
+    if customer.preferred_contact and customer.preferred_contact not in ContactMethod.values:
+        errors.add("customer.preferred_contact", _("Unknown contact method."))
+    if len(customer.name) > 200:
+        errors.add("customer.name", _("Keep the name under 200 characters."))
+    if customer.email.strip():
+        try:
+            validate_email(customer.email.strip())
+        except ValidationError:
+            errors.add("customer.email", _("Enter a valid e-mail address."))
+    elif (
+        not customer.phone.strip()
+        and data.channel in Channel.values
+        and data.channel not in CONTACTLESS_CHANNELS
+    ):
+        errors.add("customer", _("Give an e-mail address or a phone number so we can reply."))
+    if customer.preferred_contact == ContactMethod.EMAIL and not customer.email.strip():
+        errors.add("customer.email", _("An e-mail address is needed to reply by e-mail."))
+    if customer.preferred_contact in (ContactMethod.PHONE, ContactMethod.SMS) and not (
+        customer.phone.strip()
+    ):
+        errors.add("customer.phone", _("A phone number is needed to reply by phone or SMS."))
+    for label, value, limit in (
+        ("product", data.product, 200),
+        ("device_serial", data.device_serial, 64),
+        ("repair_order", data.repair_order, 64),
+        ("remedy_sought", data.remedy_sought, 5000),
+    ):
+        if len(value) > limit:
+            errors.add(label, _("Keep this under %(limit)s characters.") % {"limit": limit})
+    if len(data.attachments) > settings.ATTACHMENT_MAX_COUNT:
+        errors.add(
+            "attachments",
+            _("At most %(count)s files may be attached.") % {"count": settings.ATTACHMENT_MAX_COUNT},
+        )
+    for i, attachment in enumerate(data.attachments):
+        problem = attachment_problem(
+            filename=attachment.filename,
+            declared_type=attachment.content_type,
+            content=attachment.content,
+        )
+        if problem:
+            errors.add(f"attachments.{i}", problem)
+
+
+def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
+    """Validate and record feedback with its reference number, in one transaction.
+
+    `actor` is the member of staff recording it, or None for the public web form.
+    Nothing is written unless everything is valid.
+    """
+    now = timezone.now()
+    errors = _Errors()
+    _check(data, actor, now, errors)
+    phone = _normalise_phone(data.customer.phone, errors)
+    imei = _normalise_imei(data.imei, errors)
+    brand = _resolve_brand(data.brand, errors)
+    office = _resolve_office(data.office, actor, errors)
+    errors.raise_if_any()
+    assert office is not None
+    received_at = data.received_at or now
+    code = tracking_code_new()
+
+    with transaction.atomic():
+        customer = Customer.objects.create(
+            name=data.customer.name.strip(),
+            email=data.customer.email.strip().lower(),
+            phone=phone,
+            preferred_contact=data.customer.preferred_contact,
+            language=data.customer.language,
+            name_folded=tr_fold(data.customer.name),
+        )
+        ack_method = _ACKNOWLEDGED_AT_INTAKE.get(Channel(data.channel))
+        feedback = Feedback.objects.create(
+            reference=reference_allocate(year=timezone.localtime(now).year),
+            tracking_code_hash=tracking_code_hash(code),
+            type=data.type,
+            channel=data.channel,
+            office=office,
+            subject=data.subject.strip(),
+            description=data.description.strip(),
+            remedy_sought=data.remedy_sought.strip(),
+            brand=brand,
+            product=data.product.strip(),
+            device_serial=data.device_serial.strip(),
+            imei=imei,
+            repair_order=data.repair_order.strip(),
+            customer=customer,
+            received_at=received_at,
+            recorded_by=actor,
+            privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
+            consent_third_party_sharing=data.third_party_sharing,
+            ack_due_at=acknowledgement_due(
+                channel=data.channel, office=office, received_at=received_at
+            ),
+            ack_sent_at=now if ack_method else None,
+            ack_method=ack_method or "",
+        )
+        StageChange.objects.create(feedback=feedback, status=Status.CREATED, at=now, by=actor)
+        for attachment in data.attachments:
+            digest = hashlib.sha256(attachment.content).hexdigest()
+            row = Attachment(
+                feedback=feedback,
+                filename=attachment.filename.strip()[:255],
+                content_type=sniff_content_type(attachment.content) or "",
+                size=len(attachment.content),
+                sha256=digest,
+            )
+            row.file.save(digest, ContentFile(attachment.content), save=False)
+            row.save()
+        # No personal data in the audit trail: it can never be erased from it.
+        audit_record(
+            actor=actor.username if actor else "",
+            action="feedback.created",
+            object_type="feedback",
+            object_id=feedback.reference,
+            data={
+                "after": {
+                    "status": feedback.status,
+                    "type": feedback.type,
+                    "channel": feedback.channel,
+                    "office": office.code,
+                    "received_at": received_at,
+                    "ack_due_at": feedback.ack_due_at,
+                    "ack_sent_at": feedback.ack_sent_at,
+                    "attachments": len(data.attachments),
+                    "consent_third_party_sharing": data.third_party_sharing,
+                    "privacy_notice_version": settings.PRIVACY_NOTICE_VERSION,
+                }
+            },
+        )
+    return IntakeResult(feedback=feedback, tracking_code=code)

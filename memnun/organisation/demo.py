@@ -1,0 +1,78 @@
+"""The demo configuration and users (`make run`, `memnun demo`). Never in production."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from memnun.accounts.models import User
+from memnun.accounts.roles import Role
+from memnun.organisation.models import Brand, Category, Office
+
+DEMO_PASSWORD = "memnun-demo-2026"  # noqa: S105 - documented in the README, demo only
+
+OFFICES = [
+    ("istanbul", "İstanbul", "Bağlarbaşı Mahallesi, Atatürk Caddesi No:134, Maltepe, TR-34848 İstanbul"),
+    ("ankara", "Ankara", "Kızılay Mahallesi, Necatibey Caddesi No:55/A, Çankaya, Ankara"),
+    ("izmir", "İzmir", "İsmet Kaptan Mahallesi, Şair Eşref Bulvarı No:30/A, Konak, İzmir"),
+]
+BRANDS = [
+    ("samsung", "Samsung"),
+    ("apple", "Apple"),
+    ("xiaomi", "Xiaomi"),
+    ("huawei", "Huawei"),
+    ("oppo", "OPPO"),
+    ("lenovo", "Lenovo"),
+]
+CATEGORIES = [
+    ("repair-delay", "Onarım gecikmesi", "Repair delay", False),
+    ("repair-quality", "Onarım kalitesi", "Repair quality", False),
+    ("parts", "Yedek parça", "Spare parts", False),
+    ("pricing", "Ücretlendirme", "Pricing", False),
+    ("staff-conduct", "Personel tutumu", "Staff conduct", False),
+    ("communication", "İletişim ve bilgilendirme", "Communication", False),
+    ("data-loss", "Veri kaybı", "Data loss", False),
+    ("battery-safety", "Batarya güvenliği (şişme, ısınma, yanık)", "Battery safety", True),
+]
+USERS = [
+    ("agent", Role.AGENT, "istanbul", "Ayşe", "Demir"),
+    ("handler", Role.HANDLER, "istanbul", "Mehmet", "Yıldız"),
+    ("reviewer", Role.REVIEWER, "istanbul", "Zeynep", "Kaya"),
+    ("quality", Role.QUALITY, None, "Emre", "Şahin"),
+    ("auditor", Role.AUDITOR, None, "Elif", "Çelik"),
+    ("admin", Role.ADMIN, None, "İlker", "Aydın"),
+]
+
+
+@transaction.atomic
+def demo_load() -> dict[str, int]:
+    """Create or refresh the demo data; users keep their password once set."""
+    offices = {}
+    for code, name, address in OFFICES:
+        offices[code], _ = Office.objects.update_or_create(
+            code=code, defaults={"name": name, "address": address}
+        )
+    for code, name in BRANDS:
+        Brand.objects.update_or_create(code=code, defaults={"name": name})
+    for code, name_tr, name_en, safety in CATEGORIES:
+        Category.objects.update_or_create(
+            code=code, defaults={"name_tr": name_tr, "name_en": name_en, "is_safety": safety}
+        )
+    created_users = 0
+    for username, role, office, first, last in USERS:
+        user, created = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "role": role,
+                "office": offices[office] if office else None,
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@memnun.local",
+                "is_staff": role == Role.ADMIN,
+                "is_superuser": role == Role.ADMIN,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            created_users += 1
+    return {"offices": len(OFFICES), "brands": len(BRANDS), "users_created": created_users}

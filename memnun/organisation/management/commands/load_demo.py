@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from memnun.organisation.demo import demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo offices, brands, categories and users (MEMNUN_DEMO=1 only)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO:
+            raise CommandError("Demo data is only loaded with MEMNUN_DEMO=1 (never in production).")
+        counts = demo_load()
+        self.stdout.write(
+            f"Demo ready: {counts['offices']} offices, {counts['brands']} brands, "
+            f"{counts['users_created']} new users."
+        )

@@ -1,0 +1,30 @@
+"""Turkish-aware text helpers: casing and sorting that respect İ/ı."""
+
+from __future__ import annotations
+
+import unicodedata
+
+_TR_LOWER = str.maketrans({"I": "ı", "İ": "i"})
+_TR_UPPER = str.maketrans({"i": "İ", "ı": "I"})
+# Turkish alphabetical order; other letters sort after, by code point.
+_TR_ALPHABET = "abcçdefgğhıijklmnoöprsştuüvyz"
+_TR_RANK = {ch: i for i, ch in enumerate(_TR_ALPHABET)}
+
+
+def tr_lower(text: str) -> str:
+    return unicodedata.normalize("NFC", text).translate(_TR_LOWER).lower()
+
+
+def tr_upper(text: str) -> str:
+    return unicodedata.normalize("NFC", text).translate(_TR_UPPER).upper()
+
+
+def tr_fold(text: str) -> str:
+    """A search key: Turkish lower case with collapsed spaces."""
+    return " ".join(tr_lower(text).split())
+
+
+def tr_sort_key(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(
+        (0, _TR_RANK[ch]) if ch in _TR_RANK else (1, ord(ch)) for ch in tr_lower(text)
+    )

@@ -1,0 +1,90 @@
+"""The audit trail is append-only and any tampering is found by verification."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+
+from memnun.audit.chain import audit_record, audit_verify
+from memnun.audit.models import AppendOnlyError, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _write(n: int) -> list[AuditEvent]:
+    events = []
+    for i in range(n):
+        with transaction.atomic():
+            events.append(
+                audit_record(
+                    actor="agent", action="test.changed", object_type="thing",
+                    object_id=str(i), data={"before": {"n": i}, "after": {"n": i + 1}},
+                )
+            )
+    return events
+
+
+def test_an_untouched_chain_verifies() -> None:
+    events = _write(5)
+    assert [e.seq for e in events] == [1, 2, 3, 4, 5]
+    assert events[1].prev_hash == events[0].hash
+    report = audit_verify()
+    assert report.ok and report.checked == 5
+
+
+def test_an_edited_row_is_reported() -> None:
+    _write(5)
+    AuditEvent.objects.filter(seq=3).update(data={"before": {"n": 2}, "after": {"n": 99}})
+    report = audit_verify()
+    assert not report.ok
+    assert report.first_broken_seq == 3
+    assert "altered" in report.problem
+
+
+def test_a_deleted_row_is_reported() -> None:
+    _write(5)
+    AuditEvent.objects.filter(seq=2).delete()  # a bulk delete bypasses the model's guard
+    report = audit_verify()
+    assert not report.ok and report.first_broken_seq == 2
+    assert "missing" in report.problem
+
+
+def test_removing_the_newest_rows_is_reported() -> None:
+    _write(4)
+    AuditEvent.objects.filter(seq__gte=3).delete()
+    report = audit_verify()
+    assert not report.ok and report.first_broken_seq == 3
+
+
+def test_a_recomputed_forgery_still_breaks_the_next_link() -> None:
+    _write(4)
+    forged = AuditEvent.objects.get(seq=2)
+    AuditEvent.objects.filter(seq=2).update(hash="f" * 64, actor=forged.actor)
+    report = audit_verify()
+    assert not report.ok and report.first_broken_seq == 2
+
+
+def test_events_cannot_be_changed_or_deleted_through_the_model() -> None:
+    (event,) = _write(1)
+    event.action = "other"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recording_outside_a_transaction_is_refused() -> None:
+    with pytest.raises(RuntimeError):
+        audit_record(actor="", action="x", object_type="y", object_id="1", data={})
+
+
+def test_the_verify_command_exits_nonzero_on_tampering(capsys: pytest.CaptureFixture[str]) -> None:
+    _write(3)
+    call_command("audit_verify")
+    assert "3 events verified" in capsys.readouterr().out
+    AuditEvent.objects.filter(seq=1).update(actor="someone-else")
+    with pytest.raises(CommandError, match="#1"):
+        call_command("audit_verify")

@@ -1,0 +1,82 @@
+"""Shared fixtures: the demo organisation, staff users and API clients, on the real database."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("MEMNUN_TESTING", "1")
+
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
+
+import pytest  # noqa: E402
+from django.test import Client  # noqa: E402
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def demo(db: Any) -> None:
+    """Offices, brands, categories and one user per role (password: PASSWORD)."""
+    from memnun.accounts.models import User
+    from memnun.organisation.demo import demo_load
+
+    demo_load()
+    for user in User.objects.all():
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+
+
+@pytest.fixture
+def api() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def token_for(demo: None, api: Client) -> Callable[[str], str]:
+    def get(username: str) -> str:
+        response = api.post(
+            "/api/v1/auth/token",
+            {"username": username, "password": PASSWORD},
+            content_type="application/json",
+        )
+        assert response.status_code == 200, response.content
+        return str(response.json()["token"])
+
+    return get
+
+
+@pytest.fixture
+def staff_headers(token_for: Callable[[str], str]) -> Callable[[str], dict[str, str]]:
+    def headers(username: str = "agent") -> dict[str, str]:
+        return {"Authorization": f"Bearer {token_for(username)}"}
+
+    return headers
+
+
+def feedback_payload(**overrides: Any) -> dict[str, Any]:
+    """A valid web complaint, as the contract's example, with fields overridden."""
+    payload: dict[str, Any] = {
+        "type": "complaint",
+        "channel": "web",
+        "office": "istanbul",
+        "subject": "Ekran değişimi gecikti",
+        "description": "Telefonum üç haftadır serviste, ekran hâlâ değişmedi.",
+        "brand": "samsung",
+        "product": "Galaxy S24",
+        "remedy_sought": "Onarımın bu hafta bitirilmesi",
+        "customer": {
+            "name": "Işıl Öztürk",
+            "email": "isil@example.com",
+            "phone": "+90 532 123 45 67",
+            "preferred_contact": "email",
+            "language": "tr",
+        },
+        "consent": {"privacy_notice": True, "third_party_sharing": False},
+    }
+    for key, value in overrides.items():
+        if value is None and key in payload:
+            del payload[key]
+        else:
+            payload[key] = value
+    return payload
