@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "memnun.accounts",
     "memnun.audit",
     "memnun.ratelimit",
+    "memnun.servicelevels",
     "memnun.organisation",
     "memnun.feedback",
     "memnun.api",

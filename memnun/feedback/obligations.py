@@ -1,15 +1,15 @@
-"""The promises each feedback carries, computed by the service levels on its office's calendar."""
+"""The promises each feedback carries, with the keys it asks the service levels for."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from memnun.organisation.models import Office
+from memnun.servicelevels.deadlines import deadline_for
 
 
 def acknowledgement_due(*, channel: str, office: Office, received_at: datetime) -> datetime:
-    from memnun.servicelevels.deadlines import acknowledgement_deadline
-
-    return acknowledgement_deadline(
-        channel=channel, calendar=office.code, received_at=received_at
+    """Acknowledgement deadline: at once for web, e-mail, phone, face to face; else 6 business hours."""
+    return deadline_for(
+        keys=[f"ack:{channel}"], calendar_code=office.calendar_code, start=received_at
     )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.db import transaction
 
 from memnun.accounts.models import User
 from memnun.accounts.roles import Role
 from memnun.organisation.models import Brand, Category, Office
+from memnun.servicelevels.defaults import STANDARD_CALENDAR, STANDARD_TIMEZONE
+from memnun.servicelevels.models import Calendar, OpeningPeriod
 
 DEMO_PASSWORD = "memnun-demo-2026"  # noqa: S105 - documented in the README, demo only
 
@@ -46,10 +50,20 @@ USERS = [
 @transaction.atomic
 def demo_load() -> dict[str, int]:
     """Create or refresh the demo data; users keep their password once set."""
+    calendar, created = Calendar.objects.get_or_create(
+        code=STANDARD_CALENDAR,
+        defaults={"name": "Mesai saatleri (Pzt–Cum 09:00–18:00)", "timezone": STANDARD_TIMEZONE},
+    )
+    if created:
+        # Weekdays 09:00–18:00; an administrator may change them later, so only on creation.
+        OpeningPeriod.objects.bulk_create(
+            OpeningPeriod(calendar=calendar, weekday=day, opens=time(9), closes=time(18))
+            for day in range(5)
+        )
     offices = {}
     for code, name, address in OFFICES:
         offices[code], _ = Office.objects.update_or_create(
-            code=code, defaults={"name": name, "address": address}
+            code=code, defaults={"name": name, "address": address, "calendar": calendar}
         )
     for code, name in BRANDS:
         Brand.objects.update_or_create(code=code, defaults={"name": name})

@@ -10,7 +10,10 @@ class Office(models.Model):
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     address = models.TextField(_("address"), blank=True)
-    timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Istanbul")
+    calendar = models.ForeignKey(
+        "servicelevels.Calendar", verbose_name=_("business calendar"), on_delete=models.PROTECT,
+        null=True, blank=True, help_text=_("Empty means the standard calendar."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -20,6 +23,10 @@ class Office(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def calendar_code(self) -> str | None:
+        return self.calendar.code if self.calendar_id else None
 
 
 class Brand(models.Model):

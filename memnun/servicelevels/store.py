@@ -1,0 +1,103 @@
+"""Calendars and targets from the database, cached per process by version."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import F
+from django.utils import timezone
+
+from memnun.servicelevels.calendar import BusinessCalendar
+from memnun.servicelevels.defaults import (
+    DEFAULT_TARGETS,
+    STANDARD_TIMEZONE,
+    STANDARD_WEEK,
+)
+from memnun.servicelevels.models import Calendar, CalendarDay, DayKind, ServiceTarget
+from memnun.servicelevels.turkish_holidays import turkish_public_holidays
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_cache: dict[tuple[str, int, int], BusinessCalendar] = {}
+_lock = threading.Lock()
+
+
+def _years(today: date) -> range:
+    # Holidays for the cases still open and those due in the next years.
+    return range(today.year - 2, today.year + 4)
+
+
+def _build(row: Calendar | None, today: date) -> BusinessCalendar:
+    closed: set[date] = set()
+    half: dict[date, str] = {}
+    if row is None or row.turkish_holidays:
+        tr_closed, tr_half = turkish_public_holidays(_years(today))
+        closed |= tr_closed
+        half.update({d: t.strftime("%H:%M") for d, t in tr_half.items()})
+    if row is None:
+        return BusinessCalendar.from_spec(
+            tz=STANDARD_TIMEZONE, weekly=STANDARD_WEEK, closed_days=closed, half_days=half
+        )
+    weekly: dict[str, list[str]] = {}
+    for period in row.periods.all():
+        weekly.setdefault(_WEEKDAYS[period.weekday], []).append(
+            f"{period.opens:%H:%M}-{period.closes:%H:%M}"
+        )
+    extra: dict[date, str] = {}
+    for day in row.days.all():
+        if day.kind == DayKind.CLOSED:
+            closed.add(day.date)
+            half.pop(day.date, None)
+        elif day.kind == DayKind.HALF_DAY and day.closes is not None:
+            half[day.date] = f"{day.closes:%H:%M}"
+        elif day.kind == DayKind.WORKING and day.opens and day.closes:
+            # An organisation's own working day overrides a public holiday on that date.
+            closed.discard(day.date)
+            half.pop(day.date, None)
+            extra[day.date] = f"{day.opens:%H:%M}-{day.closes:%H:%M}"
+    return BusinessCalendar.from_spec(
+        tz=row.timezone, weekly=weekly, closed_days=closed, half_days=half, extra_days=extra
+    )
+
+
+def calendar_get(code: str | None) -> BusinessCalendar:
+    """The business calendar by code; the built-in standard one when none is stored."""
+    row = Calendar.objects.filter(code=code).first() if code else None
+    today = timezone.localdate()
+    key = (row.code if row else "", row.version if row else 0, today.year)
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached
+    if row is not None:
+        row = Calendar.objects.prefetch_related("periods", "days").get(pk=row.pk)
+    built = _build(row, today)
+    with _lock:
+        _cache[key] = built
+    return built
+
+
+def calendar_changed(*, calendar: Calendar) -> None:
+    """Mark a calendar as changed so that every process rebuilds it."""
+    Calendar.objects.filter(pk=calendar.pk).update(version=F("version") + 1)
+
+
+@dataclass(frozen=True)
+class Target:
+    key: str
+    mode: str
+    minutes: int
+    warn_at_percent: int
+
+
+def target_get(keys: list[str]) -> Target:
+    """The first target found among keys (most specific first), stored or built in."""
+    stored = {t.key: t for t in ServiceTarget.objects.filter(key__in=keys)}
+    for key in keys:
+        if key in stored:
+            t = stored[key]
+            return Target(t.key, t.mode, t.minutes, t.warn_at_percent)
+        if key in DEFAULT_TARGETS:
+            mode, minutes, warn = DEFAULT_TARGETS[key]
+            return Target(key, mode, minutes, warn)
+    raise LookupError(f"no service target for any of {keys}")
