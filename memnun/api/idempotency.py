@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
 
@@ -49,7 +51,9 @@ def run_idempotent(
         with transaction.atomic():
             status, body = create()
             IdempotentRequest.objects.create(
-                scope=scope, key=key, request_hash=body_hash, status_code=status, response=body
+                scope=scope, key=key, request_hash=body_hash, status_code=status,
+                # Encoded as the API encodes it, so that a replay is byte-for-byte the same.
+                response=json.loads(json.dumps(body, cls=DjangoJSONEncoder)),
             )
     except IntegrityError:
         # A concurrent retry with the same key won: its work stands, ours was rolled back.

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from datetime import datetime
+
 from django.conf import settings
+from django.utils import timezone
 
 from memnun.accounts.models import User
 from memnun.feedback.masking import mask_email, mask_name, mask_tail
@@ -12,10 +15,15 @@ from memnun.feedback.models import Feedback
 from memnun.feedback.permissions import sees_personal_data
 
 
+def local(at: datetime | None) -> datetime | None:
+    """Times go out in Europe/Istanbul, with their offset."""
+    return timezone.localtime(at) if at is not None else None
+
+
 def _acknowledgement(feedback: Feedback) -> dict[str, Any]:
     return {
-        "due_at": feedback.ack_due_at,
-        "sent_at": feedback.ack_sent_at,
+        "due_at": local(feedback.ack_due_at),
+        "sent_at": local(feedback.ack_sent_at),
         "on_time": feedback.ack_on_time,
     }
 
@@ -25,8 +33,6 @@ def tracking_url(feedback: Feedback) -> str:
 
 
 def feedback_created_body(feedback: Feedback, tracking_code: str) -> dict[str, Any]:
-    # JSON-native values: this body is also stored for Idempotency-Key replays.
-    ack = _acknowledgement(feedback)
     return {
         "reference": feedback.reference,
         "tracking_code": tracking_code,
@@ -34,18 +40,14 @@ def feedback_created_body(feedback: Feedback, tracking_code: str) -> dict[str, A
         "type": feedback.type,
         "channel": feedback.channel,
         "office": feedback.office.code,
-        "received_at": feedback.received_at.isoformat(),
-        "acknowledgement": {
-            "due_at": ack["due_at"].isoformat() if ack["due_at"] else None,
-            "sent_at": ack["sent_at"].isoformat() if ack["sent_at"] else None,
-            "on_time": ack["on_time"],
-        },
+        "received_at": local(feedback.received_at),
+        "acknowledgement": _acknowledgement(feedback),
         "tracking_url": tracking_url(feedback),
     }
 
 
 def _stages(feedback: Feedback) -> list[dict[str, Any]]:
-    return [{"status": s.status, "at": s.at} for s in feedback.stages.all()]
+    return [{"status": s.status, "at": local(s.at)} for s in feedback.stages.all()]
 
 
 def tracking_body(feedback: Feedback) -> dict[str, Any]:
@@ -84,8 +86,8 @@ def feedback_staff_body(feedback: Feedback, *, viewer: User) -> dict[str, Any]:
             "language": customer.language,
             "masked": not reveal,
         },
-        "received_at": feedback.received_at,
-        "recorded_at": feedback.recorded_at,
+        "received_at": local(feedback.received_at),
+        "recorded_at": local(feedback.recorded_at),
         "recorded_by": feedback.recorded_by.username if feedback.recorded_by else None,
         "consent": {
             "privacy_notice_version": feedback.privacy_notice_version,

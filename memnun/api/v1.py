@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, JsonResponse
 from django_otp import devices_for_user
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError
 from pydantic import BaseModel, Field
 
@@ -77,7 +77,7 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> Any:
                 401, "The one-time code is wrong.", fields={"otp": ["The code is wrong or expired."]}
             )
     issued = token_issue(user=user)
-    return 200, {"token": issued.token, "expires_at": issued.expires_at}
+    return Status(200, {"token": issued.token, "expires_at": issued.expires_at})
 
 
 def _decode_attachments(payload: FeedbackIn) -> list[AttachmentInput]:
@@ -148,7 +148,7 @@ def feedback_create(request: HttpRequest, payload: FeedbackIn) -> Any:
     outcome = run_idempotent(request, scope=scope, create=create)
     if isinstance(outcome, JsonResponse):
         return outcome
-    return outcome
+    return Status(*outcome)
 
 
 class TrackQuery(BaseModel):
@@ -177,7 +177,7 @@ def track(request: HttpRequest, reference: str, query: Query[TrackQuery]) -> Any
         rate_hit(key=f"track-miss:{client_address(request)}", window_seconds=_HOUR)
         rate_hit(key=f"track-miss-ref:{reference[:40]}", window_seconds=_HOUR)
         return error_response(404, "No feedback matches this reference and code.")
-    return 200, tracking_body(feedback)
+    return Status(200, tracking_body(feedback))
 
 
 @api.get(
@@ -191,4 +191,4 @@ def feedback_detail(request: HttpRequest, reference: str) -> Any:
     user = request.auth
     assert isinstance(user, User)
     feedback = feedback_for_staff(user=user, reference=reference)
-    return 200, feedback_staff_body(feedback, viewer=user)
+    return Status(200, feedback_staff_body(feedback, viewer=user))
