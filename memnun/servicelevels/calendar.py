@@ -120,15 +120,12 @@ def _check_periods(periods: Iterable[Period], where: str) -> Periods:
                 f"{where}: period {_fmt(period)} "
                 "must start before it ends, within 00:00-24:00"
             )
-        if checked:
-            prev_start, prev_end = checked[-1]
+        if checked and start < checked[-1][1]:
+            problem = (
+                "must be sorted by start time" if start < checked[-1][0] else "overlap"
+            )
             shown = f"{_fmt(checked[-1])} and {_fmt(period)}"
-            if start < prev_start:
-                raise ValueError(
-                    f"{where}: periods must be sorted by start time ({shown})"
-                )
-            if start < prev_end:
-                raise ValueError(f"{where}: periods overlap ({shown})")
+            raise ValueError(f"{where}: periods {problem} ({shown})")
         checked.append((start, end))
     return tuple(checked)
 
