@@ -28,8 +28,8 @@ STANDARD_WEEK: Mapping[str, tuple[str, ...]] = {
     key: ("09:00-18:00",) for key in WEEKDAY_KEYS[:5]
 }
 
-_PERIOD_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
-_TIME_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+_PERIOD_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$", re.ASCII)
+_TIME_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$", re.ASCII)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_US = timedelta(microseconds=1)
 # Caches are per calendar and keyed by date; the cap only guards against a
@@ -120,15 +120,12 @@ def _check_periods(periods: Iterable[Period], where: str) -> Periods:
                 f"{where}: period {_fmt(period)} "
                 "must start before it ends, within 00:00-24:00"
             )
-        if checked:
-            prev_start, prev_end = checked[-1]
+        if checked and start < checked[-1][1]:
+            problem = (
+                "must be sorted by start time" if start < checked[-1][0] else "overlap"
+            )
             shown = f"{_fmt(checked[-1])} and {_fmt(period)}"
-            if start < prev_start:
-                raise ValueError(
-                    f"{where}: periods must be sorted by start time ({shown})"
-                )
-            if start < prev_end:
-                raise ValueError(f"{where}: periods overlap ({shown})")
+            raise ValueError(f"{where}: periods {problem} ({shown})")
         checked.append((start, end))
     return tuple(checked)
 
@@ -236,6 +233,7 @@ class BusinessCalendar:
         """Open periods (minutes of day) of a local date, all exceptions applied."""
         periods = self._periods.get(day)
         if periods is None:
+            _check_date(day, "periods_on")  # a datetime would miss every lookup
             if day in self.closed_days:
                 periods = ()
             else:
