@@ -1,0 +1,186 @@
+"""Intake, tracking and case reads: thin adapters between HTTP and the feedback services."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.http import HttpRequest, JsonResponse
+from django_otp import devices_for_user
+from ninja import Query, Router, Status
+from ninja.errors import AuthenticationError, HttpError
+from pydantic import BaseModel, Field
+
+from memnun.api.auth import StaffToken, client_address, optional_staff
+from memnun.api.errors import ErrorOut, error_response
+from memnun.api.idempotency import run_idempotent
+from memnun.api.presenters import feedback_created_body, feedback_staff_body, tracking_body
+from memnun.api.schemas import (
+    FeedbackCreatedOut,
+    FeedbackIn,
+    FeedbackOut,
+    TokenIn,
+    TokenOut,
+    TrackOut,
+)
+from memnun.accounts.models import User
+from memnun.accounts.tokens import token_issue
+from memnun.feedback.errors import FieldErrors
+from memnun.feedback.selectors import feedback_for_staff, feedback_for_tracking
+from memnun.feedback.services.intake import (
+    AttachmentInput,
+    CustomerInput,
+    IntakeInput,
+    feedback_record,
+)
+from memnun.ratelimit.limiter import rate_count, rate_exceeded, rate_hit
+
+router = Router()
+
+_ERRORS_4XX: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+_HOUR = 3600
+
+
+@router.post(
+    "/auth/token",
+    response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    tags=["auth"],
+    summary="Exchange a staff user's password (and one-time code) for a bearer token",
+)
+def auth_token(request: HttpRequest, payload: TokenIn) -> Any:
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        return error_response(
+            429, "Too many failed attempts. Try again later.", headers={"Retry-After": "900"}
+        )
+    if not isinstance(user, User) or not user.is_active:
+        raise AuthenticationError(401, "Wrong username or password.")
+    devices = list(devices_for_user(user, confirmed=True))
+    if devices:
+        if not payload.otp:
+            return error_response(
+                401, "A one-time code is required.", fields={"otp": ["Enter the one-time code."]}
+            )
+        if not any(device.verify_token(payload.otp) for device in devices):
+            return error_response(
+                401, "The one-time code is wrong.", fields={"otp": ["The code is wrong or expired."]}
+            )
+    issued = token_issue(user=user)
+    return Status(200, {"token": issued.token, "expires_at": issued.expires_at})
+
+
+def _decode_attachments(payload: FeedbackIn) -> list[AttachmentInput]:
+    files: list[AttachmentInput] = []
+    problems: dict[str, list[str]] = {}
+    for i, item in enumerate(payload.attachments):
+        try:
+            content = base64.b64decode(item.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            problems[f"attachments.{i}.content_base64"] = ["This is not valid base64."]
+            continue
+        files.append(AttachmentInput(item.filename, item.content_type, content))
+    if problems:
+        raise FieldErrors(problems)
+    return files
+
+
+def _intake_input(payload: FeedbackIn) -> IntakeInput:
+    c = payload.customer
+    return IntakeInput(
+        type=payload.type,
+        channel=payload.channel,
+        office=payload.office,
+        subject=payload.subject,
+        description=payload.description,
+        remedy_sought=payload.remedy_sought,
+        brand=payload.brand or "",
+        product=payload.product or "",
+        device_serial=payload.device_serial or "",
+        imei=payload.imei or "",
+        repair_order=payload.repair_order or "",
+        customer=CustomerInput(
+            name=c.name, email=c.email, phone=c.phone,
+            preferred_contact=c.preferred_contact, language=c.language,
+        ),
+        privacy_notice=payload.consent.privacy_notice,
+        third_party_sharing=payload.consent.third_party_sharing,
+        received_at=payload.received_at,
+        attachments=_decode_attachments(payload),
+    )
+
+
+@router.post(
+    "/feedback",
+    response={201: FeedbackCreatedOut, **_ERRORS_4XX},
+    tags=["feedback"],
+    summary="Record feedback from any channel",
+    description=(
+        "Anyone may post `channel: web` (rate-limited per client); other channels need a staff"
+        " token. Send an `Idempotency-Key` header to make retries safe."
+    ),
+    openapi_extra={"security": [{"StaffToken": []}, {}]},
+)
+def feedback_create(request: HttpRequest, payload: FeedbackIn) -> Any:
+    actor = optional_staff(request)
+    scope = f"user:{actor.pk}" if actor else f"client:{client_address(request)}"
+
+    def create() -> tuple[int, dict[str, Any]]:
+        if actor is None and rate_exceeded(
+            key=f"intake:{client_address(request)}",
+            limit=settings.WEB_INTAKE_PER_MINUTE,
+            window_seconds=60,
+        ):
+            raise HttpError(429, "Too many submissions from this address. Try again in a minute.")
+        result = feedback_record(data=_intake_input(payload), actor=actor)
+        return 201, feedback_created_body(result.feedback, result.tracking_code)
+
+    outcome = run_idempotent(request, scope=scope, create=create)
+    if isinstance(outcome, JsonResponse):
+        return outcome
+    return Status(*outcome)
+
+
+class TrackQuery(BaseModel):
+    code: str = Field(default="", max_length=40)
+
+
+def _track_throttled(request: HttpRequest, reference: str) -> bool:
+    limit = settings.TRACK_MISSES_PER_HOUR
+    return (
+        rate_count(key=f"track-miss:{client_address(request)}", window_seconds=_HOUR) >= limit
+        or rate_count(key=f"track-miss-ref:{reference[:40]}", window_seconds=_HOUR) >= limit
+    )
+
+
+@router.get(
+    "/track/{reference}",
+    response={200: TrackOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    tags=["tracking"],
+    summary="A customer follows their feedback with its reference and tracking code",
+)
+def track(request: HttpRequest, reference: str, query: Query[TrackQuery]) -> Any:
+    if _track_throttled(request, reference):
+        return error_response(429, "Too many attempts. Try again later.", headers={"Retry-After": "3600"})
+    feedback = feedback_for_tracking(reference=reference, code=query.code)
+    if feedback is None:
+        rate_hit(key=f"track-miss:{client_address(request)}", window_seconds=_HOUR)
+        rate_hit(key=f"track-miss-ref:{reference[:40]}", window_seconds=_HOUR)
+        return error_response(404, "No feedback matches this reference and code.")
+    return Status(200, tracking_body(feedback))
+
+
+@router.get(
+    "/feedback/{reference}",
+    response={200: FeedbackOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=StaffToken(),
+    tags=["feedback"],
+    summary="The whole case, for staff",
+)
+def feedback_detail(request: HttpRequest, reference: str) -> Any:
+    user = request.auth
+    assert isinstance(user, User)
+    feedback = feedback_for_staff(user=user, reference=reference)
+    return Status(200, feedback_staff_body(feedback, viewer=user))
