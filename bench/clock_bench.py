@@ -15,11 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from memnun.servicelevels.clock import (  # noqa: E402
+from memnun.servicelevels.clock import (
     add_business_minutes,
     business_minutes_between,
 )
-from memnun.servicelevels.turkish_holidays import (  # noqa: E402
+from memnun.servicelevels.turkish_holidays import (
     calendar_with_turkish_holidays,
 )
 

@@ -61,7 +61,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "memnun.api.middleware.ApiBodyLimitMiddleware",
+    "memnun.api.middleware.ApiRequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -113,7 +113,8 @@ def _databases() -> dict[str, dict[str, object]]:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
             " PRAGMA foreign_keys=ON;",
         }
-        db["TEST"] = {"NAME": env_str("MEMNUN_TEST_SQLITE", "") or None}
+        # Tests use a file too: concurrency behaves as in production, not as in-memory.
+        db["TEST"] = {"NAME": str(DATA_DIR / "test-memnun.sqlite3")}
     elif engine == "django.db.backends.postgresql":
         db["CONN_MAX_AGE"] = 0
         db["OPTIONS"] = {
@@ -153,6 +154,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_LOCKOUT_CALLABLE = "memnun.accounts.lockout.lockout_response"
 
 LANGUAGE_CODE = "tr"
 LANGUAGES = [("tr", _("Turkish")), ("en", _("English"))]

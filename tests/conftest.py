@@ -6,11 +6,11 @@ import os
 
 os.environ.setdefault("MEMNUN_TESTING", "1")
 
-from collections.abc import Callable  # noqa: E402
-from typing import Any  # noqa: E402
+from collections.abc import Callable
+from typing import Any
 
-import pytest  # noqa: E402
-from django.test import Client  # noqa: E402
+import pytest
+from django.test import Client
 
 PASSWORD = "correct horse battery staple"
 

@@ -32,7 +32,11 @@ class ErrorOut(BaseModel):
 
 
 def error_response(
-    status: int, detail: str, *, code: str | None = None, fields: dict[str, list[str]] | None = None,
+    status: int,
+    detail: str,
+    *,
+    code: str | None = None,
+    fields: dict[str, list[str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JsonResponse:
     body = {"error": code or _CODES.get(status, "error"), "detail": detail, "fields": fields or {}}
@@ -50,7 +54,8 @@ def _field_name(loc: list[Any]) -> str:
     return ".".join(parts) or "body"
 
 
-def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+def _validation(request: HttpRequest, exc: Any) -> HttpResponse:
+    assert isinstance(exc, ValidationError)
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
         message = str(err.get("msg", "Invalid value."))
@@ -58,7 +63,8 @@ def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return error_response(422, "Some fields are not valid.", fields=fields)
 
 
-def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+def _http(request: HttpRequest, exc: Any) -> HttpResponse:
+    assert isinstance(exc, HttpError)
     status = exc.status_code
     detail = str(exc)
     if status == 400 and detail.startswith("Cannot parse request body"):

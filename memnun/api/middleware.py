@@ -1,4 +1,4 @@
-"""Refuse oversize API bodies before anything reads them."""
+"""Guard the API's door: oversize and non-JSON bodies are refused before anything reads them."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from django.http import HttpRequest, HttpResponse
 
 from memnun.api.errors import error_response
 
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
-class ApiBodyLimitMiddleware:
+
+class ApiRequestGuardMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -25,4 +27,16 @@ class ApiBodyLimitMiddleware:
                     413,
                     f"The request body is larger than {settings.API_MAX_BODY_BYTES} bytes.",
                 )
+            content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+            if request.method in _BODY_METHODS and length and content_type != "application/json":
+                return error_response(415, "Send the request body as application/json.")
+            response = self.get_response(request)
+            if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+                "application/json"
+            ):
+                # The router answers a wrong method in plain text; keep the error shape.
+                return error_response(
+                    405, "This method is not allowed here.", headers={"Allow": response["Allow"]}
+                )
+            return response
         return self.get_response(request)

@@ -48,8 +48,8 @@ class FeedbackIn(BaseModel):
     type: FeedbackTypeCode
     channel: ChannelCode
     office: str | None = Field(default=None, max_length=32)
-    subject: str = Field(max_length=200)
-    description: str = Field(max_length=20000)
+    subject: str = Field(min_length=1, max_length=200)
+    description: str = Field(min_length=1, max_length=20000)
     remedy_sought: str = Field(default="", max_length=5000)
     brand: str | None = Field(default=None, max_length=100)
     product: str | None = Field(default=None, max_length=200)

@@ -16,7 +16,9 @@ def mask_email(email: str) -> str:
         return _mask_word(email)
     local, _, domain = email.partition("@")
     host, dot, tld = domain.rpartition(".")
-    return f"{_mask_word(local)}@{_mask_word(host) if dot else _mask_word(tld)}{dot}{tld if dot else ''}"
+    if not dot:
+        return f"{_mask_word(local)}@{_mask_word(domain)}"
+    return f"{_mask_word(local)}@{_mask_word(host)}.{tld}"
 
 
 def mask_tail(value: str, keep: int = 2) -> str:

@@ -9,7 +9,7 @@ from memnun.servicelevels.deadlines import deadline_for
 
 
 def acknowledgement_due(*, channel: str, office: Office, received_at: datetime) -> datetime:
-    """Acknowledgement deadline: at once for web, e-mail, phone, face to face; else 6 business hours."""
+    """At once for web, e-mail, phone and face to face; otherwise within 6 business hours."""
     return deadline_for(
         keys=[f"ack:{channel}"], calendar_code=office.calendar_code, start=received_at
     )

@@ -15,7 +15,11 @@ from memnun.servicelevels.models import Calendar, OpeningPeriod
 DEMO_PASSWORD = "memnun-demo-2026"  # noqa: S105 - documented in the README, demo only
 
 OFFICES = [
-    ("istanbul", "İstanbul", "Bağlarbaşı Mahallesi, Atatürk Caddesi No:134, Maltepe, TR-34848 İstanbul"),
+    (
+        "istanbul",
+        "İstanbul",
+        "Bağlarbaşı Mahallesi, Atatürk Caddesi No:134, Maltepe, TR-34848 İstanbul",
+    ),
     ("ankara", "Ankara", "Kızılay Mahallesi, Necatibey Caddesi No:55/A, Çankaya, Ankara"),
     ("izmir", "İzmir", "İsmet Kaptan Mahallesi, Şair Eşref Bulvarı No:30/A, Konak, İzmir"),
 ]

@@ -9,7 +9,9 @@ class RateWindow(models.Model):
     hits = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["rate_key", "window_start"], name="ratewindow_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["rate_key", "window_start"], name="ratewindow_key")
+        ]
         indexes = [models.Index(fields=["window_start"])]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from memnun.servicelevels.defaults import (
     STANDARD_TIMEZONE,
     STANDARD_WEEK,
 )
-from memnun.servicelevels.models import Calendar, CalendarDay, DayKind, ServiceTarget
+from memnun.servicelevels.models import Calendar, DayKind, ServiceTarget
 from memnun.servicelevels.turkish_holidays import turkish_public_holidays
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -48,7 +48,9 @@ def test_web_feedback_needs_no_account_and_gets_a_reference(demo: None, api: Cli
     assert timedelta(0) < due - datetime.fromisoformat(body["received_at"]) <= timedelta(minutes=10)
 
 
-STAFF_CHANNELS = ["email", "phone", "front_office", "fax", "letter", "social_media", "dealer", "employee"]
+STAFF_CHANNELS = [
+    "email", "phone", "front_office", "fax", "letter", "social_media", "dealer", "employee"
+]
 
 
 @pytest.mark.parametrize("channel", STAFF_CHANNELS)
@@ -223,7 +225,8 @@ def test_received_at_is_never_in_the_future(
 ) -> None:
     headers = staff_headers()
     future = (datetime.now(IST) + timedelta(hours=1)).isoformat()
-    assert_invalid(post(api, feedback_payload(channel="fax", received_at=future), headers), "received_at")
+    payload = feedback_payload(channel="fax", received_at=future)
+    assert_invalid(post(api, payload, headers), "received_at")
 
 
 def test_received_at_needs_an_offset(

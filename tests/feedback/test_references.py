@@ -31,7 +31,11 @@ def test_parse_accepts_spaces_and_missing_hyphens() -> None:
     assert reference_parse(f" {digits[:2]} {digits[2:8]} {digits[8:]} ") == ref
 
 
-@given(seq=st.integers(min_value=1, max_value=99_999_999), position=st.integers(0, 8), delta=st.integers(1, 9))
+@given(
+    seq=st.integers(min_value=1, max_value=99_999_999),
+    position=st.integers(0, 8),
+    delta=st.integers(1, 9),
+)
 def test_every_single_digit_mistype_is_rejected(seq: int, position: int, delta: int) -> None:
     digits = reference_format(year=2026, seq=seq).replace("-", "")
     position %= len(digits)
@@ -50,7 +54,9 @@ def test_every_swap_of_neighbours_is_rejected(seq: int, position: int) -> None:
     assert reference_parse(swapped) is None
 
 
-@pytest.mark.parametrize("raw", ["", "abc", "26-0000", "26-000042-x", "２６０００００４２", "1" * 40])
+@pytest.mark.parametrize(
+    "raw", ["", "abc", "26-0000", "26-000042-x", "２６０００００４２", "1" * 40]
+)
 def test_garbage_is_not_a_reference(raw: str) -> None:
     assert reference_parse(raw) is None
 

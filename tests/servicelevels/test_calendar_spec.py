@@ -184,5 +184,5 @@ def test_direct_construction_is_validated(kwargs: dict[str, Any], message: str) 
 
 def test_periods_on_rejects_a_datetime() -> None:
     cal = BusinessCalendar.from_spec(weekly=STANDARD_WEEK)
-    with pytest.raises(ValueError, match="is not a datetime.date"):
+    with pytest.raises(ValueError, match=r"is not a datetime\.date"):
         cal.periods_on(datetime(2026, 1, 5, 10))

@@ -14,6 +14,9 @@ from ninja import Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError
 from pydantic import BaseModel, Field
 
+from memnun.accounts.lockout import lockout_response
+from memnun.accounts.models import User
+from memnun.accounts.tokens import token_issue
 from memnun.api.auth import StaffToken, client_address, optional_staff
 from memnun.api.errors import ErrorOut, error_response
 from memnun.api.idempotency import run_idempotent
@@ -26,8 +29,6 @@ from memnun.api.schemas import (
     TokenOut,
     TrackOut,
 )
-from memnun.accounts.models import User
-from memnun.accounts.tokens import token_issue
 from memnun.feedback.errors import FieldErrors
 from memnun.feedback.selectors import feedback_for_staff, feedback_for_tracking
 from memnun.feedback.services.intake import (
@@ -40,22 +41,22 @@ from memnun.ratelimit.limiter import rate_count, rate_exceeded, rate_hit
 
 router = Router()
 
-_ERRORS_4XX: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+_ERRORS_4XX: dict[int, Any] = {
+    code: ErrorOut for code in (400, 401, 403, 413, 415, 422, 429)
+}
 _HOUR = 3600
 
 
 @router.post(
     "/auth/token",
-    response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: TokenOut, **_ERRORS_4XX},
     tags=["auth"],
     summary="Exchange a staff user's password (and one-time code) for a bearer token",
 )
 def auth_token(request: HttpRequest, payload: TokenIn) -> Any:
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        return error_response(
-            429, "Too many failed attempts. Try again later.", headers={"Retry-After": "900"}
-        )
+        return lockout_response(request)
     if not isinstance(user, User) or not user.is_active:
         raise AuthenticationError(401, "Wrong username or password.")
     devices = list(devices_for_user(user, confirmed=True))
@@ -66,7 +67,9 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> Any:
             )
         if not any(device.verify_token(payload.otp) for device in devices):
             return error_response(
-                401, "The one-time code is wrong.", fields={"otp": ["The code is wrong or expired."]}
+                401,
+                "The one-time code is wrong.",
+                fields={"otp": ["The code is wrong or expired."]},
             )
     issued = token_issue(user=user)
     return Status(200, {"token": issued.token, "expires_at": issued.expires_at})
@@ -163,7 +166,9 @@ def _track_throttled(request: HttpRequest, reference: str) -> bool:
 )
 def track(request: HttpRequest, reference: str, query: Query[TrackQuery]) -> Any:
     if _track_throttled(request, reference):
-        return error_response(429, "Too many attempts. Try again later.", headers={"Retry-After": "3600"})
+        return error_response(
+            429, "Too many attempts. Try again later.", headers={"Retry-After": "3600"}
+        )
     feedback = feedback_for_tracking(reference=reference, code=query.code)
     if feedback is None:
         rate_hit(key=f"track-miss:{client_address(request)}", window_seconds=_HOUR)
@@ -180,7 +185,7 @@ def track(request: HttpRequest, reference: str, query: Query[TrackQuery]) -> Any
     summary="The whole case, for staff",
 )
 def feedback_detail(request: HttpRequest, reference: str) -> Any:
-    user = request.auth
+    user = getattr(request, "auth", None)
     assert isinstance(user, User)
     feedback = feedback_for_staff(user=user, reference=reference)
     return Status(200, feedback_staff_body(feedback, viewer=user))

@@ -38,7 +38,10 @@ from memnun.organisation.models import Brand, Office
 from memnun.text import tr_fold
 
 # Channels where the acknowledgement is given on the spot by the person recording it.
-_ACKNOWLEDGED_AT_INTAKE = {Channel.PHONE: AckMethod.PHONE, Channel.FRONT_OFFICE: AckMethod.IN_PERSON}
+_ACKNOWLEDGED_AT_INTAKE = {
+    Channel.PHONE: AckMethod.PHONE,
+    Channel.FRONT_OFFICE: AckMethod.IN_PERSON,
+}
 
 
 @dataclass(frozen=True)
@@ -200,10 +203,8 @@ def _check(data: IntakeInput, actor: User | None, now: datetime, errors: _Errors
         if len(value) > limit:
             errors.add(label, _("Keep this under %(limit)s characters.") % {"limit": limit})
     if len(data.attachments) > settings.ATTACHMENT_MAX_COUNT:
-        errors.add(
-            "attachments",
-            _("At most %(count)s files may be attached.") % {"count": settings.ATTACHMENT_MAX_COUNT},
-        )
+        limit = settings.ATTACHMENT_MAX_COUNT
+        errors.add("attachments", _("At most %(count)s files may be attached.") % {"count": limit})
     for i, attachment in enumerate(data.attachments):
         problem = attachment_problem(
             filename=attachment.filename,

@@ -1,0 +1,61 @@
+"""Parallel intake never hands out the same reference number (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from memnun.feedback.models import Feedback, ReferenceCounter
+from memnun.feedback.references import reference_parse
+from memnun.feedback.services.intake import CustomerInput, IntakeInput, feedback_record
+
+WRITERS = 8
+EACH = 8
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_parallel_writers_get_distinct_references(demo: None) -> None:
+    from memnun.accounts.models import User
+
+    agent = User.objects.get(username="agent")
+    references: list[str] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(WRITERS)
+    lock = threading.Lock()
+
+    def writer(n: int) -> None:
+        try:
+            start.wait()
+            for i in range(EACH):
+                result = feedback_record(
+                    actor=agent,
+                    data=IntakeInput(
+                        type="complaint", channel="phone", subject=f"writer {n} #{i}",
+                        description="parallel intake", privacy_notice=True,
+                        customer=CustomerInput(name=f"Müşteri {n}", phone="+905321234567"),
+                    ),
+                )
+                with lock:
+                    references.append(result.feedback.reference)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    assert len(references) == WRITERS * EACH
+    assert len(set(references)) == WRITERS * EACH
+    assert all(reference_parse(r) == r for r in references)
+    assert Feedback.objects.count() == WRITERS * EACH
+    counter = ReferenceCounter.objects.get()
+    assert counter.last == WRITERS * EACH
+    sequences = sorted(int(r.split("-")[1]) for r in references)
+    assert sequences == list(range(1, WRITERS * EACH + 1))  # no gaps, no repeats
