@@ -51,5 +51,8 @@ pytest: install-test messages chromium
 
 test: lint typecheck pytest
 
-bench: install-test
-	MEMNUN_TESTING=1 $(PY) -m bench $(BENCH_ARGS)
+# SQLite always; PostgreSQL as well when DATABASE_URL points at a server.
+bench: install-test messages
+	env -u DATABASE_URL $(PY) -m bench $(BENCH_ARGS)
+	@if [ -n "$$DATABASE_URL" ]; then $(PY) -m bench --only http --only queue $(BENCH_ARGS); \
+	else echo "Set DATABASE_URL=postgres://... to measure PostgreSQL too."; fi

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import BaseModel
@@ -60,7 +61,7 @@ def _validation(request: HttpRequest, exc: Any) -> HttpResponse:
     for err in exc.errors:
         message = str(err.get("msg", "Invalid value."))
         fields.setdefault(_field_name(list(err.get("loc", []))), []).append(message)
-    return error_response(422, "Some fields are not valid.", fields=fields)
+    return error_response(422, _("Some fields are not valid."), fields=fields)
 
 
 def _http(request: HttpRequest, exc: Any) -> HttpResponse:
@@ -68,7 +69,7 @@ def _http(request: HttpRequest, exc: Any) -> HttpResponse:
     status = exc.status_code
     detail = str(exc)
     if status == 400 and detail.startswith("Cannot parse request body"):
-        return error_response(400, "The request body is not valid JSON.", code="malformed_json")
+        return error_response(400, _("The request body is not valid JSON."), code="malformed_json")
     return error_response(status, detail)
 
 
@@ -76,7 +77,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(ValidationError, _validation)
     api.add_exception_handler(HttpError, _http)
     api.add_exception_handler(
-        AuthenticationError, lambda r, e: error_response(401, "A valid staff token is required.")
+        AuthenticationError,
+        lambda r, e: error_response(
+            401, str(e) if str(e) != "Unauthorized" else _("A valid staff token is required.")
+        ),
     )
     api.add_exception_handler(
         FieldErrors, lambda r, e: error_response(422, e.detail, fields=e.fields)

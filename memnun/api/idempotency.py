@@ -10,6 +10,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 
 from memnun.api.errors import error_response
 from memnun.api.models import IdempotentRequest
@@ -21,9 +22,9 @@ def _replay(row: IdempotentRequest, body_hash: str) -> JsonResponse:
     if row.request_hash != body_hash:
         return error_response(
             422,
-            "This Idempotency-Key was already used with a different request.",
+            _("This Idempotency-Key was already used with a different request."),
             code="idempotency_key_reused",
-            fields={"Idempotency-Key": ["Use a new key for a different request."]},
+            fields={"Idempotency-Key": [_("Use a new key for a different request.")]},
         )
     response = JsonResponse(row.response, status=row.status_code)
     response["Idempotent-Replayed"] = "true"
@@ -40,8 +41,12 @@ def run_idempotent(
     if len(key) > MAX_KEY_LENGTH:
         return error_response(
             422,
-            "The Idempotency-Key header is too long.",
-            fields={"Idempotency-Key": [f"At most {MAX_KEY_LENGTH} characters."]},
+            _("The Idempotency-Key header is too long."),
+            fields={
+                "Idempotency-Key": [
+                    _("At most %(count)s characters.") % {"count": MAX_KEY_LENGTH}
+                ]
+            },
         )
     body_hash = hashlib.sha256(request.body).hexdigest()
     existing = IdempotentRequest.objects.filter(scope=scope, key=key).first()

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from memnun.api.errors import error_response
 
@@ -21,22 +22,23 @@ class ApiRequestGuardMiddleware:
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
-                return error_response(400, "Content-Length is not a number.")
+                return error_response(400, _("Content-Length is not a number."))
             if length > settings.API_MAX_BODY_BYTES:
                 return error_response(
                     413,
-                    f"The request body is larger than {settings.API_MAX_BODY_BYTES} bytes.",
+                    _("The request body is larger than %(limit)s bytes.")
+                    % {"limit": settings.API_MAX_BODY_BYTES},
                 )
             content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
             if request.method in _BODY_METHODS and length and content_type != "application/json":
-                return error_response(415, "Send the request body as application/json.")
+                return error_response(415, _("Send the request body as application/json."))
             response = self.get_response(request)
             if response.status_code == 405 and not response.get("Content-Type", "").startswith(
                 "application/json"
             ):
                 # The router answers a wrong method in plain text; keep the error shape.
                 return error_response(
-                    405, "This method is not allowed here.", headers={"Allow": response["Allow"]}
+                    405, _("This method is not allowed here."), headers={"Allow": response["Allow"]}
                 )
             return response
         return self.get_response(request)

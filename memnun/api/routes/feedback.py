@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 from ninja import Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError
@@ -58,18 +59,20 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> Any:
     if getattr(request, "axes_locked_out", False):
         return lockout_response(request)
     if not isinstance(user, User) or not user.is_active:
-        raise AuthenticationError(401, "Wrong username or password.")
+        raise AuthenticationError(401, _("Wrong username or password."))
     devices = list(devices_for_user(user, confirmed=True))
     if devices:
         if not payload.otp:
             return error_response(
-                401, "A one-time code is required.", fields={"otp": ["Enter the one-time code."]}
+                401,
+                _("A one-time code is required."),
+                fields={"otp": [_("Enter the one-time code.")]},
             )
         if not any(device.verify_token(payload.otp) for device in devices):
             return error_response(
                 401,
-                "The one-time code is wrong.",
-                fields={"otp": ["The code is wrong or expired."]},
+                _("The one-time code is wrong."),
+                fields={"otp": [_("The code is wrong or expired.")]},
             )
     issued = token_issue(user=user)
     return Status(200, {"token": issued.token, "expires_at": issued.expires_at})
@@ -82,7 +85,7 @@ def _decode_attachments(payload: FeedbackIn) -> list[AttachmentInput]:
         try:
             content = base64.b64decode(item.content_base64, validate=True)
         except (binascii.Error, ValueError):
-            problems[f"attachments.{i}.content_base64"] = ["This is not valid base64."]
+            problems[f"attachments.{i}.content_base64"] = [_("This is not valid base64.")]
             continue
         files.append(AttachmentInput(item.filename, item.content_type, content))
     if problems:
@@ -136,7 +139,8 @@ def feedback_create(request: HttpRequest, payload: FeedbackIn) -> Any:
             limit=settings.WEB_INTAKE_PER_MINUTE,
             window_seconds=60,
         ):
-            raise HttpError(429, "Too many submissions from this address. Try again in a minute.")
+            message = _("Too many submissions from this address. Try again in a minute.")
+            raise HttpError(429, message)
         result = feedback_record(data=_intake_input(payload), actor=actor)
         return 201, feedback_created_body(result.feedback, result.tracking_code)
 
@@ -167,13 +171,13 @@ def _track_throttled(request: HttpRequest, reference: str) -> bool:
 def track(request: HttpRequest, reference: str, query: Query[TrackQuery]) -> Any:
     if _track_throttled(request, reference):
         return error_response(
-            429, "Too many attempts. Try again later.", headers={"Retry-After": "3600"}
+            429, _("Too many attempts. Try again later."), headers={"Retry-After": "3600"}
         )
     feedback = feedback_for_tracking(reference=reference, code=query.code)
     if feedback is None:
         rate_hit(key=f"track-miss:{client_address(request)}", window_seconds=_HOUR)
         rate_hit(key=f"track-miss-ref:{reference[:40]}", window_seconds=_HOUR)
-        return error_response(404, "No feedback matches this reference and code.")
+        return error_response(404, _("No feedback matches this reference and code."))
     return Status(200, tracking_body(feedback))
 
 

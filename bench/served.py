@@ -1,0 +1,106 @@
+"""A throwaway memnun served by gunicorn on loopback, for benchmarks and end-to-end tests."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_PASSWORD = "memnun-demo-2026"  # noqa: S105 - the README's demo password
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class Served:
+    url: str
+    env: dict[str, str]
+    database: str
+
+    def token(self, username: str = "agent", password: str = DEMO_PASSWORD) -> str:
+        body = json.dumps({"username": username, "password": password}).encode()
+        request = urllib.request.Request(
+            f"{self.url}/api/v1/auth/token", data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return str(json.load(response)["token"])
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+@contextlib.contextmanager
+def served(*, workers: int = 3, extra_env: dict[str, str] | None = None) -> Iterator[Served]:
+    """Migrate a fresh database (SQLite in a temp dir, or a new PostgreSQL database when
+    DATABASE_URL is set), load the demo, serve it with gunicorn, and stop it afterwards."""
+    data_dir = Path(tempfile.mkdtemp(prefix="memnun-bench-"))
+    env = {
+        **os.environ, "MEMNUN_DEMO": "1", "MEMNUN_DATA_DIR": str(data_dir),
+        "MEMNUN_LOG_LEVEL": "WARNING", **(extra_env or {}),
+    }
+    env.pop("MEMNUN_TESTING", None)
+    pg_name = ""
+    base_url = os.environ.get("DATABASE_URL", "")
+    if base_url.startswith("postgres"):
+        import psycopg
+
+        pg_name = f"memnun_bench_{os.getpid()}"
+        admin_url = base_url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}"')
+            conn.execute(f'CREATE DATABASE "{pg_name}"')
+        env["DATABASE_URL"] = base_url.rsplit("/", 1)[0] + f"/{pg_name}"
+    port = free_port()
+    process: subprocess.Popen[bytes] | None = None
+    try:
+        _manage(env, "migrate", "--no-input")
+        _manage(env, "load_demo")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "memnun.cli", "serve", "--port", str(port),
+             "--workers", str(workers)],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("memnun did not start") from None
+                time.sleep(0.2)
+        yield Served(url=url, env=env, database="postgresql" if pg_name else "sqlite")
+    finally:
+        if process is not None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if pg_name:
+            import psycopg
+
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+        shutil.rmtree(data_dir, ignore_errors=True)
