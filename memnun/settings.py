@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "memnun.jobs",
     "memnun.accounts",
     "memnun.audit",
     "memnun.ratelimit",
