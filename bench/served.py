@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_PASSWORD = "memnun-demo-2026"  # noqa: S105 - the README's demo password
+DEMO_PASSWORD = "memnun-demo-2026"
 
 
 def free_port() -> int:
