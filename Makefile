@@ -27,7 +27,7 @@ install-test: $(VENV)/.installed-test
 # gettext's msgfmt compiles the catalogues; Debian's package brings it.
 messages:
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
-	cd memnun && ../$(PY) ../manage.py compilemessages -v 0
+	cd memnun && ../$(VENV)/bin/django-admin compilemessages -v 0
 
 run: install messages
 	MEMNUN_DEMO=1 $(PY) manage.py migrate --no-input -v 0

@@ -1,0 +1,145 @@
+"""The `memnun` command as an operator uses it: real processes, a real served app."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+def memnun(*args: str, env: dict[str, str], timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "memnun.cli", *args], cwd=ROOT, env=env, capture_output=True,
+        text=True, timeout=timeout, check=False,
+    )
+
+
+@pytest.fixture
+def operator_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("MEMNUN_TESTING", "DATABASE_URL")}
+    env.update({"MEMNUN_DATA_DIR": str(tmp_path), "MEMNUN_DEMO": "1", "MEMNUN_LOG_LEVEL": "WARNING"})
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_demo_is_refused_in_production(operator_env: dict[str, str]) -> None:
+    env = {**operator_env, "MEMNUN_DEMO": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "x"}
+    assert memnun("migrate", env=env).returncode == 0
+    result = memnun("demo", env=env)
+    assert result.returncode == 1
+    assert "MEMNUN_DEMO=1" in result.stderr
+
+
+def test_production_needs_a_secret_key(operator_env: dict[str, str]) -> None:
+    env = {**operator_env, "MEMNUN_DEMO": "0"}
+    result = memnun("migrate", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_audit_verify_reports_tampering_with_an_exit_code(operator_env: dict[str, str]) -> None:
+    assert memnun("migrate", env=operator_env).returncode == 0
+    assert memnun("demo", env=operator_env).returncode == 0
+    record = (
+        "from django.db import transaction\n"
+        "from memnun.audit.chain import audit_record\n"
+        "for i in range(3):\n"
+        "    with transaction.atomic():\n"
+        "        audit_record(actor='agent', action='test.x', object_type='t',"
+        " object_id=str(i), data={})\n"
+    )
+    assert memnun("manage", "shell", "-c", record, env=operator_env).returncode == 0
+    ok = memnun("audit", "verify", env=operator_env)
+    assert ok.returncode == 0 and "3 events verified" in ok.stdout
+    import sqlite3
+
+    with sqlite3.connect(Path(operator_env["MEMNUN_DATA_DIR"]) / "memnun.sqlite3") as db:
+        db.execute("UPDATE audit_auditevent SET actor = 'mallory' WHERE seq = 2")
+    broken = memnun("audit", "verify", env=operator_env)
+    assert broken.returncode == 1
+    assert "#2" in broken.stderr
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 40) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            assert process.poll() is None, "memnun run exited early"
+            assert time.monotonic() < deadline, "memnun run did not start"
+            time.sleep(0.3)
+
+
+def _post_feedback(base: str) -> dict[str, str]:
+    body = json.dumps({
+        "type": "suggestion", "channel": "web", "subject": "Randevu sistemi",
+        "description": "Online randevu olsa iyi olur.",
+        "customer": {"email": "musteri@example.com"}, "consent": {"privacy_notice": True},
+    }).encode()
+    request = urllib.request.Request(
+        f"{base}/api/v1/feedback", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 201
+        return dict(json.load(response))
+
+
+def test_run_serves_with_a_worker_stops_on_ctrl_c_and_keeps_data(
+    operator_env: dict[str, str],
+) -> None:
+    assert memnun("migrate", env=operator_env).returncode == 0
+    assert memnun("demo", env=operator_env).returncode == 0
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    first = subprocess.Popen(
+        [sys.executable, "-m", "memnun.cli", "run", "--port", str(port), "--workers", "2"],
+        cwd=ROOT, env=operator_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        _wait_for(f"{base}/healthz", first)
+        created = _post_feedback(base)
+        children = subprocess.run(
+            ["pgrep", "-f", "-s", str(first.pid), "memnun.cli worker|gunicorn"],
+            capture_output=True, text=True, check=False,
+        ).stdout.split()
+        assert len(children) >= 2  # gunicorn master (and workers) plus our worker
+        os.killpg(first.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+        assert first.wait(timeout=30) == 0
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+    left = subprocess.run(["pgrep", "-s", str(first.pid)], capture_output=True, check=False)
+    assert left.stdout.strip() == b""  # web server and worker are both gone
+
+    second = subprocess.Popen(
+        [sys.executable, "-m", "memnun.cli", "run", "--port", str(port), "--workers", "1"],
+        cwd=ROOT, env=operator_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        _wait_for(f"{base}/healthz", second)
+        url = f"{base}/api/v1/track/{created['reference']}?code={created['tracking_code']}"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert json.load(response)["reference"] == created["reference"]
+    finally:
+        os.killpg(second.pid, signal.SIGTERM)
+        second.wait(timeout=30)
