@@ -28,7 +28,9 @@ def memnun(*args: str, env: dict[str, str], timeout: int = 120) -> subprocess.Co
 @pytest.fixture
 def operator_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("MEMNUN_TESTING", "DATABASE_URL")}
-    env.update({"MEMNUN_DATA_DIR": str(tmp_path), "MEMNUN_DEMO": "1", "MEMNUN_LOG_LEVEL": "WARNING"})
+    env.update(
+        {"MEMNUN_DATA_DIR": str(tmp_path), "MEMNUN_DEMO": "1", "MEMNUN_LOG_LEVEL": "WARNING"}
+    )
     return env
 
 
