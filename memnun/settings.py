@@ -244,3 +244,17 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# Case work. A closed case may be reopened within this many calendar days of closure;
+# later, the customer's return is recorded as new feedback linked to the old one.
+MEMNUN_REOPEN_DAYS = env_int("MEMNUN_REOPEN_DAYS", 30, minimum=0)
+# The round robin skips handlers who already hold this many open cases.
+MEMNUN_ASSIGN_MAX_OPEN = env_int("MEMNUN_ASSIGN_MAX_OPEN", 25, minimum=1)
+# Compensation a role may grant on its own authority, in whole Turkish lira; above it,
+# someone whose limit covers the amount approves. A role not listed has no authority;
+# None is no limit.
+MEMNUN_COMPENSATION_LIMITS: dict[str, int | None] = {
+    "handler": env_int("MEMNUN_COMPENSATION_LIMIT_HANDLER", 2_000, minimum=0),
+    "reviewer": env_int("MEMNUN_COMPENSATION_LIMIT_REVIEWER", 10_000, minimum=0),
+    "quality": None,
+}

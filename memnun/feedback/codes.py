@@ -55,3 +55,68 @@ class AckMethod(models.TextChoices):
 PUBLIC_CHANNELS = frozenset({Channel.WEB})
 # Channels where a customer may reach us without giving an e-mail or phone.
 CONTACTLESS_CHANNELS = frozenset({Channel.LETTER, Channel.FRONT_OFFICE})
+
+
+# --- Case work: assessment, lifecycle, customer answers, compensation, links. ---
+
+
+class Severity(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+class Closure(models.TextChoices):
+    """How a case was closed (api-v1.md: `closure`)."""
+
+    CUSTOMER_AGREED = "customer_agreed", _("The customer agreed")
+    OPTIONS_EXHAUSTED = "options_exhausted", _("All reasonable options exhausted")
+    # Suggestions, compliments and requests: closed once the response has gone out.
+    RESPONSE_SENT = "response_sent", _("Response sent")
+    # Closed as a duplicate of another case; never chosen through a transition.
+    MERGED = "merged", _("Merged into another case")
+
+
+class ProposalDecision(models.TextChoices):
+    PENDING = "pending", _("Awaiting review")
+    APPROVED = "approved", _("Approved")
+    SENT_BACK = "sent_back", _("Sent back")
+
+
+class AnswerChannel(models.TextChoices):
+    """How the customer's answer to a resolution reached us."""
+
+    WEB = "web", _("Tracking page")
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone")
+    IN_PERSON = "in_person", _("In person")
+    LETTER = "letter", _("Letter")
+
+
+class CaseAlertKind(models.TextChoices):
+    SAFETY_HAZARD = "safety_hazard", _("Safety hazard")
+    IMMEDIATE_ACTION = "immediate_action", _("Immediate action needed")
+
+
+class CompensationKind(models.TextChoices):
+    REFUND = "refund", _("Refund")
+    REPLACEMENT = "replacement", _("Replacement")
+    FREE_REPAIR = "free_repair", _("Free repair")
+    VOUCHER = "voucher", _("Voucher")
+
+
+class CompensationStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class LinkKind(models.TextChoices):
+    RELATED = "related", _("Related")
+    REOPENED_AS = "reopened_as", _("Followed up as")
+    DUPLICATE = "duplicate", _("Duplicate of")
+
+
+# Statuses in which a case is open: assigned, and counted in a handler's workload.
+WORKING_STATUSES = frozenset({Status.IN_PROGRESS, Status.UNDER_REVIEW, Status.RESOLVED})

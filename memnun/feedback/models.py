@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from memnun.feedback import codes
 from memnun.feedback.codes import (
     AckMethod,
     Channel,
@@ -76,6 +77,28 @@ class Feedback(models.Model):
     )
     privacy_notice_version = models.CharField(max_length=32)
     consent_third_party_sharing = models.BooleanField(default=False)
+    # Case work (services/lifecycle.py, assessment.py, assignment.py are the writers).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assignee"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="assigned_feedback",
+    )
+    # The initial assessment (services/assessment.py); a safety hazard alerts the office lead.
+    category = models.ForeignKey(
+        "organisation.Category", verbose_name=_("category"), on_delete=models.PROTECT,
+        null=True, blank=True,
+    )
+    severity = models.CharField(
+        _("severity"), max_length=8, choices=codes.Severity.choices, blank=True
+    )
+    safety_hazard = models.BooleanField(_("safety hazard"), default=False)
+    immediate_action = models.BooleanField(_("immediate action needed"), default=False)
+    assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
+    # Raised each time the customer rejects a resolution or comes back after closure.
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    closure = models.CharField(
+        _("closure"), max_length=20, choices=codes.Closure.choices, blank=True
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # Acknowledgement obligation (ele alındı bilgisi).
     ack_due_at = models.DateTimeField(_("acknowledgement due"), null=True, blank=True)
     ack_sent_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
@@ -130,3 +153,241 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+# --- Case work: who handles it, what was proposed and decided, what the customer said. ---
+
+
+class Assignment(models.Model):
+    """Every time a case was given to someone; the round robin reads who waited longest."""
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="assignments")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    # None when the round robin chose.
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    automatic = models.BooleanField(default=False)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["assignee", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.feedback_id} → {self.assignee_id}"
+
+
+class InvolvedPerson(models.Model):
+    """Staff involved in what the feedback is about (they may not handle or decide it)."""
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="involved")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    role_in_subject = models.CharField(_("role in the subject"), max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["feedback", "user"], name="involved_once_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ({self.role_in_subject}) in {self.feedback_id}"
+
+
+class CaseAlert(models.Model):
+    """An alert owed to an office lead at once (a safety hazard); delivered by notifications."""
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="case_alerts")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_alerts"
+    )
+    kind = models.CharField(max_length=24, choices=codes.CaseAlertKind.choices)
+    created_at = models.DateTimeField()
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id} about {self.feedback_id}"
+
+
+class ResolutionProposal(models.Model):
+    """A proposed resolution and its review; every one is kept, sent back or approved."""
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="proposals")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    root_cause = models.TextField(_("root cause"), blank=True)
+    root_cause_category = models.ForeignKey(
+        "organisation.RootCauseCategory", verbose_name=_("root cause category"),
+        on_delete=models.PROTECT, null=True, blank=True,
+    )
+    corrective_action = models.TextField(_("corrective action"), blank=True)
+    # The message the customer gets once it is approved.
+    resolution = models.TextField(_("resolution"))
+    created_at = models.DateTimeField()
+    decision = models.CharField(
+        max_length=12, choices=codes.ProposalDecision.choices,
+        default=codes.ProposalDecision.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"proposal {self.pk} for {self.feedback_id} ({self.decision})"
+
+
+class CaseMessage(models.Model):
+    """A message to the customer (shown on tracking) or an internal note (never shown)."""
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="messages")
+    # None for messages the system writes (a merge notice).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    body = models.TextField()
+    visible_to_customer = models.BooleanField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["feedback", "visible_to_customer", "created_at"])]
+
+    def __str__(self) -> str:
+        kind = "message" if self.visible_to_customer else "note"
+        return f"{kind} {self.pk} on {self.feedback_id}"
+
+
+class CustomerAnswer(models.Model):
+    """The customer's answer to an approved resolution: agreement or rejection, and why."""
+
+    feedback = models.ForeignKey(
+        Feedback, on_delete=models.CASCADE, related_name="customer_answers"
+    )
+    proposal = models.ForeignKey(
+        ResolutionProposal, on_delete=models.CASCADE, related_name="answers"
+    )
+    accept = models.BooleanField()
+    comment = models.TextField(blank=True)
+    channel = models.CharField(max_length=12, choices=codes.AnswerChannel.choices)
+    # None when the customer answered on the tracking page.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal"], name="one_answer_per_resolution")
+        ]
+
+    def __str__(self) -> str:
+        return f"{'accept' if self.accept else 'reject'} {self.feedback_id}"
+
+
+class SurveyAnswer(models.Model):
+    """How satisfied the customer was with the handling, once the case closed."""
+
+    feedback = models.OneToOneField(Feedback, on_delete=models.CASCADE, related_name="survey")
+    score = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="survey_score_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.feedback_id}: {self.score}"
+
+
+class FeedbackLink(models.Model):
+    """A link between two cases: related, followed up as a new case, or a duplicate."""
+
+    from_feedback = models.ForeignKey(
+        Feedback, on_delete=models.CASCADE, related_name="links_out"
+    )
+    to_feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(max_length=12, choices=codes.LinkKind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_feedback", "to_feedback", "kind"], name="feedback_link_once"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_feedback=models.F("to_feedback")),
+                name="feedback_link_not_to_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_feedback_id} {self.kind} {self.to_feedback_id}"
+
+
+class Compensation(models.Model):
+    """Compensation where the company caused the harm, with its legal basis and approval."""
+
+    feedback = models.ForeignKey(
+        Feedback, on_delete=models.CASCADE, related_name="compensations"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=codes.CompensationKind.choices)
+    # Turkish lira; the value of a replacement or repair as well as of a refund.
+    amount = models.DecimalField(_("amount (TRY)"), max_digits=12, decimal_places=2)
+    legal_basis = models.TextField(_("legal basis"))
+    status = models.CharField(max_length=10, choices=codes.CompensationStatus.choices)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField()
+    # None when it fell within the proposer's own limit.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="compensation_amount")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} TRY on {self.feedback_id}"

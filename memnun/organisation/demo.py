@@ -8,7 +8,7 @@ from django.db import transaction
 
 from memnun.accounts.models import User
 from memnun.accounts.roles import Role
-from memnun.organisation.models import Brand, Category, Office
+from memnun.organisation.models import Brand, Category, Office, RootCauseCategory
 from memnun.servicelevels.defaults import STANDARD_CALENDAR, STANDARD_TIMEZONE
 from memnun.servicelevels.models import Calendar, OpeningPeriod
 
@@ -40,6 +40,16 @@ CATEGORIES = [
     ("communication", "İletişim ve bilgilendirme", "Communication", False),
     ("data-loss", "Veri kaybı", "Data loss", False),
     ("battery-safety", "Batarya güvenliği (şişme, ısınma, yanık)", "Battery safety", True),
+]
+ROOT_CAUSES = [
+    ("part-supply", "Yedek parça tedariki", "Spare part supply"),
+    ("workmanship", "İşçilik hatası", "Workmanship"),
+    ("diagnosis", "Hatalı arıza tespiti", "Wrong diagnosis"),
+    ("process", "Süreç eksikliği", "Process gap"),
+    ("information", "Eksik bilgilendirme", "Customer not informed"),
+    ("training", "Eğitim eksikliği", "Training gap"),
+    ("logistics", "Kargo ve lojistik", "Shipping and logistics"),
+    ("product-defect", "Ürün kaynaklı arıza", "Product defect"),
 ]
 USERS = [
     ("agent", Role.AGENT, "istanbul", "Ayşe", "Demir"),
@@ -74,6 +84,10 @@ def demo_load() -> dict[str, int]:
     for code, name_tr, name_en, safety in CATEGORIES:
         Category.objects.update_or_create(
             code=code, defaults={"name_tr": name_tr, "name_en": name_en, "is_safety": safety}
+        )
+    for code, name_tr, name_en in ROOT_CAUSES:
+        RootCauseCategory.objects.update_or_create(
+            code=code, defaults={"name_tr": name_tr, "name_en": name_en}
         )
     created_users = 0
     for username, role, office, first, last in USERS:

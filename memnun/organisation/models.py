@@ -59,3 +59,20 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name_tr
+
+
+class RootCauseCategory(models.Model):
+    """The managed list of root causes; recurring ones feed corrective actions (CAPA)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name_tr = models.CharField(_("name (Turkish)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("root cause category")
+        verbose_name_plural = _("root cause categories")
+
+    def __str__(self) -> str:
+        return self.name_tr
