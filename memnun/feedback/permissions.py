@@ -1,26 +1,176 @@
-"""Who may see what. Defined once here; the API and the desk both ask these functions."""
+"""Who may do what. Defined once here; the API and the desk both ask these functions.
+
+Three layers, each answered here and nowhere else:
+- the role matrix: which actions a role may take at all (`MATRIX`);
+- office scope: agents, handlers and reviewers work their own office's cases,
+  quality managers, auditors and administrators every office's;
+- own cases: a handler works only the cases assigned to them.
+Whether a move is possible *now* (the case's status, a missing root cause, an
+involved person) is the lifecycle's business and answers 409, not 403.
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import NamedTuple
+
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
 from memnun.accounts.roles import OFFICE_BOUND_ROLES, Role
+from memnun.feedback.errors import NotFound, NotPermitted
 from memnun.feedback.models import Feedback
+from memnun.feedback.references import reference_parse
 
-# Roles that need the customer's contact details to do their work.
-_SEES_PERSONAL_DATA = frozenset({Role.AGENT, Role.HANDLER, Role.REVIEWER, Role.QUALITY, Role.ADMIN})
+
+class Action(StrEnum):
+    VIEW = "view"
+    # See the customer's contact details unmasked in the case itself.
+    VIEW_PERSONAL_DATA = "view_personal_data"
+    # Ask for them explicitly, with a reason; every reveal is audited.
+    REVEAL_PERSONAL_DATA = "reveal_personal_data"
+    VIEW_ATTACHMENTS = "view_attachments"
+    RECORD = "record"
+    ACKNOWLEDGE = "acknowledge"
+    RECORD_INVOLVED = "record_involved"
+    ASSIGN = "assign"
+    ASSESS = "assess"
+    START = "start"
+    PROPOSE = "propose"
+    APPROVE = "approve"
+    SEND_BACK = "send_back"
+    RECORD_AGREEMENT = "record_agreement"
+    CLOSE_AGREED = "close_agreed"
+    CLOSE_RESPONDED = "close_responded"
+    CLOSE_EXHAUSTED = "close_exhausted"
+    REOPEN = "reopen"
+    ADD_NOTE = "add_note"
+    MESSAGE_CUSTOMER = "message_customer"
+    ADD_ATTACHMENT = "add_attachment"
+    COMPENSATION_PROPOSE = "compensation_propose"
+    COMPENSATION_APPROVE = "compensation_approve"
+    MERGE = "merge"
+    LINK = "link"
+
+
+A = Action
+# Everyone who talks to customers about their case (not the auditor, not the administrator).
+_FRONT_LINE = frozenset({
+    A.VIEW, A.VIEW_PERSONAL_DATA, A.REVEAL_PERSONAL_DATA, A.VIEW_ATTACHMENTS, A.RECORD,
+    A.ACKNOWLEDGE, A.RECORD_INVOLVED, A.RECORD_AGREEMENT, A.REOPEN, A.ADD_NOTE,
+    A.MESSAGE_CUSTOMER, A.ADD_ATTACHMENT, A.LINK,
+})
+_HANDLING = frozenset({
+    A.ASSESS, A.START, A.PROPOSE, A.CLOSE_AGREED, A.CLOSE_RESPONDED, A.COMPENSATION_PROPOSE,
+    A.MERGE,
+})
+_REVIEWING = frozenset({A.ASSIGN, A.APPROVE, A.SEND_BACK, A.COMPENSATION_APPROVE})
+
+MATRIX: dict[str, frozenset[Action]] = {
+    Role.AGENT: _FRONT_LINE,
+    Role.HANDLER: _FRONT_LINE | _HANDLING,
+    Role.REVIEWER: _FRONT_LINE | _HANDLING | _REVIEWING,
+    # Quality managers work across offices and rarely need a customer's contact
+    # details: they see them masked and reveal them when they must.
+    Role.QUALITY: (_FRONT_LINE | _HANDLING | _REVIEWING | {A.CLOSE_EXHAUSTED})
+    - {A.VIEW_PERSONAL_DATA},
+    # Reads everything, changes nothing, sees personal data masked.
+    Role.AUDITOR: frozenset({A.VIEW}),
+    # Configuration, not case work; reveals contact details for data-subject requests.
+    Role.ADMIN: frozenset({A.VIEW, A.REVEAL_PERSONAL_DATA, A.RECORD, A.ACKNOWLEDGE, A.ADD_NOTE}),
+}
+
+# Actions a role may take only on the cases assigned to them.
+_OWN_CASES_ONLY: dict[str, frozenset[Action]] = {
+    Role.HANDLER: frozenset({
+        A.ASSESS, A.PROPOSE, A.CLOSE_AGREED, A.CLOSE_RESPONDED, A.COMPENSATION_PROPOSE,
+    }),
+}
+
+# The actions that move a case through its lifecycle (for telling 403 from 409).
+LIFECYCLE_ACTIONS = frozenset({
+    A.START, A.PROPOSE, A.APPROVE, A.SEND_BACK, A.RECORD_AGREEMENT, A.CLOSE_AGREED,
+    A.CLOSE_RESPONDED, A.CLOSE_EXHAUSTED, A.REOPEN,
+})
+
+
+def role_actions(user: User) -> frozenset[Action]:
+    """What the user's role allows anywhere; nothing for an inactive account."""
+    if not user.is_active:
+        return frozenset()
+    return MATRIX.get(user.role, frozenset())
+
+
+def in_scope(user: User, feedback: Feedback) -> bool:
+    if user.role in OFFICE_BOUND_ROLES and user.office_id is not None:
+        return feedback.office_id == user.office_id
+    return True
 
 
 def feedback_visible_to(user: User) -> QuerySet[Feedback]:
     """The feedback a member of staff may see: their office's, or every office's."""
     qs = Feedback.objects.all()
-    if not user.is_active:
+    if Action.VIEW not in role_actions(user):
         return qs.none()
     if user.role in OFFICE_BOUND_ROLES and user.office_id is not None:
         qs = qs.filter(office_id=user.office_id)
     return qs
 
 
+def actions_on(user: User, feedback: Feedback) -> frozenset[Action]:
+    """What the user may do with this case (status and requirements aside)."""
+    if not in_scope(user, feedback):
+        return frozenset()
+    allowed = role_actions(user)
+    own_only = _OWN_CASES_ONLY.get(user.role, frozenset())
+    if own_only and feedback.assignee_id != user.pk:
+        allowed = allowed - own_only
+    return allowed
+
+
+def may(user: User, action: Action, feedback: Feedback | None = None) -> bool:
+    if feedback is None:
+        return action in role_actions(user)
+    return action in actions_on(user, feedback)
+
+
+def require(user: User, action: Action, feedback: Feedback | None = None) -> None:
+    """Raise NotPermitted (403) unless the user may take the action (on this case)."""
+    if may(user, action, feedback):
+        return
+    if (
+        feedback is not None
+        and action in role_actions(user)
+        and in_scope(user, feedback)
+        and action in _OWN_CASES_ONLY.get(user.role, frozenset())
+    ):
+        raise NotPermitted(
+            _("Only the case's assignee, a team lead or a quality manager may do this.")
+        )
+    raise NotPermitted(_("Your role may not do this."))
+
+
+class CaseAccess(NamedTuple):
+    feedback: Feedback
+    actions: frozenset[Action]
+
+
+def feedback_for_user(*, user: User, reference: str) -> CaseAccess:
+    """The case and what the user may do with it; NotFound when they may not see it."""
+    canonical = reference_parse(reference)
+    feedback = (
+        feedback_visible_to(user)
+        .select_related("office", "brand", "customer", "recorded_by", "assignee", "category")
+        .filter(reference=canonical)
+        .first()
+        if canonical
+        else None
+    )
+    if feedback is None:
+        raise NotFound(_("No such feedback."))
+    return CaseAccess(feedback, actions_on(user, feedback))
+
+
 def sees_personal_data(user: User) -> bool:
-    return user.is_active and user.role in _SEES_PERSONAL_DATA
+    return Action.VIEW_PERSONAL_DATA in role_actions(user)

@@ -33,6 +33,7 @@ from memnun.feedback.codes import (
 from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.models import Attachment, Customer, Feedback, StageChange
 from memnun.feedback.obligations import acknowledgement_due
+from memnun.feedback.permissions import Action, may
 from memnun.feedback.references import reference_allocate, tracking_code_hash, tracking_code_new
 from memnun.organisation.models import Brand, Office
 from memnun.text import tr_fold
@@ -221,6 +222,8 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
     `actor` is the member of staff recording it, or None for the public web form.
     Nothing is written unless everything is valid.
     """
+    if actor is not None and not may(actor, Action.RECORD):
+        raise NotPermitted(_("Your role may not record feedback."))
     now = timezone.now()
     errors = _Errors()
     _check(data, actor, now, errors)
