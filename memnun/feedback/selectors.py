@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from memnun.accounts.models import User
+from memnun.feedback.codes import FeedbackType, ProposalDecision, Status
 from memnun.feedback.errors import NotFound
-from memnun.feedback.models import Feedback
-from memnun.feedback.permissions import feedback_visible_to
+from memnun.feedback.models import (
+    Attachment,
+    CaseMessage,
+    CustomerAnswer,
+    Feedback,
+    ResolutionProposal,
+)
+from memnun.feedback.permissions import Action, feedback_for_user, feedback_visible_to
 from memnun.feedback.references import reference_parse, tracking_code_matches
 
 
@@ -43,3 +52,49 @@ def feedback_for_tracking(*, reference: str, code: str) -> Feedback | None:
     if not tracking_code_matches(code, stored) or feedback is None:
         return None
     return feedback
+
+
+def resolution_latest_approved(feedback: Feedback) -> ResolutionProposal | None:
+    """The last resolution a reviewer approved and the customer was given."""
+    return (
+        ResolutionProposal.objects.filter(feedback=feedback, decision=ProposalDecision.APPROVED)
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+
+
+def resolution_awaiting_answer(feedback: Feedback) -> ResolutionProposal | None:
+    """The resolution a complainant is asked to agree to, while they have not answered."""
+    if feedback.status != Status.RESOLVED or feedback.type != FeedbackType.COMPLAINT:
+        return None
+    proposal = resolution_latest_approved(feedback)
+    if proposal is None or CustomerAnswer.objects.filter(proposal=proposal).exists():
+        return None
+    return proposal
+
+
+def resolution_accepted(feedback: Feedback) -> bool:
+    """Whether the customer agreed to the latest approved resolution."""
+    proposal = resolution_latest_approved(feedback)
+    return (
+        proposal is not None
+        and CustomerAnswer.objects.filter(proposal=proposal, accept=True).exists()
+    )
+
+
+def messages_for_customer(feedback: Feedback) -> list[CaseMessage]:
+    """What the tracking page shows: messages to the customer, never an internal note."""
+    return list(CaseMessage.objects.filter(feedback=feedback, visible_to_customer=True))
+
+
+def attachment_for_staff(*, user: User, reference: str, attachment_id: int) -> Attachment:
+    """A case's file for someone who may see the case and its files; NotFound for anyone else."""
+    feedback, actions = feedback_for_user(user=user, reference=reference)
+    attachment = (
+        Attachment.objects.filter(feedback=feedback, pk=attachment_id).first()
+        if Action.VIEW_ATTACHMENTS in actions
+        else None
+    )
+    if attachment is None:
+        raise NotFound(_("No such file."))
+    return attachment

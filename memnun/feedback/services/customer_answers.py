@@ -1,0 +1,93 @@
+"""The customer's word: agreement or rejection of a resolution, and the closing survey.
+
+A rejection sends the case back to work one escalation level higher; follow-up
+continues until the customer agrees or a quality manager records that the
+options are exhausted (lifecycle.feedback_close).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from memnun.accounts.models import User
+from memnun.feedback.codes import AnswerChannel, Closure, Status
+from memnun.feedback.errors import Conflict, FieldErrors
+from memnun.feedback.models import CustomerAnswer, Feedback, SurveyAnswer
+from memnun.feedback.permissions import Action, require
+from memnun.feedback.selectors import resolution_awaiting_answer
+from memnun.feedback.services.common import case_audit, case_lock, ensure_status, now_or
+from memnun.feedback.services.lifecycle import stage_enter
+
+# Answers that staff record from a call, a visit, an e-mail or a letter.
+STAFF_CHANNELS = frozenset(AnswerChannel.values) - {AnswerChannel.WEB}
+_COMMENT_LIMIT = 5000
+
+
+def customer_answer_record(
+    *, feedback: Feedback, accept: bool, comment: str = "", recorded_by: User | None = None,
+    channel: str = AnswerChannel.WEB, now: datetime | None = None,
+) -> CustomerAnswer:
+    """Record the customer's answer to the resolution that awaits it.
+
+    `recorded_by` is None when the customer answers on the tracking page; staff
+    give the channel the answer came by.
+    """
+    if recorded_by is not None:
+        require(recorded_by, Action.RECORD_AGREEMENT, feedback)
+        if channel not in STAFF_CHANNELS:
+            raise FieldErrors({"channel": [_("Say how the customer gave their answer.")]})
+    else:
+        channel = AnswerChannel.WEB
+    at = now_or(now)
+    with transaction.atomic():
+        feedback = case_lock(feedback)
+        proposal = resolution_awaiting_answer(feedback)
+        if proposal is None:
+            raise Conflict(_("No resolution awaits the customer's answer."))
+        answer = CustomerAnswer.objects.create(
+            feedback=feedback, proposal=proposal, accept=accept,
+            comment=comment.strip()[:_COMMENT_LIMIT], channel=channel,
+            recorded_by=recorded_by, at=at,
+        )
+        data: dict[str, object] = {"answer_id": answer.pk, "proposal_id": proposal.pk,
+                                   "channel": channel}
+        if accept:
+            case_audit(actor=recorded_by, action="feedback.resolution_accepted",
+                       feedback=feedback, data=data)
+            return answer
+        before_level = feedback.escalation_level
+        change = stage_enter(feedback=feedback, to=Status.IN_PROGRESS, by=recorded_by, at=at)
+        feedback.escalation_level = before_level + 1
+        feedback.save(update_fields=["escalation_level"])
+        case_audit(
+            actor=recorded_by, action="feedback.resolution_rejected", feedback=feedback,
+            data={**data, "before": {"status": change["before"], "escalation_level": before_level},
+                  "after": {"status": change["after"],
+                            "escalation_level": feedback.escalation_level}},
+        )
+    return answer
+
+
+def survey_record(
+    *, feedback: Feedback, score: int, comment: str = "", now: datetime | None = None
+) -> SurveyAnswer:
+    """The customer rates the handling, once, after the case is closed."""
+    if not 1 <= score <= 5:
+        raise FieldErrors({"score": [_("Give a score from 1 to 5.")]})
+    at = now_or(now)
+    with transaction.atomic():
+        feedback = case_lock(feedback)
+        ensure_status(feedback, [Status.CLOSED], _("The survey opens once the case is closed."))
+        if feedback.closure == Closure.MERGED:
+            raise Conflict(_("This case was merged into another: rate that one."))
+        if SurveyAnswer.objects.filter(feedback=feedback).exists():
+            raise Conflict(_("This survey has already been answered."))
+        survey = SurveyAnswer.objects.create(
+            feedback=feedback, score=score, comment=comment.strip()[:_COMMENT_LIMIT], at=at
+        )
+        case_audit(actor=None, action="feedback.survey_answered", feedback=feedback,
+                   data={"score": score})
+    return survey

@@ -1,0 +1,458 @@
+"""The lifecycle: created → in_progress → under_review → resolved → closed.
+
+`MOVES` is the state machine; `stage_enter` is the only code that changes a
+case's status, and refuses any move not in it. Each `feedback_<move>` function
+is one transaction: it checks the role (403), locks the row, checks the status
+and the move's requirements (409 with the reason), enters the new stage (a
+`StageChange` row on the customer's timeline) and writes its audit event.
+
+| from         | to           | move                 | who                                    |
+|--------------|--------------|----------------------|----------------------------------------|
+| created      | in_progress  | start                | handler (taking it), reviewer, quality |
+| in_progress  | under_review | propose              | assignee, reviewer, quality            |
+| under_review | resolved     | approve              | reviewer, quality — not the proposer   |
+| under_review | in_progress  | send back            | reviewer, quality — not the proposer   |
+| resolved     | in_progress  | customer rejects     | the customer, or staff recording it    |
+| resolved     | closed       | close                | see `feedback_close`                   |
+| in_progress  | closed       | options exhausted    | quality                                |
+| closed       | in_progress  | reopen (in window)   | front line                             |
+| any but closed | closed     | merged (merging.py)  | handler, reviewer, quality             |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from memnun.accounts.models import User
+from memnun.feedback.codes import Closure, FeedbackType, ProposalDecision, Status
+from memnun.feedback.errors import Conflict, FieldErrors, NotPermitted
+from memnun.feedback.models import Feedback, ResolutionProposal, StageChange
+from memnun.feedback.permissions import LIFECYCLE_ACTIONS, Action, actions_on, require
+from memnun.feedback.selectors import resolution_accepted, resolution_latest_approved
+from memnun.feedback.services.assessment import (
+    AssessmentInput,
+    assessment_apply,
+    assessment_check,
+)
+from memnun.feedback.services.assignment import assignee_choose, assignment_write
+from memnun.feedback.services.common import (
+    case_audit,
+    case_lock,
+    ensure_status,
+    note_write,
+    now_or,
+    status_label,
+)
+from memnun.feedback.services.involvement import ensure_not_involved
+from memnun.organisation.models import RootCauseCategory
+
+S = Status
+_OPEN = (S.CREATED, S.IN_PROGRESS, S.UNDER_REVIEW, S.RESOLVED)
+MOVES: frozenset[tuple[str, str]] = frozenset({
+    (S.CREATED, S.IN_PROGRESS),
+    (S.IN_PROGRESS, S.UNDER_REVIEW),
+    (S.UNDER_REVIEW, S.RESOLVED),
+    (S.UNDER_REVIEW, S.IN_PROGRESS),
+    (S.RESOLVED, S.IN_PROGRESS),
+    (S.RESOLVED, S.CLOSED),
+    (S.IN_PROGRESS, S.CLOSED),
+    (S.CLOSED, S.IN_PROGRESS),
+    # Merging closes a duplicate wherever it stands.
+    *((source, S.CLOSED) for source in _OPEN),
+})
+
+
+def stage_enter(*, feedback: Feedback, to: str, by: User | None, at: datetime) -> dict[str, str]:
+    """Move a locked case to a new status with its timeline row; the audit's before → after."""
+    before = feedback.status
+    if (before, to) not in MOVES:
+        raise Conflict(
+            _("A case that is %(source)s cannot move to %(target)s.")
+            % {"source": status_label(before), "target": status_label(to)}
+        )
+    feedback.status = to
+    feedback.save(update_fields=["status"])
+    StageChange.objects.create(feedback=feedback, status=to, at=at, by=by)
+    return {"before": before, "after": to}
+
+
+def _moved(
+    *, actor: User | None, feedback: Feedback, move: str, change: dict[str, str],
+    **data: object,
+) -> None:
+    case_audit(
+        actor=actor, action="feedback.moved", feedback=feedback,
+        data={"move": move, "before": {"status": change["before"]},
+              "after": {"status": change["after"]}, **data},
+    )
+
+
+def _note_id(feedback: Feedback, actor: User, note: str, at: datetime) -> int | None:
+    row = note_write(feedback=feedback, author=actor, body=note, visible_to_customer=False, at=at)
+    return row.pk if row else None
+
+
+def _missing(**requirements: str | None) -> list[str]:
+    return [name for name, value in requirements.items() if not (value or "").strip()]
+
+
+def feedback_start(
+    *, actor: User, feedback: Feedback, assessment: AssessmentInput | None,
+    assignee: str | None = None, auto_assign: bool = False, note: str = "",
+    now: datetime | None = None,
+) -> Feedback:
+    """created → in_progress: assigned to someone who may handle it, with the initial assessment.
+
+    A handler may take a case themselves; giving it to someone else (or to the
+    round robin) needs a lead's `assign` permission.
+    """
+    require(actor, Action.START, feedback)
+    category = assessment_check(assessment) if assessment is not None else None
+    at = now_or(now)
+    with transaction.atomic():
+        feedback = case_lock(feedback)
+        ensure_status(feedback, [S.CREATED], _("Only a new case can be started."))
+        if assessment is None:
+            raise Conflict(_("The initial assessment is required to start work on a case."))
+        chosen = assignee_choose(
+            actor=actor, feedback=feedback, username=assignee, automatic=auto_assign, now=at
+        )
+        assignment_write(
+            actor=actor, feedback=feedback, assignee=chosen,
+            automatic=not assignee and auto_assign, at=at,
+        )
+        assessment_apply(
+            actor=actor, feedback=feedback, data=assessment, category=category, at=at
+        )
+        change = stage_enter(feedback=feedback, to=S.IN_PROGRESS, by=actor, at=at)
+        _moved(actor=actor, feedback=feedback, move="start", change=change,
+               note_id=_note_id(feedback, actor, note, at))
+    return feedback
+
+
+def _root_cause_category(code: str | None) -> RootCauseCategory | None:
+    if not code:
+        return None
+    found = RootCauseCategory.objects.filter(code=code, is_active=True).first()
+    if found is None:
+        raise FieldErrors({"root_cause_category": [_("Unknown root cause category.")]})
+    return found
+
+
+def feedback_propose(
+    *, actor: User, feedback: Feedback, resolution: str, root_cause: str = "",
+    root_cause_category: str | None = None, corrective_action: str = "", note: str = "",
+    now: datetime | None = None,
+) -> ResolutionProposal:
+    """in_progress → under_review: a resolution goes to a second person for review.
+
+    A complaint needs its root cause and corrective action; every type needs the
+    resolution, the message the customer will get, with its reasons.
+    """
+    require(actor, Action.PROPOSE, feedback)
+    rc_category = _root_cause_category(root_cause_category)
+    at = now_or(now)
+    with transaction.atomic():
+        feedback = case_lock(feedback)
+        ensure_status(
+            feedback, [S.IN_PROGRESS], _("Only a case in progress can be proposed for review.")
+        )
+        ensure_not_involved(feedback, actor)
+        required = {"resolution": resolution}
+        if feedback.type == FeedbackType.COMPLAINT:
+            required |= {"root_cause": root_cause, "corrective_action": corrective_action}
+        missing = _missing(**required)
+        if missing:
+            raise Conflict(
+                _("A resolution cannot go to review without: %(fields)s.")
+                % {"fields": ", ".join(missing)}
+            )
+        proposal = ResolutionProposal.objects.create(
+            feedback=feedback, proposed_by=actor, root_cause=root_cause.strip(),
+            root_cause_category=rc_category, corrective_action=corrective_action.strip(),
+            resolution=resolution.strip(), created_at=at,
+        )
+        change = stage_enter(feedback=feedback, to=S.UNDER_REVIEW, by=actor, at=at)
+        _moved(actor=actor, feedback=feedback, move="propose", change=change,
+               proposal_id=proposal.pk,
+               root_cause_category=rc_category.code if rc_category else None,
+               note_id=_note_id(feedback, actor, note, at))
+    return proposal
+
+
+def _pending_proposal(feedback: Feedback, actor: User) -> ResolutionProposal:
+    proposal = (
+        ResolutionProposal.objects.filter(feedback=feedback, decision=ProposalDecision.PENDING)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if proposal is None:
+        raise Conflict(_("No proposed resolution awaits review."))
+    if proposal.proposed_by_id == actor.pk:
+        raise Conflict(
+            _("You proposed this resolution: someone else must review it.")
+        )
+    return proposal
+
+
+def customer_recourse_text() -> str:
+    """What a customer who disagrees can do; in the active language."""
+    return _(
+        "If you do not agree with this decision, tell us on the tracking page, by e-mail or"
+        " by phone and we will look at it again. You may also apply to the consumer"
+        " arbitration committee of your district or, above its monetary limit, to a consumer"
+        " court."
+    )
+
+
+def _decision_message(feedback: Feedback, proposal: ResolutionProposal) -> str:
+    if feedback.type != FeedbackType.COMPLAINT:
+        return proposal.resolution
+    with translation.override(feedback.customer.language):
+        return f"{proposal.resolution}\n\n{customer_recourse_text()}"
+
+
+def feedback_approve(
+    *, actor: User, feedback: Feedback, note: str = "", now: datetime | None = None
+) -> Feedback:
+    """under_review → resolved: a second person approves; the decision goes to the customer.
+
+    The customer's message carries the resolution with its reasons and, for a
+    complaint, what they can do if they disagree (the customer is then asked to agree).
+    """
+    require(actor, Action.APPROVE, feedback)
+    at = now_or(now)
+    with transaction.atomic():
+        feedback = case_lock(feedback)
+        ensure_status(
+            feedback, [S.UNDER_REVIEW], _("Only a case under review can be approved.")
+        )
+        proposal = _pending_proposal(feedback, actor)
+        ensure_not_involved(feedback, actor)
+        proposal.decision = ProposalDecision.APPROVED
+        proposal.decided_by = actor
+        proposal.decided_at = at
+        proposal.reason = note.strip()
+        proposal.save(update_fields=["decision", "decided_by", "decided_at", "reason"])
+        message = note_write(
+            feedback=feedback, author=actor, body=_decision_message(feedback, proposal),
+            visible_to_customer=True, at=at,
+        )
+        change = stage_enter(feedback=feedback, to=S.RESOLVED, by=actor, at=at)
+        _moved(actor=actor, feedback=feedback, move="approve", change=change,
+               proposal_id=proposal.pk, message_id=message.pk if message else None)
+    return feedback
+
+
+def feedback_send_back(
+    *, actor: User, feedback: Feedback, reason: str, now: datetime | None = None
+) -> Feedback:
+    """under_review → in_progress: the reviewer sends the proposal back, saying why."""
+    require(actor, Action.SEND_BACK, feedback)
+    at = now_or(now)
+    with transaction.atomic():
+        feedback = case_lock(feedback)
+        ensure_status(
+            feedback, [S.UNDER_REVIEW], _("Only a case under review can be sent back.")
+        )
+        proposal = _pending_proposal(feedback, actor)
+        ensure_not_involved(feedback, actor)
+        if not reason.strip():
+            raise Conflict(_("Say why the resolution is sent back (send_back_reason)."))
+        proposal.decision = ProposalDecision.SENT_BACK
+        proposal.decided_by = actor
+        proposal.decided_at = at
+        proposal.reason = reason.strip()
+        proposal.save(update_fields=["decision", "decided_by", "decided_at", "reason"])
+        change = stage_enter(feedback=feedback, to=S.IN_PROGRESS, by=actor, at=at)
+        _moved(actor=actor, feedback=feedback, move="send_back", change=change,
+               proposal_id=proposal.pk)
+    return feedback
+
+
+_CLOSE_ACTIONS: dict[str, Action] = {
+    Closure.CUSTOMER_AGREED: Action.CLOSE_AGREED,
+    Closure.RESPONSE_SENT: Action.CLOSE_RESPONDED,
+    Closure.OPTIONS_EXHAUSTED: Action.CLOSE_EXHAUSTED,
+}
+
+
+def _closure_requirements(
+    feedback: Feedback, closure: str, external_recourse: str
+) -> None:
+    if closure == Closure.CUSTOMER_AGREED:
+        ensure_status(
+            feedback, [S.RESOLVED],
+            _("Only a resolved case closes with the customer's agreement."),
+        )
+        if not resolution_accepted(feedback):
+            raise Conflict(_("The customer's agreement to the resolution is not on record."))
+    elif closure == Closure.RESPONSE_SENT:
+        ensure_status(
+            feedback, [S.RESOLVED], _("Only a resolved case closes once the response is sent.")
+        )
+        if feedback.type == FeedbackType.COMPLAINT:
+            raise Conflict(
+                _("A complaint closes only with the customer's agreement or when a quality"
+                  " manager records that all reasonable options are exhausted.")
+            )
+    else:
+        ensure_status(
+            feedback, [S.RESOLVED, S.IN_PROGRESS],
+            _("Options can be declared exhausted only for a resolved case or one the"
+              " customer sent back."),
+        )
+        if resolution_latest_approved(feedback) is None:
+            raise Conflict(
+                _("The customer has not yet been given a decision with its reasons.")
+            )
+        if not external_recourse.strip():
+            raise Conflict(
+                _("Record the external recourse the customer is told of (external_recourse).")
+            )
+
+
+def feedback_close(
+    *, actor: User, feedback: Feedback, closure: str | None, external_recourse: str = "",
+    note: str = "", now: datetime | None = None,
+) -> Feedback:
+    """→ closed, in one of three ways.
+
+    - `customer_agreed`: from resolved, with the customer's agreement on record.
+    - `response_sent`: suggestions, compliments and requests, from resolved: the
+      approved response has gone to the customer, no agreement is asked for.
+    - `options_exhausted`: a quality manager, from resolved or from in_progress
+      after the customer rejected a decision; the external recourse given to
+      the customer is recorded and sent to them as a message.
+    """
+    action = _CLOSE_ACTIONS.get(closure or "")
+    if action is None:
+        if not (actions_on(actor, feedback) & LIFECYCLE_ACTIONS):
+            raise NotPermitted(_("Your role may not do this."))
+        raise Conflict(
+            _("Say how the case closes: customer_agreed, options_exhausted or response_sent.")
+        )
+    require(actor, action, feedback)
+    at = now_or(now)
+    with transaction.atomic():
+        feedback = case_lock(feedback)
+        assert closure is not None
+        _closure_requirements(feedback, closure, external_recourse)
+        ensure_not_involved(feedback, actor)
+        message = None
+        if closure == Closure.OPTIONS_EXHAUSTED:
+            message = note_write(
+                feedback=feedback, author=actor, body=external_recourse,
+                visible_to_customer=True, at=at,
+            )
+        change = stage_enter(feedback=feedback, to=S.CLOSED, by=actor, at=at)
+        feedback.closure = closure
+        feedback.closed_at = at
+        feedback.save(update_fields=["closure", "closed_at"])
+        _moved(actor=actor, feedback=feedback, move="close", change=change, closure=closure,
+               message_id=message.pk if message else None,
+               note_id=_note_id(feedback, actor, note, at))
+    return feedback
+
+
+def feedback_reopen(
+    *, actor: User, feedback: Feedback, reason: str, now: datetime | None = None
+) -> Feedback:
+    """closed → in_progress when the customer comes back within `MEMNUN_REOPEN_DAYS`.
+
+    Later than that, the case stays closed and the customer's return is
+    recorded as new feedback linked to it (`linking.feedback_follow_up`).
+    """
+    require(actor, Action.REOPEN, feedback)
+    at = now_or(now)
+    days = settings.MEMNUN_REOPEN_DAYS
+    with transaction.atomic():
+        feedback = case_lock(feedback)
+        ensure_status(feedback, [S.CLOSED], _("Only a closed case can be reopened."))
+        if feedback.closure == Closure.MERGED:
+            raise Conflict(_("This case was merged into another: reopen that one."))
+        if feedback.closed_at is None or at - feedback.closed_at > timedelta(days=days):
+            raise Conflict(
+                _("This case was closed more than %(days)s days ago and cannot be reopened;"
+                  " record the customer's return as new feedback linked to it.")
+                % {"days": days}
+            )
+        if not reason.strip():
+            raise Conflict(_("Say why the case is reopened (note)."))
+        before_level = feedback.escalation_level
+        change = stage_enter(feedback=feedback, to=S.IN_PROGRESS, by=actor, at=at)
+        feedback.escalation_level = before_level + 1
+        feedback.closure = ""
+        feedback.closed_at = None
+        feedback.save(update_fields=["escalation_level", "closure", "closed_at"])
+        _moved(actor=actor, feedback=feedback, move="reopen", change=change,
+               escalation_level={"before": before_level, "after": feedback.escalation_level},
+               note_id=_note_id(feedback, actor, reason, at))
+    return feedback
+
+
+@dataclass(frozen=True)
+class TransitionInput:
+    """`POST /api/v1/feedback/{reference}/transition`, as the API received it."""
+
+    to: str
+    note: str = ""
+    assignee: str | None = None
+    auto_assign: bool = False
+    assessment: AssessmentInput | None = None
+    root_cause: str = ""
+    root_cause_category: str | None = None
+    corrective_action: str = ""
+    resolution: str = ""
+    send_back_reason: str = ""
+    closure: str | None = None
+    external_recourse: str = ""
+
+
+def feedback_transition(
+    *, actor: User, feedback: Feedback, data: TransitionInput, now: datetime | None = None
+) -> None:
+    """Dispatch a requested move to its service. The service re-checks the status under lock."""
+    if not (actions_on(actor, feedback) & LIFECYCLE_ACTIONS):
+        raise NotPermitted(_("Your role may not move cases."))
+    source, target = feedback.status, data.to
+    if (source, target) == (S.CREATED, S.IN_PROGRESS):
+        feedback_start(
+            actor=actor, feedback=feedback, assessment=data.assessment, assignee=data.assignee,
+            auto_assign=data.auto_assign, note=data.note, now=now,
+        )
+    elif (source, target) == (S.IN_PROGRESS, S.UNDER_REVIEW):
+        feedback_propose(
+            actor=actor, feedback=feedback, resolution=data.resolution,
+            root_cause=data.root_cause, root_cause_category=data.root_cause_category,
+            corrective_action=data.corrective_action, note=data.note, now=now,
+        )
+    elif (source, target) == (S.UNDER_REVIEW, S.RESOLVED):
+        feedback_approve(actor=actor, feedback=feedback, note=data.note, now=now)
+    elif (source, target) == (S.UNDER_REVIEW, S.IN_PROGRESS):
+        feedback_send_back(
+            actor=actor, feedback=feedback, reason=data.send_back_reason or data.note, now=now
+        )
+    elif (source, target) == (S.CLOSED, S.IN_PROGRESS):
+        feedback_reopen(actor=actor, feedback=feedback, reason=data.note, now=now)
+    elif target == S.CLOSED and source in (S.RESOLVED, S.IN_PROGRESS):
+        feedback_close(
+            actor=actor, feedback=feedback, closure=data.closure,
+            external_recourse=data.external_recourse, note=data.note, now=now,
+        )
+    elif (source, target) == (S.RESOLVED, S.IN_PROGRESS):
+        raise Conflict(
+            _("A resolved case goes back to work when the customer rejects the resolution:"
+              " record their answer instead.")
+        )
+    else:
+        raise Conflict(
+            _("A case that is %(source)s cannot move to %(target)s.")
+            % {"source": status_label(source), "target": status_label(target)}
+        )
