@@ -12,6 +12,7 @@ from memnun.accounts.models import User
 from memnun.feedback.masking import mask_email, mask_name, mask_tail
 from memnun.feedback.models import Feedback
 from memnun.feedback.permissions import sees_personal_data
+from memnun.feedback.selectors import messages_for_customer, resolution_awaiting_answer
 
 
 def local(at: datetime | None) -> datetime | None:
@@ -55,8 +56,10 @@ def tracking_body(feedback: Feedback) -> dict[str, Any]:
         "type": feedback.type,
         "status": feedback.status,
         "stages": _stages(feedback),
-        "messages": [],
-        "awaiting_agreement": False,
+        "messages": [
+            {"at": local(m.created_at), "body": m.body} for m in messages_for_customer(feedback)
+        ],
+        "awaiting_agreement": resolution_awaiting_answer(feedback) is not None,
     }
 
 
@@ -95,7 +98,7 @@ def feedback_staff_body(feedback: Feedback, *, viewer: User) -> dict[str, Any]:
         "acknowledgement": _acknowledgement(feedback),
         "stages": _stages(feedback),
         "attachments": [
-            {"filename": a.filename, "content_type": a.content_type, "size": a.size}
+            {"id": a.pk, "filename": a.filename, "content_type": a.content_type, "size": a.size}
             for a in feedback.attachments.all()
         ],
     }

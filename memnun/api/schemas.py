@@ -111,6 +111,7 @@ class CustomerOut(BaseModel):
 
 
 class AttachmentOut(BaseModel):
+    id: int
     filename: str
     content_type: str
     size: int

@@ -19,26 +19,28 @@ from memnun.accounts.lockout import lockout_response
 from memnun.accounts.models import User
 from memnun.accounts.tokens import token_issue
 from memnun.api.auth import StaffToken, client_address, optional_staff
+from memnun.api.case_presenters import case_body
+from memnun.api.case_schemas import CaseOut
 from memnun.api.errors import ErrorOut, error_response
 from memnun.api.idempotency import run_idempotent
-from memnun.api.presenters import feedback_created_body, feedback_staff_body, tracking_body
+from memnun.api.presenters import feedback_created_body, tracking_body
 from memnun.api.schemas import (
     FeedbackCreatedOut,
     FeedbackIn,
-    FeedbackOut,
     TokenIn,
     TokenOut,
     TrackOut,
 )
+from memnun.api.tracking_guard import tracked_feedback
 from memnun.feedback.errors import FieldErrors
-from memnun.feedback.selectors import feedback_for_staff, feedback_for_tracking
+from memnun.feedback.permissions import feedback_for_user
 from memnun.feedback.services.intake import (
     AttachmentInput,
     CustomerInput,
     IntakeInput,
     feedback_record,
 )
-from memnun.ratelimit.limiter import rate_count, rate_exceeded, rate_hit
+from memnun.ratelimit.limiter import rate_exceeded
 
 router = Router()
 
@@ -154,14 +156,6 @@ class TrackQuery(BaseModel):
     code: str = Field(default="", max_length=40)
 
 
-def _track_throttled(request: HttpRequest, reference: str) -> bool:
-    limit = settings.TRACK_MISSES_PER_HOUR
-    return (
-        rate_count(key=f"track-miss:{client_address(request)}", window_seconds=_HOUR) >= limit
-        or rate_count(key=f"track-miss-ref:{reference[:40]}", window_seconds=_HOUR) >= limit
-    )
-
-
 @router.get(
     "/track/{reference}",
     response={200: TrackOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
@@ -169,21 +163,15 @@ def _track_throttled(request: HttpRequest, reference: str) -> bool:
     summary="A customer follows their feedback with its reference and tracking code",
 )
 def track(request: HttpRequest, reference: str, query: Query[TrackQuery]) -> Any:
-    if _track_throttled(request, reference):
-        return error_response(
-            429, _("Too many attempts. Try again later."), headers={"Retry-After": "3600"}
-        )
-    feedback = feedback_for_tracking(reference=reference, code=query.code)
-    if feedback is None:
-        rate_hit(key=f"track-miss:{client_address(request)}", window_seconds=_HOUR)
-        rate_hit(key=f"track-miss-ref:{reference[:40]}", window_seconds=_HOUR)
-        return error_response(404, _("No feedback matches this reference and code."))
+    feedback = tracked_feedback(request, reference, query.code)
+    if isinstance(feedback, JsonResponse):
+        return feedback
     return Status(200, tracking_body(feedback))
 
 
 @router.get(
     "/feedback/{reference}",
-    response={200: FeedbackOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: CaseOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     auth=StaffToken(),
     tags=["feedback"],
     summary="The whole case, for staff",
@@ -191,5 +179,5 @@ def track(request: HttpRequest, reference: str, query: Query[TrackQuery]) -> Any
 def feedback_detail(request: HttpRequest, reference: str) -> Any:
     user = getattr(request, "auth", None)
     assert isinstance(user, User)
-    feedback = feedback_for_staff(user=user, reference=reference)
-    return Status(200, feedback_staff_body(feedback, viewer=user))
+    access = feedback_for_user(user=user, reference=reference)
+    return Status(200, case_body(access, viewer=user))
