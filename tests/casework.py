@@ -19,6 +19,7 @@ from memnun.feedback.services.lifecycle import (
     feedback_propose,
     feedback_start,
 )
+from tests.conftest import PASSWORD
 
 ASSESSMENT = AssessmentInput(severity="medium", safety_hazard=False, category="repair-delay")
 CUSTOMER = CustomerInput(
@@ -31,13 +32,16 @@ def user(username: str) -> User:
 
 
 def staff(username: str, role: str, office: str | None = "istanbul", **extra: Any) -> User:
-    """Another member of staff besides the demo users."""
+    """Another member of staff besides the demo users (the demo password)."""
     from memnun.organisation.models import Office
 
-    return User.objects.create(
+    member = User(
         username=username, role=role,
         office=Office.objects.get(code=office) if office else None, **extra,
     )
+    member.set_password(PASSWORD)
+    member.save()
+    return member
 
 
 class Case:

@@ -87,6 +87,7 @@ def assignee_choose(
     if username:
         assignee = staff_by_username(username, field="assignee")
     elif automatic:
+        require(actor, Action.ASSIGN, feedback)
         picked = assignee_pick(feedback=feedback, now=now)
         if picked is None:
             raise Conflict(
