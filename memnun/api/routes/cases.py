@@ -220,7 +220,7 @@ def attachments(request: HttpRequest, reference: str, payload: AttachmentIn) -> 
     summary="Download a case's file (staff who may see it; 404 for everyone else)",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The file, as an attachment.",
                 "content": {"application/octet-stream": {"schema": {
                     "type": "string", "format": "binary"}}},
