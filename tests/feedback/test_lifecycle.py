@@ -161,6 +161,10 @@ REFUSALS: dict[str, tuple[Callable[[], Case], str, dict[str, Any], str]] = {
         lambda: _involve(case_in("created"), "handler"), "reviewer",
         {"to": "in_progress", "assignee": "handler", "assessment": ASSESSMENT}, "involved",
     ),
+    "start while involved": (
+        lambda: _involve(case_in("created"), "reviewer"), "reviewer",
+        {"to": "in_progress", "assignee": "handler", "assessment": ASSESSMENT}, "involved",
+    ),
     "propose a complaint without a root cause": (
         lambda: case_in("in_progress"), "handler",
         {"to": "under_review", "resolution": "Özür dileriz.", "corrective_action": "Eğitim."},

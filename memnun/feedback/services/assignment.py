@@ -134,6 +134,7 @@ def feedback_assign(
             _("Only a case being worked can be reassigned; a new case is assigned when it is"
               " started."),
         )
+        ensure_not_involved(feedback, actor)
         chosen = assignee_choose(
             actor=actor, feedback=feedback, username=assignee, automatic=automatic, now=at
         )

@@ -118,6 +118,7 @@ def feedback_start(
     with transaction.atomic():
         feedback = case_lock(feedback)
         ensure_status(feedback, [S.CREATED], _("Only a new case can be started."))
+        ensure_not_involved(feedback, actor)
         if assessment is None:
             raise Conflict(_("The initial assessment is required to start work on a case."))
         chosen = assignee_choose(
