@@ -35,10 +35,14 @@ run: install messages
 	MEMNUN_DEMO=1 $(PY) manage.py load_demo
 	MEMNUN_DEMO=1 $(VENV)/bin/memnun run --port $(PORT)
 
-# Debian's Chromium drives the browser tests (never a downloaded browser build).
+# Debian's Chromium drives the browser tests (never a downloaded browser build);
+# axe-core comes from npm and is injected into the pages under test.
 chromium:
-	@if [ -d tests/browser ] && ! command -v chromium >/dev/null; then \
+	@if ! command -v chromium >/dev/null; then \
 		apt-get update -qq && apt-get install -y -qq chromium; fi
+	@if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then \
+		command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm); \
+		npm ci --prefix tests/browser --no-audit --no-fund --silent; fi
 
 lint: install-test
 	$(VENV)/bin/ruff check .

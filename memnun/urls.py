@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import path
+from django.urls import include, path
 from django.views.defaults import page_not_found
 
 from memnun.api.v1 import api
@@ -14,6 +14,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", healthz),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("memnun.portal.urls")),
 ]
 
 
