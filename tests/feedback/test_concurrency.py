@@ -82,7 +82,7 @@ def test_parallel_retries_with_one_idempotency_key_create_one_feedback(demo: Non
             )
             with lock:
                 answers.append((response.status_code, response.json().get("reference", "")))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
