@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint typecheck pytest bench messages install install-test chromium clean-db
+.PHONY: run test lint typecheck pytest bench messages install install-test chromium screenshots
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,3 +60,7 @@ bench: install-test messages
 	env -u DATABASE_URL $(PY) -m bench $(BENCH_ARGS)
 	@if [ -n "$$DATABASE_URL" ]; then $(PY) -m bench --only http --only queue $(BENCH_ARGS); \
 	else echo "Set DATABASE_URL=postgres://... to measure PostgreSQL too."; fi
+
+# Pictures of the main pages for review (desktop and phone, Turkish and English).
+screenshots: install-test messages chromium
+	$(PY) -m scripts.screenshots

@@ -82,6 +82,7 @@ def served(*, workers: int = 3, extra_env: dict[str, str] | None = None) -> Iter
     try:
         _manage(env, "migrate", "--no-input")
         _manage(env, "load_demo")
+        _manage(env, "collectstatic", "--no-input")
         process = subprocess.Popen(
             [
                 sys.executable,
