@@ -186,6 +186,9 @@ WEB_INTAKE_PER_MINUTE = env_int("MEMNUN_WEB_INTAKE_PER_MINUTE", 30, minimum=1)
 TRACK_MISSES_PER_HOUR = env_int("MEMNUN_TRACK_MISSES_PER_HOUR", 10, minimum=1)
 MEMNUN_DEFAULT_OFFICE = env_str("MEMNUN_DEFAULT_OFFICE", "istanbul")
 PRIVACY_NOTICE_VERSION = env_str("MEMNUN_PRIVACY_NOTICE_VERSION", "2026-01")
+# Case statuses in which the case waits for the customer: resolution, response and
+# update clocks stop (memnun.feedback.obligations). The lifecycle defines the status.
+SERVICE_LEVEL_PAUSE_STATUSES = env_list("MEMNUN_PAUSE_STATUSES", ["waiting_for_customer"])
 
 TASKS = {
     "default": {

@@ -26,7 +26,7 @@ class Office(models.Model):
 
     @property
     def calendar_code(self) -> str | None:
-        return self.calendar.code if self.calendar_id else None
+        return self.calendar.code if self.calendar_id and self.calendar else None
 
 
 class Brand(models.Model):
