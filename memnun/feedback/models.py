@@ -94,6 +94,8 @@ class Feedback(models.Model):
     next_due_kind = models.CharField(
         _("next due obligation"), max_length=16, choices=ObligationKind.choices, blank=True
     )
+    # When that obligation's lead warning falls: the desk shows the case "at risk" from then.
+    next_warn_at = models.DateTimeField(_("at risk from"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("feedback")

@@ -153,27 +153,29 @@ def obligations_planned_at_intake(
     return planned
 
 
-def next_due(obligations: Iterable[Obligation]) -> tuple[datetime | None, str]:
-    """The earliest running deadline and its kind; (None, "") when none runs."""
+def next_due(obligations: Iterable[Obligation]) -> Obligation | None:
+    """The running (open, unpaused) obligation that falls due first, if any."""
     running = [o for o in obligations if o.met_at is None and o.paused_since is None]
     if not running:
-        return None, ""
-    first = min(running, key=lambda o: (o.due_at, _KIND_ORDER.get(o.kind, 99)))
-    return first.due_at, first.kind
+        return None
+    return min(running, key=lambda o: (o.due_at, _KIND_ORDER.get(o.kind, 99)))
 
 
 def copy_to_feedback(feedback: Feedback, obligations: Iterable[Obligation]) -> list[str]:
     """Keep the case's copies in step with its obligations; the names of changed fields.
 
     `ack_due_at`/`ack_sent_at` are what API v1 shows as the acknowledgement;
-    `next_due_at`/`next_due_kind` order the fair queue.
+    `next_due_at`/`next_due_kind` order the fair queue, `next_warn_at` marks it at risk.
     """
     obligations = list(obligations)
     values: dict[str, object] = {}
     for o in obligations:
         if o.kind == ObligationKind.ACKNOWLEDGEMENT:
             values["ack_due_at"], values["ack_sent_at"] = o.due_at, o.met_at
-    values["next_due_at"], values["next_due_kind"] = next_due(obligations)
+    first = next_due(obligations)
+    values["next_due_at"] = first.due_at if first else None
+    values["next_due_kind"] = first.kind if first else ""
+    values["next_warn_at"] = first.warn_at if first else None
     changed = []
     for name, value in values.items():
         if getattr(feedback, name) != value:

@@ -257,6 +257,6 @@ def obligations_recompute(*, feedback: Feedback, actor: User | str | None = None
     changed = obligations_recompute_many(
         feedback=Feedback.objects.filter(pk=feedback.pk), reason="case changed", actor=actor
     )
-    feedback.refresh_from_db(fields=["ack_due_at", "next_due_at", "next_due_kind"])
+    feedback.refresh_from_db(fields=["ack_due_at", "next_due_at", "next_due_kind", "next_warn_at"])
     return changed > 0
 
