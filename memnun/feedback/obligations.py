@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
+from memnun.accounts.models import User
 from memnun.feedback.codes import ObligationKind
 from memnun.feedback.models import Feedback, Obligation
 from memnun.organisation.models import Office
@@ -193,6 +194,12 @@ def kinds_for_target_key(key: str) -> set[str]:
     if key in ObligationKind.values:
         return {key}
     return set(ObligationKind.values)
+
+
+def alert_office(*, recipient: User, feedback: Feedback) -> Office:
+    """Whose business hours a staff alert keeps to: the recipient's office, or the
+    case's for staff who serve every office (quality managers)."""
+    return recipient.office if recipient.office_id and recipient.office else feedback.office
 
 
 def taken_in_at(*, feedback: Feedback, deadlines: Deadlines | None = None) -> datetime:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from memnun.accounts.models import User
 from memnun.feedback.errors import NotFound
-from memnun.feedback.models import Feedback
+from memnun.feedback.models import Feedback, StaffAlert
+from memnun.feedback.obligations import Deadlines, alert_office
 from memnun.feedback.permissions import feedback_visible_to
 from memnun.feedback.references import reference_parse, tracking_code_matches
+from memnun.servicelevels.clock import is_open
 
 
 def feedback_for_staff(*, user: User, reference: str) -> Feedback:
@@ -43,3 +47,25 @@ def feedback_for_tracking(*, reference: str, code: str) -> Feedback | None:
     if not tracking_code_matches(code, stored) or feedback is None:
         return None
     return feedback
+
+
+def alerts_deliverable(*, now: datetime) -> list[StaffAlert]:
+    """Undelivered staff alerts that may go out at `now`.
+
+    Never outside the recipient's business hours: an alert raised at night
+    waits for the next opening (`deliver_after`), and one still undelivered
+    at closing time waits again for the next day.
+    """
+    pending = (
+        StaffAlert.objects.filter(delivered_at__isnull=True, deliver_after__lte=now)
+        .select_related("recipient__office__calendar", "feedback__office__calendar")
+        .order_by("deliver_after", "id")
+    )
+    deadlines = Deadlines()
+    return [
+        alert for alert in pending
+        if is_open(
+            deadlines.calendar(alert_office(recipient=alert.recipient, feedback=alert.feedback)),
+            now,
+        )
+    ]
