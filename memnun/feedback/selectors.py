@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from memnun.accounts.models import User
 from memnun.feedback.errors import NotFound
-from memnun.feedback.models import Feedback, StaffAlert
-from memnun.feedback.obligations import Deadlines, alert_office
+from memnun.feedback.codes import ObligationKind
+from memnun.feedback.models import Feedback, Obligation, StaffAlert
+from memnun.feedback.obligations import Deadlines, alert_office, taken_in_at
 from memnun.feedback.permissions import feedback_visible_to
 from memnun.feedback.references import reference_parse, tracking_code_matches
 from memnun.servicelevels.clock import is_open
@@ -69,3 +71,27 @@ def alerts_deliverable(*, now: datetime) -> list[StaffAlert]:
             now,
         )
     ]
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What the customer may expect: when the office takes the case in, and answers by."""
+
+    taken_in_at: datetime
+    answer_by: datetime | None
+
+
+def feedback_expectation(*, feedback: Feedback) -> Expectation:
+    """For the customer: the next opening after receipt, and the resolution deadline.
+
+    No promised answer while the clock is stopped (waiting for the customer) or
+    once the resolution is given.
+    """
+    resolution = Obligation.objects.filter(
+        feedback=feedback, kind=ObligationKind.RESOLUTION, met_at__isnull=True,
+        paused_since__isnull=True,
+    ).first()
+    return Expectation(
+        taken_in_at=taken_in_at(feedback=feedback),
+        answer_by=resolution.due_at if resolution else None,
+    )

@@ -28,7 +28,8 @@ def ack(case: Feedback) -> Obligation:
 
 def alerts(kind: str) -> list[tuple[str, str]]:
     return sorted(
-        StaffAlert.objects.filter(kind=kind).values_list("recipient__username", "feedback__reference")
+        StaffAlert.objects.filter(kind=kind)
+        .values_list("recipient__username", "feedback__reference")
     )
 
 
