@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "memnun.organisation",
     "memnun.feedback",
     "memnun.api",
+    "memnun.desk",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +79,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "memnun.urls"
+LOGIN_URL = "desk:login"
+LOGIN_REDIRECT_URL = "desk:queue"
+LOGOUT_REDIRECT_URL = "desk:login"
 WSGI_APPLICATION = "memnun.wsgi.application"
 
 TEMPLATES = [
