@@ -41,12 +41,12 @@ PAUSABLE_KINDS = frozenset(
 _KIND_ORDER = {kind: i for i, kind in enumerate(ObligationKind.values)}
 
 
-def target_keys(*, kind: str, feedback: Feedback, safety: bool) -> list[str]:
+def target_keys(*, kind: str, channel: str, type: str, safety: bool) -> list[str]:
     """Service-target keys for an obligation of a case, most specific first."""
     if kind == ObligationKind.ACKNOWLEDGEMENT:
-        return [f"ack:{feedback.channel}"]
+        return [f"ack:{channel}"]
     if kind == ObligationKind.RESOLUTION:
-        keys = [f"resolution:{feedback.type}"]
+        keys = [f"resolution:{type}"]
         return ["resolution:safety", *keys] if safety else keys
     return [str(kind)]
 
@@ -120,7 +120,7 @@ class Deadlines:
         safety: bool | None = None,
     ) -> Deadline:
         keys = target_keys(
-            kind=kind, feedback=feedback,
+            kind=kind, channel=feedback.channel, type=feedback.type,
             safety=is_safety_case(feedback) if safety is None else safety,
         )
         return deadline_compute(

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from memnun.accounts.models import User
-from memnun.feedback.errors import NotFound
 from memnun.feedback.codes import ObligationKind
+from memnun.feedback.errors import NotFound
 from memnun.feedback.models import Feedback, Obligation, StaffAlert
 from memnun.feedback.obligations import Deadlines, alert_office, taken_in_at
 from memnun.feedback.permissions import feedback_visible_to
