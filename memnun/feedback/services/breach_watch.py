@@ -31,6 +31,7 @@ from django_tasks import task
 from memnun.accounts.models import User
 from memnun.accounts.roles import Role
 from memnun.audit.chain import AuditEntry, audit_record_many
+from memnun.feedback.bulk_update import rows_update
 from memnun.feedback.codes import AlertKind, Status
 from memnun.feedback.models import Obligation, StaffAlert
 from memnun.feedback.obligations import Deadlines, alert_office
@@ -121,7 +122,7 @@ def _breach_batch(now: datetime, recipients: _Recipients, deadlines: Deadlines) 
             entries.append(_entry(o, "obligation.breached", {
                 "escalation_level": {"before": before, "after": o.escalation_level},
             }))
-        Obligation.objects.bulk_update(claimed, ["breached_at", "escalation_level"])
+        rows_update(Obligation, claimed, ["breached_at", "escalation_level"])
         StaffAlert.objects.bulk_create(alerts, ignore_conflicts=True)
         audit_record_many(entries)
     return len(claimed), len(alerts)
@@ -142,7 +143,7 @@ def _warn_batch(now: datetime, recipients: _Recipients, deadlines: Deadlines) ->
             leads = recipients.leads(o.feedback.office_id)
             alerts += _alerts(o, leads, AlertKind.OBLIGATION_AT_RISK, now, deadlines)
             entries.append(_entry(o, "obligation.warned", {"to": [u.username for u in leads]}))
-        Obligation.objects.bulk_update(claimed, ["warned_at"])
+        rows_update(Obligation, claimed, ["warned_at"])
         StaffAlert.objects.bulk_create(alerts, ignore_conflicts=True)
         audit_record_many(entries)
     return len(claimed), len(alerts)

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 
 from memnun.accounts.models import User
 from memnun.audit.chain import AuditEntry, audit_record, audit_record_many
+from memnun.feedback.bulk_update import rows_update
 from memnun.feedback.codes import Status
 from memnun.feedback.errors import Conflict
 from memnun.feedback.models import Feedback, Obligation
@@ -241,12 +242,8 @@ def obligations_recompute_many(
                         data={"reason": reason, **data},
                     )
                 )
-            if touched:
-                Obligation.objects.bulk_update(
-                    touched, ["due_at", "warn_at", "target_key"], batch_size=500
-                )
-            if copies:
-                Feedback.objects.bulk_update(copies, sorted(copied_fields), batch_size=500)
+            rows_update(Obligation, touched, ["due_at", "warn_at", "target_key"])
+            rows_update(Feedback, copies, sorted(copied_fields))
             audit_record_many(entries)
             changed_cases += len(entries)
     return changed_cases
