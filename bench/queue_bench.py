@@ -115,7 +115,7 @@ def run(counts: Sequence[int] = (100_000, 1_000_000)) -> list[tuple[str, str]]:
             for _ in range(100):  # 5,000 cases deep
                 cursor = queue_page(user=quality, limit=50, cursor=cursor).next
             p50, p95 = _timings_ms(
-                lambda: queue_page(user=quality, limit=50, cursor=cursor), PAGE_REQUESTS
+                lambda deep=cursor: queue_page(user=quality, limit=50, cursor=deep), PAGE_REQUESTS
             )
             results.append((f"queue page 101 (keyset), all offices, {label}",
                             f"p50 {p50:.2f} ms, p95 {p95:.2f} ms"))
