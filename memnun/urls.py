@@ -13,6 +13,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("desk/", include("memnun.desk.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("memnun.portal.urls")),

@@ -12,6 +12,7 @@ from memnun.accounts.models import User
 from memnun.feedback.masking import mask_email, mask_name, mask_tail
 from memnun.feedback.models import Feedback
 from memnun.feedback.permissions import sees_personal_data
+from memnun.feedback.selectors import feedback_expectation
 
 
 def local(at: datetime | None) -> datetime | None:
@@ -24,6 +25,14 @@ def _acknowledgement(feedback: Feedback) -> dict[str, Any]:
         "due_at": local(feedback.ack_due_at),
         "sent_at": local(feedback.ack_sent_at),
         "on_time": feedback.ack_on_time,
+    }
+
+
+def _expected(feedback: Feedback) -> dict[str, Any]:
+    expectation = feedback_expectation(feedback=feedback)
+    return {
+        "taken_in_at": local(expectation.taken_in_at),
+        "answer_by": local(expectation.answer_by),
     }
 
 
@@ -42,6 +51,7 @@ def feedback_created_body(feedback: Feedback, tracking_code: str) -> dict[str, A
         "received_at": local(feedback.received_at),
         "acknowledgement": _acknowledgement(feedback),
         "tracking_url": tracking_url(feedback),
+        "expected": _expected(feedback),
     }
 
 
@@ -57,6 +67,7 @@ def tracking_body(feedback: Feedback) -> dict[str, Any]:
         "stages": _stages(feedback),
         "messages": [],
         "awaiting_agreement": False,
+        "expected": _expected(feedback),
     }
 
 

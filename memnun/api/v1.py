@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from memnun.api.errors import install_error_handlers
-from memnun.api.routes import feedback
+from memnun.api.routes import feedback, service_levels
 
 api = NinjaAPI(
     title="memnun API",
@@ -18,3 +18,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 api.add_router("", feedback.router)
+api.add_router("", service_levels.router)

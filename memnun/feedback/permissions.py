@@ -8,6 +8,8 @@ from memnun.accounts.models import User
 from memnun.accounts.roles import OFFICE_BOUND_ROLES, Role
 from memnun.feedback.models import Feedback
 
+# Roles that give customers their acknowledgement (everyone who works cases; not the auditor).
+_ACKNOWLEDGES = frozenset({Role.AGENT, Role.HANDLER, Role.REVIEWER, Role.QUALITY, Role.ADMIN})
 # Roles that need the customer's contact details to do their work.
 _SEES_PERSONAL_DATA = frozenset({Role.AGENT, Role.HANDLER, Role.REVIEWER, Role.QUALITY, Role.ADMIN})
 
@@ -24,3 +26,14 @@ def feedback_visible_to(user: User) -> QuerySet[Feedback]:
 
 def sees_personal_data(user: User) -> bool:
     return user.is_active and user.role in _SEES_PERSONAL_DATA
+
+
+def may_acknowledge(user: User) -> bool:
+    return user.is_active and user.role in _ACKNOWLEDGES
+
+
+def queue_office_scope(user: User) -> int | None:
+    """The one office whose queue the user works, or None for every office."""
+    if user.role in OFFICE_BOUND_ROLES and user.office_id is not None:
+        return user.office_id
+    return None

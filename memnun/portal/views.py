@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from memnun.feedback.errors import FieldErrors
-from memnun.feedback.expectations import feedback_expectations
 from memnun.feedback.models import Feedback
 from memnun.feedback.references import reference_parse
+from memnun.feedback.selectors import feedback_expectation
 from memnun.feedback.services.intake import (
     AttachmentInput,
     CustomerInput,
@@ -132,6 +132,11 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/feedback_form.html", {"form": form}, status=status)
 
 
+def _expectations(feedback: Feedback) -> dict[str, Any]:
+    expect = feedback_expectation(feedback=feedback)
+    return {"expect": expect, "out_of_hours": expect.taken_in_at > feedback.received_at}
+
+
 def _receipt_context(request: HttpRequest) -> dict[str, Any]:
     receipt = request.session.get(_RECEIPT)
     if not receipt:
@@ -142,7 +147,7 @@ def _receipt_context(request: HttpRequest) -> dict[str, Any]:
     return {
         "feedback": feedback,
         "tracking_code": receipt["code"],
-        "expect": feedback_expectations(feedback=feedback),
+        **_expectations(feedback),
         "track_url": request.build_absolute_uri(reverse("portal:track")),
     }
 
@@ -213,6 +218,6 @@ def track_detail(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "feedback": feedback,
             "timeline": timeline_for(feedback),
-            "expect": feedback_expectations(feedback=feedback),
+            **_expectations(feedback),
         },
     )
