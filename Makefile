@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint typecheck pytest bench messages install install-test chromium clean-db
+.PHONY: run test lint typecheck pytest bench messages install install-test chromium screenshots
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,16 +35,20 @@ run: install messages
 	MEMNUN_DEMO=1 $(PY) manage.py load_demo
 	MEMNUN_DEMO=1 $(VENV)/bin/memnun run --port $(PORT)
 
-# Debian's Chromium drives the browser tests (never a downloaded browser build).
+# Debian's Chromium drives the browser tests (never a downloaded browser build);
+# axe-core comes from npm and is injected into the pages under test.
 chromium:
-	@if [ -d tests/browser ] && ! command -v chromium >/dev/null; then \
+	@if ! command -v chromium >/dev/null; then \
 		apt-get update -qq && apt-get install -y -qq chromium; fi
+	@if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then \
+		command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm); \
+		npm ci --prefix tests/browser --no-audit --no-fund --silent; fi
 
 lint: install-test
 	$(VENV)/bin/ruff check .
 
 typecheck: install-test
-	MEMNUN_TESTING=1 $(VENV)/bin/mypy memnun/feedback memnun/servicelevels memnun/audit memnun/accounts memnun/organisation memnun/ratelimit memnun/jobs
+	MEMNUN_TESTING=1 $(VENV)/bin/mypy memnun/feedback memnun/servicelevels memnun/audit memnun/accounts memnun/organisation memnun/ratelimit memnun/jobs memnun/api memnun/portal
 
 pytest: install-test messages chromium
 	MEMNUN_TESTING=1 $(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
@@ -56,3 +60,7 @@ bench: install-test messages
 	env -u DATABASE_URL $(PY) -m bench $(BENCH_ARGS)
 	@if [ -n "$$DATABASE_URL" ]; then $(PY) -m bench --only http --only queue $(BENCH_ARGS); \
 	else echo "Set DATABASE_URL=postgres://... to measure PostgreSQL too."; fi
+
+# Pictures of the main pages for review (desktop and phone, Turkish and English).
+screenshots: install-test messages chromium
+	$(PY) -m scripts.screenshots

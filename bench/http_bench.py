@@ -20,7 +20,10 @@ def _percentiles(samples: list[float]) -> str:
 
 
 def _load(
-    app: Served, *, total: int, concurrency: int,
+    app: Served,
+    *,
+    total: int,
+    concurrency: int,
     request: Callable[[http.client.HTTPConnection, int], int],
 ) -> tuple[float, list[float], int]:
     """Run `total` requests over `concurrency` keep-alive connections."""
@@ -55,8 +58,9 @@ def _load(
     return time.perf_counter() - began, latencies, failures
 
 
-def _post(conn: http.client.HTTPConnection, path: str, body: dict[str, object],
-          headers: dict[str, str]) -> tuple[int, bytes]:
+def _post(
+    conn: http.client.HTTPConnection, path: str, body: dict[str, object], headers: dict[str, str]
+) -> tuple[int, bytes]:
     conn.request("POST", path, json.dumps(body), {"Content-Type": "application/json", **headers})
     response = conn.getresponse()
     return response.status, response.read()
@@ -64,9 +68,12 @@ def _post(conn: http.client.HTTPConnection, path: str, body: dict[str, object],
 
 def _payload(i: int) -> dict[str, object]:
     return {
-        "type": "complaint", "channel": "phone", "office": "istanbul",
+        "type": "complaint",
+        "channel": "phone",
+        "office": "istanbul",
         "subject": f"Ekran değişimi gecikti #{i}",
-        "description": "Telefonum üç haftadır serviste.", "brand": "samsung",
+        "description": "Telefonum üç haftadır serviste.",
+        "brand": "samsung",
         "customer": {"name": "Işıl Öztürk", "phone": "+905321234567", "language": "tr"},
         "consent": {"privacy_notice": True},
     }
@@ -85,12 +92,16 @@ def run(*, total: int = 2000, concurrency: int = 8, lookups: int = 2000) -> list
                 created.append((data["reference"], data["tracking_code"]))
             return status
 
-        elapsed, latencies, failures = _load(app, total=total, concurrency=concurrency,
-                                             request=intake)
+        elapsed, latencies, failures = _load(
+            app, total=total, concurrency=concurrency, request=intake
+        )
         db = app.database
-        rows.append((f"intake POST /api/v1/feedback ({db}, {concurrency} clients)",
-                     f"{total / elapsed:.0f} feedback/s; {_percentiles(latencies)};"
-                     f" {failures} errors"))
+        rows.append(
+            (
+                f"intake POST /api/v1/feedback ({db}, {concurrency} clients)",
+                f"{total / elapsed:.0f} feedback/s; {_percentiles(latencies)}; {failures} errors",
+            )
+        )
 
         def track(conn: http.client.HTTPConnection, i: int) -> int:
             reference, code = created[i % len(created)]
@@ -99,11 +110,15 @@ def run(*, total: int = 2000, concurrency: int = 8, lookups: int = 2000) -> list
             response.read()
             return response.status
 
-        elapsed, latencies, failures = _load(app, total=lookups, concurrency=concurrency,
-                                             request=track)
-        rows.append((f"tracking GET /api/v1/track ({db}, {concurrency} clients)",
-                     f"{lookups / elapsed:.0f} lookups/s; {_percentiles(latencies)};"
-                     f" {failures} errors"))
+        elapsed, latencies, failures = _load(
+            app, total=lookups, concurrency=concurrency, request=track
+        )
+        rows.append(
+            (
+                f"tracking GET /api/v1/track ({db}, {concurrency} clients)",
+                f"{lookups / elapsed:.0f} lookups/s; {_percentiles(latencies)}; {failures} errors",
+            )
+        )
     return rows
 
 

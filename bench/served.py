@@ -35,7 +35,8 @@ class Served:
     def token(self, username: str = "agent", password: str = DEMO_PASSWORD) -> str:
         body = json.dumps({"username": username, "password": password}).encode()
         request = urllib.request.Request(
-            f"{self.url}/api/v1/auth/token", data=body,
+            f"{self.url}/api/v1/auth/token",
+            data=body,
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -44,7 +45,10 @@ class Served:
 
 def _manage(env: dict[str, str], *args: str) -> None:
     subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
         stdout=subprocess.DEVNULL,
     )
 
@@ -55,8 +59,11 @@ def served(*, workers: int = 3, extra_env: dict[str, str] | None = None) -> Iter
     DATABASE_URL is set), load the demo, serve it with gunicorn, and stop it afterwards."""
     data_dir = Path(tempfile.mkdtemp(prefix="memnun-bench-"))
     env = {
-        **os.environ, "MEMNUN_DEMO": "1", "MEMNUN_DATA_DIR": str(data_dir),
-        "MEMNUN_LOG_LEVEL": "WARNING", **(extra_env or {}),
+        **os.environ,
+        "MEMNUN_DEMO": "1",
+        "MEMNUN_DATA_DIR": str(data_dir),
+        "MEMNUN_LOG_LEVEL": "WARNING",
+        **(extra_env or {}),
     }
     env.pop("MEMNUN_TESTING", None)
     pg_name = ""
@@ -75,10 +82,22 @@ def served(*, workers: int = 3, extra_env: dict[str, str] | None = None) -> Iter
     try:
         _manage(env, "migrate", "--no-input")
         _manage(env, "load_demo")
+        _manage(env, "collectstatic", "--no-input")
         process = subprocess.Popen(
-            [sys.executable, "-m", "memnun.cli", "serve", "--port", str(port),
-             "--workers", str(workers)],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "memnun.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "memnun.organisation",
     "memnun.feedback",
     "memnun.api",
+    "memnun.portal",
+    "memnun.desk",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +81,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "memnun.urls"
+LOGIN_URL = "desk:login"
+LOGIN_REDIRECT_URL = "desk:queue"
+LOGOUT_REDIRECT_URL = "desk:login"
 WSGI_APPLICATION = "memnun.wsgi.application"
 
 TEMPLATES = [
@@ -186,9 +191,13 @@ ATTACHMENT_MAX_COUNT = 5
 
 API_TOKEN_HOURS = env_int("MEMNUN_API_TOKEN_HOURS", 12, minimum=1)
 WEB_INTAKE_PER_MINUTE = env_int("MEMNUN_WEB_INTAKE_PER_MINUTE", 30, minimum=1)
+TRACKING_LINK_DAYS = env_int("MEMNUN_TRACKING_LINK_DAYS", 60, minimum=1)
 TRACK_MISSES_PER_HOUR = env_int("MEMNUN_TRACK_MISSES_PER_HOUR", 10, minimum=1)
 MEMNUN_DEFAULT_OFFICE = env_str("MEMNUN_DEFAULT_OFFICE", "istanbul")
 PRIVACY_NOTICE_VERSION = env_str("MEMNUN_PRIVACY_NOTICE_VERSION", "2026-01")
+# Case statuses in which the case waits for the customer: resolution, response and
+# update clocks stop (memnun.feedback.obligations). The lifecycle defines the status.
+SERVICE_LEVEL_PAUSE_STATUSES = env_list("MEMNUN_PAUSE_STATUSES", ["waiting_for_customer"])
 
 TASKS = {
     "default": {
@@ -242,6 +251,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

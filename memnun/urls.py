@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import path
+from django.urls import include, path
 from django.views.defaults import page_not_found
 
 from memnun.api.v1 import api
@@ -13,7 +13,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("desk/", include("memnun.desk.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("memnun.portal.urls")),
 ]
 
 

@@ -15,6 +15,14 @@ from django.test import Client
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache() -> None:
+    """Built calendars are cached by version; rolled-back tests reuse version numbers."""
+    from memnun.servicelevels.store import calendar_cache_clear
+
+    calendar_cache_clear()
+
+
 @pytest.fixture
 def demo(db: Any) -> None:
     """Offices, brands, categories and one user per role (password: PASSWORD)."""

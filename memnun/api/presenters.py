@@ -12,7 +12,11 @@ from memnun.accounts.models import User
 from memnun.feedback.masking import mask_email, mask_name, mask_tail
 from memnun.feedback.models import Feedback
 from memnun.feedback.permissions import sees_personal_data
-from memnun.feedback.selectors import messages_for_customer, resolution_awaiting_answer
+from memnun.feedback.selectors import (
+    feedback_expectation,
+    messages_for_customer,
+    resolution_awaiting_answer,
+)
 
 
 def local(at: datetime | None) -> datetime | None:
@@ -25,6 +29,14 @@ def _acknowledgement(feedback: Feedback) -> dict[str, Any]:
         "due_at": local(feedback.ack_due_at),
         "sent_at": local(feedback.ack_sent_at),
         "on_time": feedback.ack_on_time,
+    }
+
+
+def _expected(feedback: Feedback) -> dict[str, Any]:
+    expectation = feedback_expectation(feedback=feedback)
+    return {
+        "taken_in_at": local(expectation.taken_in_at),
+        "answer_by": local(expectation.answer_by),
     }
 
 
@@ -43,6 +55,7 @@ def feedback_created_body(feedback: Feedback, tracking_code: str) -> dict[str, A
         "received_at": local(feedback.received_at),
         "acknowledgement": _acknowledgement(feedback),
         "tracking_url": tracking_url(feedback),
+        "expected": _expected(feedback),
     }
 
 
@@ -60,6 +73,7 @@ def tracking_body(feedback: Feedback) -> dict[str, Any]:
             {"at": local(m.created_at), "body": m.body} for m in messages_for_customer(feedback)
         ],
         "awaiting_agreement": resolution_awaiting_answer(feedback) is not None,
+        "expected": _expected(feedback),
     }
 
 

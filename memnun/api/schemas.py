@@ -70,6 +70,13 @@ class AcknowledgementOut(BaseModel):
     on_time: bool | None
 
 
+class ExpectedOut(BaseModel):
+    """When the office takes the case in (the next opening after receipt) and answers by."""
+
+    taken_in_at: datetime
+    answer_by: datetime | None
+
+
 class FeedbackCreatedOut(BaseModel):
     reference: str
     tracking_code: str
@@ -80,6 +87,7 @@ class FeedbackCreatedOut(BaseModel):
     received_at: datetime
     acknowledgement: AcknowledgementOut
     tracking_url: str
+    expected: ExpectedOut | None = None
 
 
 class StageOut(BaseModel):
@@ -99,6 +107,7 @@ class TrackOut(BaseModel):
     stages: list[StageOut]
     messages: list[MessageOut]
     awaiting_agreement: bool
+    expected: ExpectedOut | None = None
 
 
 class CustomerOut(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from memnun.api.errors import install_error_handlers
-from memnun.api.routes import cases, feedback
+from memnun.api.routes import cases, feedback, service_levels
 
 api = NinjaAPI(
     title="memnun API",
@@ -18,4 +18,5 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 api.add_router("", feedback.router)
+api.add_router("", service_levels.router)
 api.add_router("", cases.router)

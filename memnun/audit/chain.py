@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -65,6 +66,50 @@ def audit_record(
     head.seq, head.hash = event.seq, digest
     head.save(update_fields=["seq", "hash"])
     return event
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    data: dict[str, Any]
+
+
+def audit_record_many(entries: Sequence[AuditEntry]) -> int:
+    """Append many events under one lock of the chain head, inserted in bulk.
+
+    For changes that touch thousands of objects at once (deadlines recomputed
+    after a calendar edit): the chain is the same as with one `audit_record`
+    per entry, at a fraction of the round trips. Same transaction rule.
+    """
+    if not entries:
+        return 0
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record_many must run inside the change's transaction")
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    at = timezone.now()
+    seq, prev = head.seq, head.hash
+    events = []
+    for entry in entries:
+        seq += 1
+        fields: dict[str, Any] = {
+            "seq": seq,
+            "at": at,
+            "actor": entry.actor,
+            "action": entry.action,
+            "object_type": entry.object_type,
+            "object_id": entry.object_id,
+            "data": _normalise(entry.data),
+            "prev_hash": prev,
+        }
+        prev = _digest(**fields)
+        events.append(AuditEvent(hash=prev, **fields))
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    head.seq, head.hash = seq, prev
+    head.save(update_fields=["seq", "hash"])
+    return len(events)
 
 
 @dataclass(frozen=True)

@@ -5,3 +5,10 @@ class FeedbackConfig(AppConfig):
     name = "memnun.feedback"
     label = "feedback"
     verbose_name = "Feedback"
+
+    def ready(self) -> None:
+        # Deadlines of open cases follow edits of calendars, targets and categories
+        # (why a signal and not a call: memnun.servicelevels.signals).
+        from memnun.feedback import receivers
+
+        receivers.connect()

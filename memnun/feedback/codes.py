@@ -51,6 +51,20 @@ class AckMethod(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
 
 
+class ObligationKind(models.TextChoices):
+    """What a case owes the customer, each with its own deadline."""
+
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+    FIRST_RESPONSE = "first_response", _("First response")
+    RESOLUTION = "resolution", _("Resolution")
+    UPDATE = "update", _("Progress update")
+
+
+class AlertKind(models.TextChoices):
+    OBLIGATION_AT_RISK = "obligation_at_risk", _("Deadline at risk")
+    OBLIGATION_BREACHED = "obligation_breached", _("Deadline missed")
+
+
 # Channels that only staff may record: everything but the public web form.
 PUBLIC_CHANNELS = frozenset({Channel.WEB})
 # Channels where a customer may reach us without giving an e-mail or phone.

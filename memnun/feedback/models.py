@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from memnun.feedback import codes
 from memnun.feedback.codes import (
     AckMethod,
+    AlertKind,
     Channel,
     ContactMethod,
     FeedbackType,
     Language,
+    ObligationKind,
     Status,
 )
 
@@ -82,11 +85,8 @@ class Feedback(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("assignee"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="assigned_feedback",
     )
-    # The initial assessment (services/assessment.py); a safety hazard alerts the office lead.
-    category = models.ForeignKey(
-        "organisation.Category", verbose_name=_("category"), on_delete=models.PROTECT,
-        null=True, blank=True,
-    )
+    # The rest of the initial assessment (services/assessment.py) beside `category`;
+    # a safety hazard alerts the office lead.
     severity = models.CharField(
         _("severity"), max_length=8, choices=codes.Severity.choices, blank=True
     )
@@ -103,11 +103,38 @@ class Feedback(models.Model):
     ack_due_at = models.DateTimeField(_("acknowledgement due"), null=True, blank=True)
     ack_sent_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     ack_method = models.CharField(max_length=16, choices=AckMethod.choices, blank=True)
+    # Set by the initial assessment; a safety category shortens the resolution target.
+    category = models.ForeignKey(
+        "organisation.Category", verbose_name=_("category"), on_delete=models.PROTECT,
+        null=True, blank=True,
+    )
+    # The earliest open obligation, copied here by the obligation services so that
+    # the fair queue is one indexed query. Empty when nothing is due (all met or paused).
+    next_due_at = models.DateTimeField(_("next due"), null=True, blank=True)
+    next_due_kind = models.CharField(
+        _("next due obligation"), max_length=16, choices=ObligationKind.choices, blank=True
+    )
+    # When that obligation's lead warning falls: the desk shows the case "at risk" from then.
+    next_warn_at = models.DateTimeField(_("at risk from"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
-        indexes = [models.Index(fields=["office", "status", "received_at"])]
+        indexes = [
+            models.Index(fields=["office", "status", "received_at"]),
+            # The fair queue (selectors_queue.py): open cases only, in queue order,
+            # per office and across offices.
+            models.Index(
+                fields=["office", "next_due_at", "received_at", "id"],
+                condition=~Q(status="closed"),
+                name="feedback_queue_office",
+            ),
+            models.Index(
+                fields=["next_due_at", "received_at", "id"],
+                condition=~Q(status="closed"),
+                name="feedback_queue_all",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -117,6 +144,105 @@ class Feedback(models.Model):
         if self.ack_sent_at is None or self.ack_due_at is None:
             return None
         return self.ack_sent_at <= self.ack_due_at
+
+
+class Obligation(models.Model):
+    """A promise with a deadline that a case owes: acknowledge, respond, resolve, update.
+
+    The deadline follows a service target on the office's business calendar from
+    `started_at`, pushed back by the business time the case spent paused
+    (waiting for the customer). Written only by `services/obligations.py`.
+    """
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="obligations")
+    kind = models.CharField(_("obligation"), max_length=16, choices=ObligationKind.choices)
+    # The service target that set the deadline, e.g. "ack:fax" or "resolution:safety".
+    target_key = models.CharField(_("service target"), max_length=100)
+    started_at = models.DateTimeField(_("clock started"))
+    due_at = models.DateTimeField(_("due"))
+    warn_at = models.DateTimeField(_("warn from"))
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    warned_at = models.DateTimeField(_("lead warned at"), null=True, blank=True)
+    breached_at = models.DateTimeField(_("missed at"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)
+    # Business seconds spent paused in earlier pauses; already added to due_at.
+    paused_seconds = models.PositiveIntegerField(_("paused (business seconds)"), default=0)
+
+    class Meta:
+        verbose_name = _("obligation")
+        verbose_name_plural = _("obligations")
+        constraints = [
+            models.UniqueConstraint(fields=["feedback", "kind"], name="obligation_once_per_kind")
+        ]
+        indexes = [
+            # The breach watch looks only at running clocks.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(met_at__isnull=True, breached_at__isnull=True),
+                name="obligation_breach_watch",
+            ),
+            models.Index(
+                fields=["warn_at"],
+                condition=Q(met_at__isnull=True, warned_at__isnull=True),
+                name="obligation_warn_watch",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.feedback_id} {self.kind} due {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def on_time(self) -> bool | None:
+        """Whether it was met by its deadline; None while it is still open."""
+        if self.met_at is None:
+            return None
+        return self.met_at <= self.due_at
+
+    @property
+    def is_open(self) -> bool:
+        return self.met_at is None
+
+
+class StaffAlert(models.Model):
+    """A message owed to a member of staff about a case (deadline at risk or missed).
+
+    Delivered later by the notifications worker, and never outside the
+    recipient's business hours: `deliver_after` is the next opening after it was
+    raised, and `alerts_deliverable` checks the hours again at delivery time.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
+        related_name="alerts",
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=AlertKind.choices)
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="alerts")
+    obligation = models.ForeignKey(
+        Obligation, on_delete=models.CASCADE, related_name="alerts", null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("raised at"))
+    deliver_after = models.DateTimeField(_("deliver from"))
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staff alert")
+        verbose_name_plural = _("staff alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "obligation", "kind"], name="staffalert_once"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["deliver_after"],
+                condition=Q(delivered_at__isnull=True),
+                name="staffalert_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id} about {self.feedback_id}"
 
 
 class StageChange(models.Model):

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
-from memnun.feedback.codes import FeedbackType, ProposalDecision, Status
+from memnun.feedback.codes import FeedbackType, ObligationKind, ProposalDecision, Status
 from memnun.feedback.errors import NotFound
 from memnun.feedback.models import (
     Attachment,
     CaseMessage,
     CustomerAnswer,
     Feedback,
+    Obligation,
     ResolutionProposal,
+    StaffAlert,
 )
+from memnun.feedback.obligations import Deadlines, alert_office, taken_in_at
 from memnun.feedback.permissions import Action, feedback_for_user, feedback_visible_to
 from memnun.feedback.references import reference_parse, tracking_code_matches
+from memnun.servicelevels.clock import is_open
 
 
 def feedback_for_staff(*, user: User, reference: str) -> Feedback:
@@ -52,6 +59,52 @@ def feedback_for_tracking(*, reference: str, code: str) -> Feedback | None:
     if not tracking_code_matches(code, stored) or feedback is None:
         return None
     return feedback
+
+
+def alerts_deliverable(*, now: datetime) -> list[StaffAlert]:
+    """Undelivered staff alerts that may go out at `now`.
+
+    Never outside the recipient's business hours: an alert raised at night
+    waits for the next opening (`deliver_after`), and one still undelivered
+    at closing time waits again for the next day.
+    """
+    pending = (
+        StaffAlert.objects.filter(delivered_at__isnull=True, deliver_after__lte=now)
+        .select_related("recipient__office__calendar", "feedback__office__calendar")
+        .order_by("deliver_after", "id")
+    )
+    deadlines = Deadlines()
+    return [
+        alert for alert in pending
+        if is_open(
+            deadlines.calendar(alert_office(recipient=alert.recipient, feedback=alert.feedback)),
+            now,
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What the customer may expect: when the office takes the case in, and answers by."""
+
+    taken_in_at: datetime
+    answer_by: datetime | None
+
+
+def feedback_expectation(*, feedback: Feedback) -> Expectation:
+    """For the customer: the next opening after receipt, and the resolution deadline.
+
+    No promised answer while the clock is stopped (waiting for the customer) or
+    once the resolution is given.
+    """
+    resolution = Obligation.objects.filter(
+        feedback=feedback, kind=ObligationKind.RESOLUTION, met_at__isnull=True,
+        paused_since__isnull=True,
+    ).first()
+    return Expectation(
+        taken_in_at=taken_in_at(feedback=feedback),
+        answer_by=resolution.due_at if resolution else None,
+    )
 
 
 def resolution_latest_approved(feedback: Feedback) -> ResolutionProposal | None:

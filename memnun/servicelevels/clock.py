@@ -15,6 +15,7 @@ from memnun.servicelevels.calendar import BusinessCalendar, from_epoch_us, to_ep
 MAX_SEARCH_DAYS = 3660  # ten years without a single open minute means misconfiguration
 _US_PER_MINUTE = 60_000_000
 _ONE_DAY = timedelta(days=1)
+_ONE_US = timedelta(microseconds=1)
 
 
 def _advance(cal: BusinessCalendar, pos: int, day: date, remaining: int) -> int:
@@ -87,6 +88,20 @@ def add_business_minutes(
     return from_epoch_us(_advance(cal, pos, day, minutes * _US_PER_MINUTE), cal.tz)
 
 
+def add_business_time(cal: BusinessCalendar, start: datetime, duration: timedelta) -> datetime:
+    """Like :func:`add_business_minutes`, for a duration kept to the microsecond.
+
+    Used where business time is measured rather than configured: a deadline
+    pushed back by exactly the open time a case spent paused.
+    """
+    amount = duration // _ONE_US
+    if amount < 0:
+        raise ValueError(f"duration must be >= 0, got {duration}")
+    pos = to_epoch_us(start)
+    day = start.astimezone(cal.tz).date()
+    return from_epoch_us(_advance(cal, pos, day, amount), cal.tz)
+
+
 def _business_us_between(cal: BusinessCalendar, a: datetime, b: datetime) -> int:
     pos, stop = to_epoch_us(a), to_epoch_us(b)
     total = 0
@@ -120,3 +135,11 @@ def business_seconds_between(cal: BusinessCalendar, a: datetime, b: datetime) ->
 def business_minutes_between(cal: BusinessCalendar, a: datetime, b: datetime) -> int:
     """Whole business minutes between two instants (floored); 0 if ``b <= a``."""
     return _business_us_between(cal, a, b) // _US_PER_MINUTE
+
+
+def business_time_between(cal: BusinessCalendar, a: datetime, b: datetime) -> timedelta:
+    """Open time between two instants, exact to the microsecond; zero if ``b <= a``.
+
+    The inverse of :func:`add_business_time` for a start inside open hours.
+    """
+    return timedelta(microseconds=_business_us_between(cal, a, b))

@@ -6,7 +6,10 @@ Nothing here knows about feedback: a target is looked up by an opaque key
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +23,7 @@ class Calendar(models.Model):
         help_text=_("Closed on public and religious holidays; half days on their eves."),
     )
     # Bumped on every change so that every process rebuilds its cached copy.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["code"]
@@ -29,6 +32,14 @@ class Calendar(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValidationError(
+                {"timezone": _("Unknown time zone, e.g. Europe/Istanbul.")}
+            ) from exc
 
 
 class Weekday(models.IntegerChoices):
@@ -112,8 +123,11 @@ class ServiceTarget(models.Model):
         help_text=_("Business minutes; for immediate targets, the grace in clock minutes."),
     )
     warn_at_percent = models.PositiveSmallIntegerField(
-        _("warn at (%)"), default=80, help_text=_("Warn the lead when this share has elapsed.")
+        _("warn at (%)"), default=80, help_text=_("Warn the lead when this share has elapsed."),
+        validators=[MaxValueValidator(100)],
     )
+    # Bumped on every change, like a calendar's, so that a change is visible in the data.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["key"]

@@ -16,6 +16,7 @@ from memnun.servicelevels.defaults import (
     STANDARD_WEEK,
 )
 from memnun.servicelevels.models import Calendar, DayKind, ServiceTarget
+from memnun.servicelevels.signals import calendar_edited, target_edited
 from memnun.servicelevels.turkish_holidays import turkish_public_holidays
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -77,13 +78,33 @@ def calendar_get(code: str | None) -> BusinessCalendar:
     return built
 
 
-def calendar_changed(*, calendar: Calendar) -> None:
-    """Mark a calendar as changed so that every process rebuilds it."""
+def calendar_changed(*, calendar: Calendar, actor: str = "") -> None:
+    """Mark a calendar as changed so that every process rebuilds it, and say so.
+
+    Call inside the transaction that changed it: listeners recompute deadlines
+    in the same transaction (see ``memnun.servicelevels.signals``).
+    """
     Calendar.objects.filter(pk=calendar.pk).update(version=F("version") + 1)
+    calendar.refresh_from_db(fields=["version"])
+    calendar_edited.send(sender=Calendar, calendar=calendar, actor=actor)
+
+
+def target_changed(*, key: str, actor: str = "") -> None:
+    """Bump a stored target's version (if it still exists) and announce the change."""
+    ServiceTarget.objects.filter(key=key).update(version=F("version") + 1)
+    target_edited.send(sender=ServiceTarget, key=key, actor=actor)
+
+
+def calendar_cache_clear() -> None:
+    """Forget every built calendar (tests whose rolled-back rows reuse versions)."""
+    with _lock:
+        _cache.clear()
 
 
 @dataclass(frozen=True)
 class Target:
+    """A service target as the deadline rules use it, stored or built in."""
+
     key: str
     mode: str
     minutes: int

@@ -59,3 +59,40 @@ def test_parallel_writers_get_distinct_references(demo: None) -> None:
     assert counter.last == WRITERS * EACH
     sequences = sorted(int(r.split("-")[1]) for r in references)
     assert sequences == list(range(1, WRITERS * EACH + 1))  # no gaps, no repeats
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_parallel_retries_with_one_idempotency_key_create_one_feedback(demo: None) -> None:
+    from django.test import Client
+
+    from tests.conftest import feedback_payload
+
+    answers: list[tuple[int, str]] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(WRITERS)
+    lock = threading.Lock()
+
+    def retry() -> None:
+        try:
+            start.wait()
+            response = Client().post(
+                "/api/v1/feedback", feedback_payload(), content_type="application/json",
+                headers={"Idempotency-Key": "network-glitch-1"},
+            )
+            with lock:
+                answers.append((response.status_code, response.json().get("reference", "")))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=retry) for _ in range(WRITERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    assert {status for status, _ in answers} == {201}
+    assert len({reference for _, reference in answers}) == 1
+    assert Feedback.objects.count() == 1

@@ -103,3 +103,12 @@ def test_two_threads_racing_for_a_slot_enqueue_once(jobs, clock) -> None:
     assert errors == []
     assert sorted(won) == [False, True]
     assert enqueued() == 1
+
+
+def test_the_breach_watch_is_scheduled() -> None:
+    from memnun.jobs.schedule import PERIODIC, autodiscover
+
+    autodiscover()
+    periodic = PERIODIC["feedback.breach_watch"]
+    assert periodic.task.module_path.endswith("breach_watch_task")
+    assert periodic.period.total_seconds() == 60

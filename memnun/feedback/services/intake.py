@@ -32,9 +32,9 @@ from memnun.feedback.codes import (
 )
 from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.models import Attachment, Customer, Feedback, StageChange
-from memnun.feedback.obligations import acknowledgement_due
 from memnun.feedback.permissions import Action, may
 from memnun.feedback.references import reference_allocate, tracking_code_hash, tracking_code_new
+from memnun.feedback.services.obligations import obligations_open
 from memnun.organisation.models import Brand, Office
 from memnun.text import tr_fold
 
@@ -204,8 +204,11 @@ def _check(data: IntakeInput, actor: User | None, now: datetime, errors: _Errors
         if len(value) > limit:
             errors.add(label, _("Keep this under %(limit)s characters.") % {"limit": limit})
     if len(data.attachments) > settings.ATTACHMENT_MAX_COUNT:
-        limit = settings.ATTACHMENT_MAX_COUNT
-        errors.add("attachments", _("At most %(count)s files may be attached.") % {"count": limit})
+        errors.add(
+            "attachments",
+            _("At most %(count)s files may be attached.")
+            % {"count": settings.ATTACHMENT_MAX_COUNT},
+        )
     for i, attachment in enumerate(data.attachments):
         problem = attachment_problem(
             filename=attachment.filename,
@@ -265,12 +268,11 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
             recorded_by=actor,
             privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
             consent_third_party_sharing=data.third_party_sharing,
-            ack_due_at=acknowledgement_due(
-                channel=data.channel, office=office, received_at=received_at
-            ),
             ack_sent_at=now if ack_method else None,
             ack_method=ack_method or "",
         )
+        # The acknowledgement and resolution deadlines, with their copies on the case.
+        obligations = obligations_open(feedback=feedback)
         StageChange.objects.create(feedback=feedback, status=Status.CREATED, at=now, by=actor)
         for attachment in data.attachments:
             digest = hashlib.sha256(attachment.content).hexdigest()
@@ -298,6 +300,7 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
                     "received_at": received_at,
                     "ack_due_at": feedback.ack_due_at,
                     "ack_sent_at": feedback.ack_sent_at,
+                    "obligations": {o.kind: o.due_at for o in obligations},
                     "attachments": len(data.attachments),
                     "consent_third_party_sharing": data.third_party_sharing,
                     "privacy_notice_version": settings.PRIVACY_NOTICE_VERSION,

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feedback', '0001_initial'),
+        ('feedback', '0002_obligations_alerts_queue'),
         ('organisation', '0002_root_cause_category'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -23,11 +23,6 @@ class Migration(migrations.Migration):
             model_name='feedback',
             name='assignee',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_feedback', to=settings.AUTH_USER_MODEL, verbose_name='assignee'),
-        ),
-        migrations.AddField(
-            model_name='feedback',
-            name='category',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='organisation.category', verbose_name='category'),
         ),
         migrations.AddField(
             model_name='feedback',

@@ -1,0 +1,303 @@
+"""Plausible feedback in bulk, for demos and benchmarks: never in production.
+
+Rows are written with bulk inserts in batches, bypassing the intake service
+(and so the audit trail and the stage timeline): a million cases must take
+minutes, not hours. Each batch takes a block of reference numbers by
+advancing the year's counter once, so references stay unique and in the same
+format as those the intake gives. Deadlines and the queue copies come from
+the same rules as intake (`memnun.feedback.obligations`).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import DateTimeField, Max, Model
+from django.utils import timezone
+
+from memnun.feedback.codes import (
+    AckMethod,
+    Channel,
+    FeedbackType,
+    Language,
+    ObligationKind,
+    Status,
+)
+from memnun.feedback.models import Customer, Feedback, Obligation, ReferenceCounter
+from memnun.feedback.obligations import (
+    INTAKE_KINDS,
+    Deadline,
+    Deadlines,
+    deadline_compute,
+    target_keys,
+)
+from memnun.feedback.references import reference_format
+from memnun.organisation.models import Brand, Office
+from memnun.text import tr_fold
+
+BATCH = 5000
+
+# Shares seen at an after-sales service: most feedback comes by web, phone and e-mail.
+CHANNELS: dict[str, int] = {
+    Channel.WEB: 34, Channel.PHONE: 22, Channel.EMAIL: 15, Channel.FRONT_OFFICE: 10,
+    Channel.SOCIAL_MEDIA: 8, Channel.DEALER: 5, Channel.FAX: 2, Channel.LETTER: 2,
+    Channel.EMPLOYEE: 2,
+}
+TYPES: dict[str, int] = {
+    FeedbackType.COMPLAINT: 62, FeedbackType.REQUEST: 18, FeedbackType.SUGGESTION: 12,
+    FeedbackType.COMPLIMENT: 8,
+}
+# Recent cases are mostly still open; older ones mostly closed.
+RECENT_STATUSES: dict[str, int] = {
+    Status.CREATED: 30, Status.IN_PROGRESS: 40, Status.UNDER_REVIEW: 10, Status.RESOLVED: 10,
+    Status.CLOSED: 10,
+}
+OLD_STATUSES: dict[str, int] = {
+    Status.CREATED: 1, Status.IN_PROGRESS: 5, Status.UNDER_REVIEW: 2, Status.RESOLVED: 4,
+    Status.CLOSED: 88,
+}
+OFFICE_SHARE = {"istanbul": 55, "ankara": 25, "izmir": 20}
+_ACK_AT_INTAKE = {Channel.PHONE: AckMethod.PHONE, Channel.FRONT_OFFICE: AckMethod.IN_PERSON}
+_ACK_BY_EMAIL = {Channel.WEB, Channel.EMAIL}
+_FIRST = ["Ayşe", "Mehmet", "Zeynep", "Emre", "Elif", "Mustafa", "Fatma", "Ahmet", "Işıl"]
+_LAST = ["Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Yıldız", "Öztürk", "Aydın", "Doğan"]
+_SUBJECTS = [
+    "Onarım gecikti", "Ekran değişimi", "Batarya ısınıyor", "Ücret itirazı", "Parça bekleniyor",
+    "Personel ilgisi için teşekkür", "Randevu talebi", "Bilgilendirme yetersiz",
+]
+
+
+@dataclass(frozen=True)
+class FillProgress:
+    done: int
+    total: int
+    seconds: float
+
+
+def _weighted(rng: random.Random, weights: Mapping[str, int], n: int) -> list[str]:
+    return [str(v) for v in rng.choices(list(weights), weights=list(weights.values()), k=n)]
+
+
+def _reserve_references(*, year: int, count: int) -> int:
+    """Advance the year's counter by `count` at once; the first sequence number of the block."""
+    with transaction.atomic():
+        ReferenceCounter.objects.bulk_create(
+            [ReferenceCounter(year=year, last=0)], ignore_conflicts=True
+        )
+        counter = ReferenceCounter.objects.select_for_update().get(year=year)
+        first = counter.last + 1
+        counter.last += count
+        counter.save(update_fields=["last"])
+    return first
+
+
+def _received(rng: random.Random, now: datetime, days: int) -> datetime:
+    # Two in three arrive in office hours on a weekday, the rest at any time.
+    at = now - timedelta(seconds=rng.randrange(days * 86400))
+    if rng.random() < 2 / 3:
+        local = timezone.localtime(at)
+        weekday_shift = max(0, local.weekday() - 4)
+        local = local - timedelta(days=weekday_shift)
+        local = local.replace(hour=rng.randrange(9, 18), minute=rng.randrange(60))
+        at = min(local, now)
+    return at
+
+
+def _between(rng: random.Random, start: datetime, end: datetime, now: datetime) -> datetime:
+    """A time from `start` to a little past `end` (some promises are late), never after now."""
+    span = max((end - start).total_seconds(), 60.0)
+    return min(start + timedelta(seconds=span * rng.uniform(0.05, 1.15)), now)
+
+
+class _Table:
+    """Plain multi-row INSERTs of one model with ids given here.
+
+    `bulk_create` prepares every value through its field (a few µs each) and,
+    on SQLite, sends some thirty rows per statement; at a million cases that
+    alone takes many minutes. Rows here are dicts of column values; columns
+    left out get the field's default, datetimes are adapted once per value.
+    """
+
+    def __init__(self, model: type[Model]) -> None:
+        self.fields = list(model._meta.concrete_fields)
+        self.defaults = {f.attname: f.get_default() for f in self.fields}
+        qn = connection.ops.quote_name
+        columns = ", ".join(qn(f.column) for f in self.fields)
+        marks = ", ".join(["%s"] * len(self.fields))
+        # Names from the model's own metadata, values as parameters: nothing from input.
+        table = qn(model._meta.db_table)
+        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+        self.datetimes = [isinstance(f, DateTimeField) for f in self.fields]
+        self.next_id = (model._default_manager.aggregate(top=Max("id"))["top"] or 0) + 1
+        self.model = model
+
+    def ids(self, n: int) -> range:
+        first = self.next_id
+        self.next_id += n
+        return range(first, first + n)
+
+    def insert(self, rows: list[dict[str, Any]]) -> None:
+        adapt = _adapt_datetime()
+        values = [
+            tuple(
+                adapt(v) if is_dt and v is not None else v
+                for v, is_dt in zip(
+                    (row.get(f.attname, self.defaults[f.attname]) for f in self.fields),
+                    self.datetimes,
+                    strict=True,
+                )
+            )
+            for row in rows
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(self.sql, values)
+
+
+def _adapt_datetime() -> Callable[[datetime], Any]:
+    if connection.vendor == "sqlite":
+        # What Django's SQLite backend stores: naive UTC text.
+        return lambda at: str(at.astimezone(UTC).replace(tzinfo=None))
+    return lambda at: at
+
+
+_KIND_ORDER = {kind: i for i, kind in enumerate(ObligationKind.values)}
+
+
+def _batch(
+    *, rng: random.Random, n: int, offices: list[Office], office_weights: list[int],
+    brands: list[Brand], deadlines: Deadlines, first_seq: int, year: int, now: datetime,
+    days: int, tables: dict[str, _Table],
+) -> None:
+    customer_ids = tables["customer"].ids(n)
+    feedback_ids = tables["feedback"].ids(n)
+    obligation_ids = iter(tables["obligation"].ids(2 * n))
+    customers, cases, obligations = [], [], []
+    channels = _weighted(rng, CHANNELS, n)
+    types = _weighted(rng, TYPES, n)
+    chosen = rng.choices(offices, weights=office_weights, k=n)
+    for i in range(n):
+        first, last = rng.choice(_FIRST), rng.choice(_LAST)
+        name = f"{first} {last}"
+        customers.append({
+            "id": customer_ids[i], "name": name,
+            "email": f"{tr_fold(first)}.{rng.randrange(10**6)}@example.com"
+            if rng.random() < 0.8 else "",
+            "phone": f"+90532{rng.randrange(10**7):07d}",
+            "language": Language.ENGLISH if rng.random() < 0.05 else Language.TURKISH,
+            "name_folded": tr_fold(name),
+        })
+        received = _received(rng, now, days)
+        recent = now - received < timedelta(days=30)
+        status = _weighted(rng, RECENT_STATUSES if recent else OLD_STATUSES, 1)[0]
+        channel, office = channels[i], chosen[i]
+        calendar = deadlines.calendar(office)
+        # The intake's rules: the same keys, targets and calendar arithmetic.
+        due: dict[str, Deadline] = {}
+        for kind in INTAKE_KINDS:
+            keys = target_keys(kind=kind, channel=channel, type=types[i], safety=False)
+            due[kind] = deadline_compute(
+                target=deadlines.target(keys), calendar=calendar, started_at=received
+            )
+        ack, resolution = due[ObligationKind.ACKNOWLEDGEMENT], due[ObligationKind.RESOLUTION]
+        ack_met: datetime | None = None
+        ack_method: str = ""
+        if channel in _ACK_AT_INTAKE:
+            ack_met, ack_method = received, _ACK_AT_INTAKE[Channel(channel)]
+        elif status != Status.CREATED or rng.random() < 0.4:
+            ack_met = _between(rng, received, ack.due_at, now)
+            ack_method = AckMethod.EMAIL if channel in _ACK_BY_EMAIL else rng.choice(
+                [AckMethod.PHONE, AckMethod.SMS, AckMethod.LETTER]
+            )
+        resolved: datetime | None = None
+        if status in (Status.RESOLVED, Status.CLOSED):
+            resolved = _between(rng, received, resolution.due_at, now)
+        met: dict[str, datetime | None] = {
+            ObligationKind.ACKNOWLEDGEMENT: ack_met, ObligationKind.RESOLUTION: resolved,
+        }
+        running = [(d.due_at, _KIND_ORDER[k], k, d) for k, d in due.items() if met[k] is None]
+        first_due = min(running) if running else None
+        cases.append({
+            "id": feedback_ids[i],
+            "reference": reference_format(year=year, seq=first_seq + i),
+            "tracking_code_hash": os.urandom(32).hex(),  # a code nobody holds
+            "type": types[i], "channel": channel, "office_id": office.pk, "status": status,
+            "subject": rng.choice(_SUBJECTS), "description": "Toplu doldurulmuş örnek kayıt.",
+            "brand_id": rng.choice(brands).pk if brands and rng.random() < 0.9 else None,
+            "customer_id": customer_ids[i], "received_at": received, "recorded_at": now,
+            "privacy_notice_version": "fill",
+            "ack_due_at": ack.due_at, "ack_sent_at": ack_met, "ack_method": ack_method,
+            "next_due_at": first_due[0] if first_due else None,
+            "next_due_kind": first_due[2] if first_due else "",
+            "next_warn_at": first_due[3].warn_at if first_due else None,
+        })
+        for owed, deadline in due.items():
+            obligations.append({
+                "id": next(obligation_ids), "feedback_id": feedback_ids[i], "kind": owed,
+                "target_key": deadline.target_key, "started_at": received,
+                "due_at": deadline.due_at, "warn_at": deadline.warn_at, "met_at": met[owed],
+            })
+    with transaction.atomic():
+        tables["customer"].insert(customers)
+        tables["feedback"].insert(cases)
+        tables["obligation"].insert(obligations)
+
+
+def feedback_fill(
+    *, count: int, offices: list[str] | None = None, seed: int = 10002,
+    now: datetime | None = None, days: int = 365, batch_size: int = BATCH,
+    progress: Callable[[FillProgress], None] | None = None,
+) -> int:
+    """Write `count` plausible cases over the last `days` days; returns how many."""
+    rng = random.Random(seed)
+    now = now or timezone.now()
+    chosen = list(Office.objects.filter(is_active=True).select_related("calendar"))
+    if offices:
+        chosen = [o for o in chosen if o.code in offices]
+        unknown = set(offices) - {o.code for o in chosen}
+        if unknown:
+            raise ValueError(f"unknown offices: {', '.join(sorted(unknown))}")
+    if not chosen:
+        raise ValueError("no active office to fill; load the demo configuration first")
+    weights = [OFFICE_SHARE.get(o.code, 10) for o in chosen]
+    brands = list(Brand.objects.filter(is_active=True))
+    deadlines = Deadlines()
+    tables = {
+        "customer": _Table(Customer), "feedback": _Table(Feedback),
+        "obligation": _Table(Obligation),
+    }
+    year = timezone.localtime(now).year
+    began = time.perf_counter()
+    done = 0
+    while done < count:
+        n = min(batch_size, count - done)
+        first_seq = _reserve_references(year=year, count=n)
+        _batch(
+            rng=rng, n=n, offices=chosen, office_weights=weights, brands=brands,
+            deadlines=deadlines, first_seq=first_seq, year=year, now=now, days=days,
+            tables=tables,
+        )
+        done += n
+        if progress:
+            progress(FillProgress(done, count, time.perf_counter() - began))
+    _sequences_reset([Customer, Feedback, Obligation])
+    return done
+
+
+def _sequences_reset(models: list[type[Model]]) -> None:
+    # Ids were given here; PostgreSQL's sequences must continue after them.
+    statements = connection.ops.sequence_reset_sql(no_style(), models)
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+

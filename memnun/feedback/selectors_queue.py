@@ -1,0 +1,151 @@
+"""The fair work queue: open cases by earliest running deadline, then receipt, then id.
+
+Nothing about the customer takes part in the order (product.md, "Fair order"):
+only the case's own deadline, the time it reached us and its row id as the
+final tie-break. Cases with no running deadline (all met, or waiting for the
+customer) follow after every case with one, oldest first.
+
+Pages are keyset-paginated on (next_due_at, received_at, id), which the
+partial indexes `feedback_queue_office` and `feedback_queue_all` hold in
+order, so a page costs the same at the start of the queue and deep into it.
+The cursor is opaque to clients: URL-safe base64 of the last row's key.
+
+Scope: office-bound roles (agent, handler, reviewer) see their office's
+queue. Asking for another office is refused (NotPermitted → 403) rather than
+answered with an empty page, which would read as "nothing to do there".
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from memnun.accounts.models import User
+from memnun.feedback.codes import Status
+from memnun.feedback.errors import FieldErrors, NotPermitted
+from memnun.feedback.models import Feedback
+from memnun.feedback.permissions import queue_office_scope
+from memnun.organisation.models import Office
+
+QUEUE_PAGE_DEFAULT = 50
+QUEUE_PAGE_MAX = 200
+_FIELDS = (
+    "id", "reference", "type", "channel", "status", "received_at", "office__code",
+    "office__name", "next_due_at", "next_due_kind", "next_warn_at",
+)
+
+
+@dataclass(frozen=True)
+class QueueKey:
+    """Where a page ended: the last row's place in the order."""
+
+    due_at: datetime | None
+    received_at: datetime
+    id: int
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    items: list[Feedback]
+    next: str | None
+    office: Office | None
+
+
+def cursor_encode(key: QueueKey) -> str:
+    raw = [key.due_at.isoformat() if key.due_at else None, key.received_at.isoformat(), key.id]
+    return base64.urlsafe_b64encode(json.dumps(raw, separators=(",", ":")).encode()).decode()
+
+
+def _bad_cursor() -> FieldErrors:
+    return FieldErrors({"cursor": [_("This is not a cursor from a previous page.")]})
+
+
+def cursor_decode(cursor: str) -> QueueKey:
+    """The key inside a cursor; FieldErrors for anything a previous page did not give."""
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
+        due, received, pk = raw
+        key = QueueKey(
+            datetime.fromisoformat(due) if due is not None else None,
+            datetime.fromisoformat(received),
+            pk,
+        )
+    except (ValueError, TypeError, UnicodeError, binascii.Error) as exc:
+        raise _bad_cursor() from exc
+    if type(key.id) is not int or key.received_at.tzinfo is None or (
+        key.due_at is not None and key.due_at.tzinfo is None
+    ):
+        raise _bad_cursor()
+    return key
+
+
+def queue_office(*, user: User, office: str | None) -> Office | None:
+    """The office whose queue to show: the asked one if the user may, else their own."""
+    bound = queue_office_scope(user)
+    if not office:
+        return Office.objects.filter(pk=bound).first() if bound is not None else None
+    found = Office.objects.filter(code=office).first()
+    if found is None:
+        raise FieldErrors({"office": [_("Unknown office: %(code)s.") % {"code": office}]})
+    if bound is not None and found.pk != bound:
+        raise NotPermitted(_("You work the queue of your own office only."))
+    return found
+
+
+def _after(qs: QuerySet[Feedback], key: QueueKey) -> QuerySet[Feedback]:
+    # The leading ">=" gives the index a range to start from; the OR settles ties.
+    if key.due_at is not None:
+        return qs.filter(next_due_at__gte=key.due_at).filter(
+            Q(next_due_at__gt=key.due_at)
+            | Q(received_at__gt=key.received_at)
+            | Q(received_at=key.received_at, id__gt=key.id)
+        )
+    return qs.filter(received_at__gte=key.received_at).filter(
+        Q(received_at__gt=key.received_at) | Q(id__gt=key.id)
+    )
+
+
+def queue_page(
+    *, user: User, office: str | None = None, limit: int = QUEUE_PAGE_DEFAULT,
+    cursor: str | None = None,
+) -> QueuePage:
+    """One page of the fair queue the user may see, and the cursor of the next."""
+    if not 1 <= limit <= QUEUE_PAGE_MAX:
+        raise FieldErrors(
+            {"limit": [_("Ask for 1 to %(max)s cases.") % {"max": QUEUE_PAGE_MAX}]}
+        )
+    key = cursor_decode(cursor) if cursor else None
+    scope = queue_office(user=user, office=office)
+    if not user.is_active:
+        return QueuePage([], None, scope)
+    # `exclude` writes NOT (status = 'closed'): the indexes' own condition.
+    base = Feedback.objects.exclude(status=Status.CLOSED)
+    if scope is not None:
+        base = base.filter(office_id=scope.pk)
+    base = base.select_related("office").only(*_FIELDS)
+    items: list[Feedback] = []
+    if key is None or key.due_at is not None:
+        with_due = base.filter(next_due_at__isnull=False)
+        if key is not None:
+            with_due = _after(with_due, key)
+        items = list(with_due.order_by("next_due_at", "received_at", "id")[: limit + 1])
+    if len(items) <= limit:
+        without_due = base.filter(next_due_at__isnull=True)
+        if key is not None and key.due_at is None:
+            without_due = _after(without_due, key)
+        items += list(without_due.order_by("received_at", "id")[: limit + 1 - len(items)])
+    more = len(items) > limit
+    items = items[:limit]
+    last = items[-1] if items else None
+    next_cursor = (
+        cursor_encode(QueueKey(last.next_due_at, last.received_at, last.pk))
+        if more and last is not None
+        else None
+    )
+    return QueuePage(items, next_cursor, scope)

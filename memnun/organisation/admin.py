@@ -1,0 +1,50 @@
+"""Offices, brands and categories, edited by an administrator."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+
+from memnun.organisation.models import Brand, Category, Office
+from memnun.organisation.signals import category_safety_changed, office_calendar_changed
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("code", "name", "calendar", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("code", "name")
+
+    def save_model(
+        self, request: HttpRequest, obj: Office, form: forms.ModelForm, change: bool  # type: ignore[type-arg]
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "calendar" in form.changed_data:
+            # Another calendar means other deadlines for the office's open cases.
+            office_calendar_changed.send(
+                sender=Office, office=obj, actor=request.user.get_username()
+            )
+
+
+@admin.register(Brand)
+class BrandAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("code", "name", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("code", "name")
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("code", "name_tr", "name_en", "is_safety", "is_active")
+    list_filter = ("is_safety", "is_active")
+    search_fields = ("code", "name_tr", "name_en")
+
+    def save_model(
+        self, request: HttpRequest, obj: Category, form: forms.ModelForm, change: bool  # type: ignore[type-arg]
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_safety" in form.changed_data:
+            category_safety_changed.send(
+                sender=Category, category=obj, actor=request.user.get_username()
+            )

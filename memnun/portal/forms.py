@@ -1,0 +1,165 @@
+"""The customer's feedback form. Validation rules live in the intake service; this only collects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from memnun.feedback.codes import ContactMethod, FeedbackType, Language
+from memnun.organisation.models import Brand, Office
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class FeedbackForm(forms.Form):
+    type = forms.ChoiceField(
+        label=_("What would you like to tell us?"),
+        choices=FeedbackType.choices,
+        widget=forms.RadioSelect,
+        initial=FeedbackType.COMPLAINT,
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    description = forms.CharField(
+        label=_("Tell us what happened"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    remedy_sought = forms.CharField(
+        label=_("What would you like us to do?"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    office = forms.ModelChoiceField(
+        label=_("Nearest office"),
+        queryset=Office.objects.filter(is_active=True),
+        to_field_name="code",
+        required=False,
+        empty_label=_("No preference"),
+    )
+    brand = forms.ModelChoiceField(
+        label=_("Brand"),
+        queryset=Brand.objects.filter(is_active=True),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Not about a device / other"),
+    )
+    product = forms.CharField(label=_("Product or model"), required=False, max_length=200)
+    imei = forms.CharField(
+        label=_("IMEI (optional)"),
+        required=False,
+        max_length=20,
+        help_text=_("15 digits; dial *#06# on the phone to see it."),
+    )
+    device_serial = forms.CharField(
+        label=_("Serial number (optional)"), required=False, max_length=64
+    )
+    repair_order = forms.CharField(
+        label=_("Repair order number (optional)"), required=False, max_length=64
+    )
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.CharField(
+        label=_("E-mail"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    preferred_contact = forms.ChoiceField(
+        label=_("How should we reach you?"),
+        widget=forms.RadioSelect,
+        choices=[
+            (ContactMethod.EMAIL, _("E-mail")),
+            (ContactMethod.PHONE, _("Phone")),
+            (ContactMethod.SMS, _("SMS")),
+        ],
+        initial=ContactMethod.EMAIL,
+    )
+    language = forms.ChoiceField(label=_("Language for our replies"), choices=Language.choices)
+    attachments = MultipleFileField(
+        label=_("Photos or documents (optional)"),
+        required=False,
+        help_text=_("Up to 5 files: JPEG, PNG, GIF, WebP or PDF."),
+    )
+    privacy_notice = forms.BooleanField(
+        label=_("I have read the privacy notice."),
+        required=False,
+    )
+    third_party_sharing = forms.BooleanField(
+        label=_("You may share my feedback with the brand of my device (optional)."),
+        required=False,
+    )
+    # A field people never see: bots fill it in.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+    submission = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].max_count = settings.ATTACHMENT_MAX_COUNT  # type: ignore[attr-defined]
+
+    # Field names of the intake service mapped onto this form's fields.
+    SERVICE_FIELDS = {
+        "customer.name": "name",
+        "customer.email": "email",
+        "customer.phone": "phone",
+        "customer.preferred_contact": "preferred_contact",
+        "customer.language": "language",
+        "customer": "email",
+        "consent.privacy_notice": "privacy_notice",
+        "consent.third_party_sharing": "third_party_sharing",
+        "attachments": "attachments",
+    }
+
+    def add_service_errors(self, fields: dict[str, list[str]]) -> None:
+        for name, messages in fields.items():
+            target = self.SERVICE_FIELDS.get(name, name)
+            if target.startswith("attachments."):
+                target = "attachments"
+            if target not in self.fields:
+                target = None  # type: ignore[assignment]
+            for message in messages:
+                self.add_error(target, message)
+
+
+class TrackForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Reference number"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "numeric", "placeholder": "26-000123-4"}
+        ),
+    )
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "placeholder": "ABCD-EFGH",
+            }
+        ),
+    )

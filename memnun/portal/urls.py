@@ -1,0 +1,14 @@
+from django.urls import path
+
+from memnun.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("feedback/new/", views.feedback_new, name="feedback_new"),
+    path("feedback/receipt/", views.receipt, name="receipt"),
+    path("feedback/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),
+    path("track/", views.track, name="track"),
+    path("track/<str:reference>", views.track_detail, name="track_detail"),
+]

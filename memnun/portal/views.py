@@ -1,0 +1,223 @@
+"""Customer pages: thin views over the intake service and the tracking selectors."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from memnun.feedback.errors import FieldErrors
+from memnun.feedback.models import Feedback
+from memnun.feedback.references import reference_parse
+from memnun.feedback.selectors import feedback_expectation
+from memnun.feedback.services.intake import (
+    AttachmentInput,
+    CustomerInput,
+    IntakeInput,
+    feedback_record,
+)
+from memnun.feedback.tracking_access import (
+    Outcome,
+    tracking_link_reference,
+    tracking_lookup,
+)
+from memnun.organisation.models import Office
+from memnun.portal.access import access_grant, access_has
+from memnun.portal.forms import FeedbackForm, TrackForm
+from memnun.portal.timeline import timeline_for
+from memnun.ratelimit.limiter import rate_exceeded
+
+_RECEIPT = "memnun_receipt"
+_SUBMITTED = "memnun_submitted"
+
+
+def _client(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    offices = Office.objects.filter(is_active=True).order_by("code")
+    return render(request, "portal/home.html", {"offices": offices})
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/privacy.html", {"version": settings.PRIVACY_NOTICE_VERSION})
+
+
+def _intake_input(form: FeedbackForm, files: list[Any]) -> IntakeInput:
+    data = form.cleaned_data
+    return IntakeInput(
+        type=data["type"],
+        channel="web",
+        office=data["office"].code if data.get("office") else None,
+        subject=data["subject"],
+        description=data["description"],
+        remedy_sought=data.get("remedy_sought", ""),
+        brand=data["brand"].code if data.get("brand") else "",
+        product=data.get("product", ""),
+        imei=data.get("imei", ""),
+        device_serial=data.get("device_serial", ""),
+        repair_order=data.get("repair_order", ""),
+        customer=CustomerInput(
+            name=data.get("name", ""),
+            email=data.get("email", ""),
+            phone=data.get("phone", ""),
+            preferred_contact=data["preferred_contact"],
+            language=data["language"],
+        ),
+        privacy_notice=bool(data.get("privacy_notice")),
+        third_party_sharing=bool(data.get("third_party_sharing")),
+        attachments=[AttachmentInput(f.name, f.content_type or "", f.read()) for f in files],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def feedback_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        form = FeedbackForm(
+            initial={
+                "submission": uuid.uuid4().hex,
+                "language": request.LANGUAGE_CODE[:2],
+            }
+        )
+        return render(request, "portal/feedback_form.html", {"form": form})
+    form = FeedbackForm(request.POST, request.FILES)
+    submitted: dict[str, str] = request.session.get(_SUBMITTED, {})
+    submission = request.POST.get("submission", "")
+    if submission and submission in submitted:
+        # A second click or a reload of the same form: show the first receipt again.
+        return redirect("portal:receipt")
+    status = 200
+    if form.is_valid():
+        if form.cleaned_data.get("website"):
+            # Only bots fill the hidden field; tell them nothing.
+            return redirect("portal:home")
+        if rate_exceeded(
+            key=f"intake:{_client(request)}",
+            limit=settings.WEB_INTAKE_PER_MINUTE,
+            window_seconds=60,
+        ):
+            form.add_error(
+                None,
+                _("Too many submissions from your connection. Please wait a minute and try again."),
+            )
+            status = 429
+        else:
+            try:
+                result = feedback_record(
+                    data=_intake_input(form, form.cleaned_data.get("attachments") or []),
+                    actor=None,
+                )
+            except FieldErrors as exc:
+                form.add_service_errors(exc.fields)
+                status = 422
+            else:
+                reference = result.feedback.reference
+                submitted[submission] = reference
+                request.session[_SUBMITTED] = dict(list(submitted.items())[-10:])
+                request.session[_RECEIPT] = {"reference": reference, "code": result.tracking_code}
+                access_grant(request, reference)
+                return redirect("portal:receipt")
+    else:
+        status = 422
+    if status == 422 and not form.errors:
+        status = 200
+    return render(request, "portal/feedback_form.html", {"form": form}, status=status)
+
+
+def _expectations(feedback: Feedback) -> dict[str, Any]:
+    expect = feedback_expectation(feedback=feedback)
+    return {"expect": expect, "out_of_hours": expect.taken_in_at > feedback.received_at}
+
+
+def _receipt_context(request: HttpRequest) -> dict[str, Any]:
+    receipt = request.session.get(_RECEIPT)
+    if not receipt:
+        raise Http404
+    feedback = Feedback.objects.select_related("office", "office__calendar").get(
+        reference=receipt["reference"]
+    )
+    return {
+        "feedback": feedback,
+        "tracking_code": receipt["code"],
+        **_expectations(feedback),
+        "track_url": request.build_absolute_uri(reverse("portal:track")),
+    }
+
+
+def receipt(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/receipt.html", _receipt_context(request))
+
+
+def receipt_pdf(request: HttpRequest) -> HttpResponse:
+    from weasyprint import HTML
+
+    html = render_to_string("portal/receipt_pdf.html", _receipt_context(request), request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="memnun-receipt.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        form = TrackForm(initial={"reference": request.GET.get("reference", "")})
+        return render(request, "portal/track_form.html", {"form": form})
+    form = TrackForm(request.POST)
+    status = 422
+    if form.is_valid():
+        result = tracking_lookup(
+            reference=form.cleaned_data["reference"],
+            code=form.cleaned_data["code"],
+            client=_client(request),
+        )
+        if result.outcome is Outcome.FOUND and result.feedback is not None:
+            access_grant(request, result.feedback.reference)
+            return redirect("portal:track_detail", reference=result.feedback.reference)
+        if result.outcome is Outcome.THROTTLED:
+            form.add_error(
+                None,
+                _("Too many attempts. For your security, please try again in an hour or call us."),
+            )
+            status = 429
+        else:
+            form.add_error(
+                None,
+                _(
+                    "We could not find feedback with this reference number "
+                    "and tracking code. Please check both and try again."
+                ),
+            )
+            status = 404
+    return render(request, "portal/track_form.html", {"form": form}, status=status)
+
+
+def track_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    canonical = reference_parse(reference)
+    token = request.GET.get("t")
+    if canonical and token and tracking_link_reference(token=token) == canonical:
+        access_grant(request, canonical)
+        # A clean address: the token does not stay in the history or a referrer.
+        return HttpResponseRedirect(reverse("portal:track_detail", args=[canonical]))
+    if not canonical or not access_has(request, canonical):
+        return redirect(f"{reverse('portal:track')}?reference={canonical or ''}")
+    feedback = Feedback.objects.select_related("office", "office__calendar").get(
+        reference=canonical
+    )
+    return render(
+        request,
+        "portal/track_detail.html",
+        {
+            "feedback": feedback,
+            "timeline": timeline_for(feedback),
+            **_expectations(feedback),
+        },
+    )

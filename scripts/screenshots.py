@@ -1,0 +1,72 @@
+"""`make screenshots`: the main portal and desk pages at desktop and phone width, both languages.
+
+Serves a throwaway memnun (see bench/served.py) and drives Debian's Chromium with Playwright.
+PNG files go to screenshots/ (not committed).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench.served import served
+
+OUT = Path(__file__).resolve().parent.parent / "screenshots"
+WIDTHS = {"desktop": 1280, "phone": 390}
+
+
+def _shoot(page: Any, name: str) -> None:
+    path = OUT / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    print(f"  {path.relative_to(OUT.parent)}", flush=True)
+
+
+def _portal(page: Any, base: str, tag: str) -> None:
+    page.goto(f"{base}/")
+    _shoot(page, f"portal-home-{tag}")
+    page.goto(f"{base}/feedback/new/")
+    _shoot(page, f"portal-form-{tag}")
+    page.locator("form.stack button[type=submit]").click()
+    page.wait_for_selector("#error-summary")
+    _shoot(page, f"portal-form-errors-{tag}")
+    page.locator("#id_subject").fill("Ekran değişimi gecikti")
+    page.locator("#id_description").fill("Telefonum üç haftadır serviste, ekran hâlâ değişmedi.")
+    page.locator("#id_email").fill("isil@example.com")
+    page.locator("#id_privacy_notice").check()
+    page.locator("form.stack button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/feedback/receipt/$"))
+    _shoot(page, f"portal-receipt-{tag}")
+    page.locator(".actions a").first.click()
+    page.wait_for_url(re.compile(r"/track/\d"))
+    _shoot(page, f"portal-tracking-{tag}")
+    page.goto(f"{base}/track/")
+    _shoot(page, f"portal-track-form-{tag}")
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(exist_ok=True)
+    with served(workers=2) as app, sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update"],
+        )
+        for language in ("tr", "en"):
+            for label, width in WIDTHS.items():
+                context = browser.new_context(
+                    viewport={"width": width, "height": 900},
+                    extra_http_headers={"Accept-Language": language},
+                )
+                page = context.new_page()
+                _portal(page, app.url, f"{language}-{label}")
+                context.close()
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
