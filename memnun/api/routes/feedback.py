@@ -47,7 +47,6 @@ router = Router()
 _ERRORS_4XX: dict[int, Any] = {
     code: ErrorOut for code in (400, 401, 403, 413, 415, 422, 429)
 }
-_HOUR = 3600
 
 
 @router.post(
