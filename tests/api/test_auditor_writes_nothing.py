@@ -21,6 +21,7 @@ PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 16).decode()
 # A valid body for every staff write, so that only the role can be the reason for a refusal.
 WRITES: dict[str, dict[str, Any]] = {
     "/api/v1/feedback": feedback_payload(channel="phone"),
+    "/api/v1/feedback/{reference}/acknowledgement": {"method": "phone"},
     "/api/v1/feedback/{reference}/transition": {
         "to": "closed", "closure": "options_exhausted", "external_recourse": "Hakem heyeti.",
     },

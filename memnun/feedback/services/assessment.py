@@ -20,6 +20,7 @@ from memnun.feedback.models import CaseAlert, Feedback
 from memnun.feedback.permissions import Action, require
 from memnun.feedback.services.common import case_audit, case_lock, ensure_status, now_or
 from memnun.feedback.services.involvement import ensure_not_involved
+from memnun.feedback.services.obligations import obligations_recompute
 from memnun.organisation.models import Category
 
 
@@ -100,6 +101,9 @@ def assessment_apply(
         actor=actor, action="feedback.assessed", feedback=feedback,
         data={"before": before, "after": after},
     )
+    if after["category"] != before["category"]:
+        # A safety category has its own, shorter resolution target.
+        obligations_recompute(feedback=feedback, actor=actor)
     if safety and not before["safety_hazard"]:
         _alert(feedback=feedback, kind=CaseAlertKind.SAFETY_HAZARD, actor=actor, at=at)
     if data.immediate_action and not before["immediate_action"]:

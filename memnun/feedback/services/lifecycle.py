@@ -30,9 +30,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
-from memnun.feedback.codes import Closure, FeedbackType, ProposalDecision, Status
+from memnun.feedback.codes import Closure, FeedbackType, ObligationKind, ProposalDecision, Status
 from memnun.feedback.errors import Conflict, FieldErrors, NotPermitted
-from memnun.feedback.models import Feedback, ResolutionProposal, StageChange
+from memnun.feedback.models import Feedback, Obligation, ResolutionProposal, StageChange
 from memnun.feedback.permissions import LIFECYCLE_ACTIONS, Action, actions_on, require
 from memnun.feedback.selectors import resolution_accepted, resolution_latest_approved
 from memnun.feedback.services.assessment import (
@@ -50,6 +50,7 @@ from memnun.feedback.services.common import (
     status_label,
 )
 from memnun.feedback.services.involvement import ensure_not_involved
+from memnun.feedback.services.obligations import obligation_meet, obligations_follow_status
 from memnun.organisation.models import RootCauseCategory
 
 S = Status
@@ -79,7 +80,18 @@ def stage_enter(*, feedback: Feedback, to: str, by: User | None, at: datetime) -
     feedback.status = to
     feedback.save(update_fields=["status"])
     StageChange.objects.create(feedback=feedback, status=to, at=at, by=by)
+    # Clocks stop while a case waits for the customer (SERVICE_LEVEL_PAUSE_STATUSES).
+    obligations_follow_status(feedback=feedback, before=before, after=to, at=at, actor=by)
     return {"before": before, "after": to}
+
+
+def _resolution_given(feedback: Feedback, at: datetime) -> None:
+    """The first decision communicated to the customer meets the resolution deadline."""
+    owed = Obligation.objects.filter(
+        feedback=feedback, kind=ObligationKind.RESOLUTION, met_at__isnull=True
+    ).exists()
+    if owed:
+        obligation_meet(feedback=feedback, kind=ObligationKind.RESOLUTION, at=at)
 
 
 def _moved(
@@ -246,6 +258,7 @@ def feedback_approve(
             visible_to_customer=True, at=at,
         )
         change = stage_enter(feedback=feedback, to=S.RESOLVED, by=actor, at=at)
+        _resolution_given(feedback, at)
         _moved(actor=actor, feedback=feedback, move="approve", change=change,
                proposal_id=proposal.pk, message_id=message.pk if message else None)
     return feedback
