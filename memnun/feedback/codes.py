@@ -63,6 +63,9 @@ class ObligationKind(models.TextChoices):
 class AlertKind(models.TextChoices):
     OBLIGATION_AT_RISK = "obligation_at_risk", _("Deadline at risk")
     OBLIGATION_BREACHED = "obligation_breached", _("Deadline missed")
+    # Raised by the initial assessment (services/assessment.py).
+    SAFETY_HAZARD = "safety_hazard", _("Safety hazard")
+    IMMEDIATE_ACTION = "immediate_action", _("Immediate action needed")
 
 
 # Channels that only staff may record: everything but the public web form.
@@ -106,11 +109,6 @@ class AnswerChannel(models.TextChoices):
     PHONE = "phone", _("Phone")
     IN_PERSON = "in_person", _("In person")
     LETTER = "letter", _("Letter")
-
-
-class CaseAlertKind(models.TextChoices):
-    SAFETY_HAZARD = "safety_hazard", _("Safety hazard")
-    IMMEDIATE_ACTION = "immediate_action", _("Immediate action needed")
 
 
 class CompensationKind(models.TextChoices):

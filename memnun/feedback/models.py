@@ -331,24 +331,6 @@ class InvolvedPerson(models.Model):
         return f"{self.user_id} ({self.role_in_subject}) in {self.feedback_id}"
 
 
-class CaseAlert(models.Model):
-    """An alert owed to an office lead at once (a safety hazard); delivered by notifications."""
-
-    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="case_alerts")
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_alerts"
-    )
-    kind = models.CharField(max_length=24, choices=codes.CaseAlertKind.choices)
-    created_at = models.DateTimeField()
-    delivered_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.kind} for {self.recipient_id} about {self.feedback_id}"
-
-
 class ResolutionProposal(models.Model):
     """A proposed resolution and its review; every one is kept, sent back or approved."""
 

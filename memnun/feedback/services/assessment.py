@@ -1,7 +1,8 @@
 """The initial assessment: category, severity, safety hazard, need for immediate action.
 
 A safety hazard (or a need for immediate action) alerts the office's lead at
-once: a `CaseAlert` row per lead, delivered by the notifications worker.
+once: a `StaffAlert` per lead, delivered by the notifications worker from the
+lead's next opening hour (as every staff alert).
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
 from memnun.accounts.roles import Role
-from memnun.feedback.codes import WORKING_STATUSES, CaseAlertKind, Severity
+from memnun.feedback.codes import WORKING_STATUSES, AlertKind, Severity
 from memnun.feedback.errors import FieldErrors
-from memnun.feedback.models import CaseAlert, Feedback
+from memnun.feedback.models import Feedback, StaffAlert
+from memnun.feedback.obligations import Deadlines, alert_office
 from memnun.feedback.permissions import Action, require
 from memnun.feedback.services.common import case_audit, case_lock, ensure_status, now_or
 from memnun.feedback.services.involvement import ensure_not_involved
 from memnun.feedback.services.obligations import obligations_recompute
 from memnun.organisation.models import Category
+from memnun.servicelevels.clock import next_opening
 
 
 @dataclass(frozen=True)
@@ -58,11 +61,18 @@ def office_leads(feedback: Feedback) -> list[User]:
 
 
 def _alert(
-    *, feedback: Feedback, kind: CaseAlertKind, actor: User, at: datetime
+    *, feedback: Feedback, kind: AlertKind, actor: User, at: datetime
 ) -> None:
     leads = office_leads(feedback)
-    CaseAlert.objects.bulk_create(
-        CaseAlert(feedback=feedback, recipient=lead, kind=kind, created_at=at) for lead in leads
+    deadlines = Deadlines()
+    StaffAlert.objects.bulk_create(
+        StaffAlert(
+            feedback=feedback, recipient=lead, kind=kind, created_at=at,
+            deliver_after=next_opening(
+                deadlines.calendar(alert_office(recipient=lead, feedback=feedback)), at
+            ),
+        )
+        for lead in leads
     )
     case_audit(
         actor=actor, action="feedback.alert_raised", feedback=feedback,
@@ -105,9 +115,9 @@ def assessment_apply(
         # A safety category has its own, shorter resolution target.
         obligations_recompute(feedback=feedback, actor=actor)
     if safety and not before["safety_hazard"]:
-        _alert(feedback=feedback, kind=CaseAlertKind.SAFETY_HAZARD, actor=actor, at=at)
+        _alert(feedback=feedback, kind=AlertKind.SAFETY_HAZARD, actor=actor, at=at)
     if data.immediate_action and not before["immediate_action"]:
-        _alert(feedback=feedback, kind=CaseAlertKind.IMMEDIATE_ACTION, actor=actor, at=at)
+        _alert(feedback=feedback, kind=AlertKind.IMMEDIATE_ACTION, actor=actor, at=at)
 
 
 def feedback_assess(
