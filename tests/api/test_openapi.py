@@ -17,6 +17,9 @@ CONTRACT_PATHS = {
     ("post", "/api/v1/feedback"),
     ("get", "/api/v1/track/{reference}"),
     ("get", "/api/v1/feedback/{reference}"),
+    ("post", "/api/v1/feedback/{reference}/transition"),
+    ("post", "/api/v1/track/{reference}/agreement"),
+    ("post", "/api/v1/track/{reference}/survey"),
 }
 
 
