@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "memnun.organisation",
     "memnun.feedback",
     "memnun.api",
+    "memnun.notifications",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +208,22 @@ EMAIL_BACKEND = (
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
 )
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+
+# Outbound messages (memnun.notifications). Replies go to MEMNUN_REPLY_TO, plus-addressed
+# with the reference (feedback+26-000042-7@…) when set; otherwise to DEFAULT_FROM_EMAIL.
+MEMNUN_REPLY_TO = env_str("MEMNUN_REPLY_TO", "")
+MEMNUN_OUTBOX_MAX_ATTEMPTS = env_int("MEMNUN_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
+MEMNUN_OUTBOX_BACKOFF_SECONDS = env_int("MEMNUN_OUTBOX_BACKOFF_SECONDS", 30, minimum=1)
+MEMNUN_OUTBOX_BACKOFF_MAX_SECONDS = env_int("MEMNUN_OUTBOX_BACKOFF_MAX_SECONDS", 3600, minimum=1)
+# A claimed message not marked within this time is presumed lost with its worker.
+MEMNUN_OUTBOX_LEASE_SECONDS = env_int("MEMNUN_OUTBOX_LEASE_SECONDS", 300, minimum=1)
+MEMNUN_OUTBOX_BATCH = env_int("MEMNUN_OUTBOX_BATCH", 20, minimum=1)
+# SMS through a provider's HTTP API; without a URL, SMS go to the log (development).
+MEMNUN_SMS_URL = env_str("MEMNUN_SMS_URL", "")
+MEMNUN_SMS_TOKEN = env_str("MEMNUN_SMS_TOKEN", "")
+MEMNUN_SMS_SENDER = env_str("MEMNUN_SMS_SENDER", "MEMNUN")
+MEMNUN_SMS_TIMEOUT = env_int("MEMNUN_SMS_TIMEOUT", 10, minimum=1)
 
 # Security headers. HSTS and secure cookies only where the site is served over HTTPS.
 SECURE_HTTPS = env_bool("MEMNUN_HTTPS", not (DEBUG or DEMO or TESTING))
