@@ -224,6 +224,9 @@ MEMNUN_SMS_URL = env_str("MEMNUN_SMS_URL", "")
 MEMNUN_SMS_TOKEN = env_str("MEMNUN_SMS_TOKEN", "")
 MEMNUN_SMS_SENDER = env_str("MEMNUN_SMS_SENDER", "MEMNUN")
 MEMNUN_SMS_TIMEOUT = env_int("MEMNUN_SMS_TIMEOUT", 10, minimum=1)
+# A customer who has not answered a resolution is reminded every N days, at most M times.
+MEMNUN_RESOLUTION_REMINDER_DAYS = env_int("MEMNUN_RESOLUTION_REMINDER_DAYS", 5, minimum=1)
+MEMNUN_RESOLUTION_REMINDERS = env_int("MEMNUN_RESOLUTION_REMINDERS", 2, minimum=0)
 
 # Security headers. HSTS and secure cookies only where the site is served over HTTPS.
 SECURE_HTTPS = env_bool("MEMNUN_HTTPS", not (DEBUG or DEMO or TESTING))
