@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "memnun.feedback",
     "memnun.api",
     "memnun.notifications",
+    "memnun.mailin",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +228,16 @@ MEMNUN_SMS_TIMEOUT = env_int("MEMNUN_SMS_TIMEOUT", 10, minimum=1)
 # A customer who has not answered a resolution is reminded every N days, at most M times.
 MEMNUN_RESOLUTION_REMINDER_DAYS = env_int("MEMNUN_RESOLUTION_REMINDER_DAYS", 5, minimum=1)
 MEMNUN_RESOLUTION_REMINDERS = env_int("MEMNUN_RESOLUTION_REMINDERS", 2, minimum=0)
+
+# Inbound e-mail (memnun.mailin): an IMAP mailbox polled by the worker, or `mailgate`.
+MEMNUN_IMAP_HOST = env_str("MEMNUN_IMAP_HOST", "")
+MEMNUN_IMAP_TLS = env_bool("MEMNUN_IMAP_TLS", True)
+MEMNUN_IMAP_PORT = env_int("MEMNUN_IMAP_PORT", 993 if MEMNUN_IMAP_TLS else 143, minimum=1)
+MEMNUN_IMAP_USER = env_str("MEMNUN_IMAP_USER", "")
+MEMNUN_IMAP_PASSWORD = env_str("MEMNUN_IMAP_PASSWORD", "")
+MEMNUN_IMAP_FOLDER = env_str("MEMNUN_IMAP_FOLDER", "INBOX")
+MEMNUN_IMAP_CA_FILE = env_str("MEMNUN_IMAP_CA_FILE", "")  # a private CA for the TLS server
+MEMNUN_IMAP_POLL_SECONDS = env_int("MEMNUN_IMAP_POLL_SECONDS", 60, minimum=5)
 
 # Security headers. HSTS and secure cookies only where the site is served over HTTPS.
 SECURE_HTTPS = env_bool("MEMNUN_HTTPS", not (DEBUG or DEMO or TESTING))
