@@ -18,3 +18,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 api.add_router("", feedback.router)
+api.add_router("", "memnun.api.routes.notifications.router")
