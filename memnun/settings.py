@@ -273,5 +273,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # letters: one INFO line per layout step
+        "fontTools": {"level": "WARNING"},
     },
 }
