@@ -12,11 +12,13 @@ from memnun.notifications import delivery
 
 # Seconds one run may spend sending before it makes room for other jobs (and re-enqueues).
 RUN_BUDGET = 20.0
+# Ahead of other jobs: a burst of callbacks or reports must not hold up an acknowledgement.
+PRIORITY = 50
 
 
 @every(seconds=30, name="notifications.deliver_pending")
 @durable(max_attempts=3, backoff_base=5, retry_on=(DatabaseError,))
-@task(takes_context=True)
+@task(takes_context=True, priority=PRIORITY)
 def deliver_pending(context: TaskContext) -> dict[str, int]:
     """Send every due message, then make sure a run follows the next retry."""
     from memnun.notifications.outbox import delivery_wake
