@@ -91,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     w.add_argument("--once", action="store_true", help="run what is due, then stop")
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("demo", help="load the demo configuration and users (MEMNUN_DEMO=1)")
+    sub.add_parser("mailgate", help="record one e-mail read from standard input (for the MTA)")
     audit = sub.add_parser("audit", help="audit trail")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     audit_sub.add_parser("verify", help="verify the hash chain")
@@ -108,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _manage("migrate", "--no-input", "-v", "1")
     if args.command == "demo":
         return _manage("load_demo")
+    if args.command == "mailgate":
+        return _manage("mailgate")
     if args.command == "audit":
         return _manage("audit_verify")
     if args.command == "manage":

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "memnun.api",
     "memnun.portal",
     "memnun.desk",
+    "memnun.notifications",
+    "memnun.mailin",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +218,35 @@ EMAIL_BACKEND = (
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
 )
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+
+# Outbound messages (memnun.notifications). Replies go to MEMNUN_REPLY_TO, plus-addressed
+# with the reference (feedback+26-000042-7@…) when set; otherwise to DEFAULT_FROM_EMAIL.
+MEMNUN_REPLY_TO = env_str("MEMNUN_REPLY_TO", "")
+MEMNUN_OUTBOX_MAX_ATTEMPTS = env_int("MEMNUN_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
+MEMNUN_OUTBOX_BACKOFF_SECONDS = env_int("MEMNUN_OUTBOX_BACKOFF_SECONDS", 30, minimum=1)
+MEMNUN_OUTBOX_BACKOFF_MAX_SECONDS = env_int("MEMNUN_OUTBOX_BACKOFF_MAX_SECONDS", 3600, minimum=1)
+# A claimed message not marked within this time is presumed lost with its worker.
+MEMNUN_OUTBOX_LEASE_SECONDS = env_int("MEMNUN_OUTBOX_LEASE_SECONDS", 300, minimum=1)
+MEMNUN_OUTBOX_BATCH = env_int("MEMNUN_OUTBOX_BATCH", 20, minimum=1)
+# SMS through a provider's HTTP API; without a URL, SMS go to the log (development).
+MEMNUN_SMS_URL = env_str("MEMNUN_SMS_URL", "")
+MEMNUN_SMS_TOKEN = env_str("MEMNUN_SMS_TOKEN", "")
+MEMNUN_SMS_SENDER = env_str("MEMNUN_SMS_SENDER", "MEMNUN")
+MEMNUN_SMS_TIMEOUT = env_int("MEMNUN_SMS_TIMEOUT", 10, minimum=1)
+# A customer who has not answered a resolution is reminded every N days, at most M times.
+MEMNUN_RESOLUTION_REMINDER_DAYS = env_int("MEMNUN_RESOLUTION_REMINDER_DAYS", 5, minimum=1)
+MEMNUN_RESOLUTION_REMINDERS = env_int("MEMNUN_RESOLUTION_REMINDERS", 2, minimum=0)
+
+# Inbound e-mail (memnun.mailin): an IMAP mailbox polled by the worker, or `mailgate`.
+MEMNUN_IMAP_HOST = env_str("MEMNUN_IMAP_HOST", "")
+MEMNUN_IMAP_TLS = env_bool("MEMNUN_IMAP_TLS", True)
+MEMNUN_IMAP_PORT = env_int("MEMNUN_IMAP_PORT", 993 if MEMNUN_IMAP_TLS else 143, minimum=1)
+MEMNUN_IMAP_USER = env_str("MEMNUN_IMAP_USER", "")
+MEMNUN_IMAP_PASSWORD = env_str("MEMNUN_IMAP_PASSWORD", "")
+MEMNUN_IMAP_FOLDER = env_str("MEMNUN_IMAP_FOLDER", "INBOX")
+MEMNUN_IMAP_CA_FILE = env_str("MEMNUN_IMAP_CA_FILE", "")  # a private CA for the TLS server
+MEMNUN_IMAP_POLL_SECONDS = env_int("MEMNUN_IMAP_POLL_SECONDS", 60, minimum=5)
 
 # Security headers. HSTS and secure cookies only where the site is served over HTTPS.
 SECURE_HTTPS = env_bool("MEMNUN_HTTPS", not (DEBUG or DEMO or TESTING))

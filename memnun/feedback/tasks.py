@@ -1,11 +1,32 @@
-"""Periodic jobs of the feedback domain, registered with the job scheduler."""
+"""Feedback's background jobs: the breach watch, recording delivered acknowledgements, reminders."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.db import DatabaseError
+from django_tasks import task
+
+from memnun.feedback.services import messaging
 from memnun.feedback.services.breach_watch import breach_watch_task
+from memnun.jobs.retry import durable
 from memnun.jobs.schedule import every
 
 # Every minute: a warning or a breach is noticed within a minute of its moment.
 every(seconds=60, name="feedback.breach_watch")(breach_watch_task)
 
-__all__ = ["breach_watch_task"]
+
+@durable(max_attempts=8, backoff_base=5, retry_on=(DatabaseError,))
+@task()
+def acknowledgement_delivered(message_id: int, outcome: str, at: str) -> str:
+    """The outbox's callback for an acknowledgement: accepted by the provider, or dead."""
+    return messaging.acknowledgement_delivered(
+        message_id=message_id, outcome=outcome, at=datetime.fromisoformat(at)
+    )
+
+
+@every(seconds=3600, name="feedback.resolution_reminders")
+@task()
+def resolution_reminders() -> int:
+    """Remind customers who have not answered a resolution (MEMNUN_RESOLUTION_REMINDER_DAYS)."""
+    return messaging.reminders_send()

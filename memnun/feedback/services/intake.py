@@ -307,4 +307,8 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
                 }
             },
         )
+        # The acknowledgement message, queued in this transaction (services/messaging.py).
+        from memnun.feedback.services.messaging import message_acknowledgement
+
+        message_acknowledgement(feedback=feedback, tracking_code=code)
     return IntakeResult(feedback=feedback, tracking_code=code)

@@ -1,0 +1,487 @@
+"""What a customer (and staff) are told about a case, when, and by which channel.
+
+The feedback side of notifications: one helper per message, each rendering its
+kind in the customer's language and queueing it in the outbox in the caller's
+transaction (`memnun.notifications.outbox.message_queue`). Notifications never
+imports feedback; it calls back through a task path (`acknowledgement_delivered`).
+
+The acknowledgement at receipt (ele alındı bilgisi):
+
+* web, email: at once by e-mail (by SMS when only a phone was given);
+* phone, front_office: no acknowledgement message: the person recording it gave
+  it, and intake stamped it. A written receipt (not the acknowledgement) goes out
+  only when the customer chose e-mail or SMS as their contact;
+* fax, letter, social_media, dealer, employee: at once through the preferred
+  contact (e-mail, SMS, or a letter for those who gave neither); a customer who
+  prefers a phone call is called back by staff, who record it by hand.
+
+`Feedback.ack_sent_at` is stamped when the provider accepted the message
+(letters: when printed), through `acknowledgement_delivered`, so the on-time flag
+is `ack_sent_at <= ack_due_at` on the real time. The tracking code appears only
+in this first message, and is masked in the outbox once the message is sent.
+
+The other messages (called by the lifecycle): stage changes (e-mail or SMS only),
+the resolution with its accept/reject link, reminders to answer it, the closure
+with the survey link, and staff alerts. Customer and staff text is passed to
+the templates as values, never compiled as a template.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from memnun.accounts.models import User
+from memnun.audit.chain import audit_record
+from memnun.feedback.codes import AckMethod, Channel, ContactMethod, Status
+from memnun.feedback.models import Feedback, StageChange
+from memnun.notifications.models import MessageChannel, OutboundMessage
+from memnun.notifications.outbox import (
+    message_queue,
+    message_thread_under,
+    reply_address,
+    thread_root_id,
+)
+from memnun.notifications.rendering import language_of, render_letter, render_message
+from memnun.notifications.selectors import message_get, messages_for_source
+from memnun.servicelevels.deadlines import deadline_for
+
+logger = logging.getLogger("memnun.feedback.messaging")
+
+SOURCE_TYPE = "feedback"
+ACK_CALLBACK = "memnun.feedback.tasks.acknowledgement_delivered"
+SYSTEM_ACTOR = "system"
+_LINK_SALT = "memnun.feedback.link"
+
+_STATUS_LABELS = {
+    "tr": {
+        "created": "Oluşturuldu", "in_progress": "İşlem sırasında",
+        "under_review": "Gözden geçiriliyor", "resolved": "Çözümlendi", "closed": "Kapatıldı",
+    },
+    "en": {
+        "created": "Created", "in_progress": "In progress", "under_review": "Under review",
+        "resolved": "Resolved", "closed": "Closed",
+    },
+}
+_TYPE_LABELS = {
+    "tr": {"complaint": "şikâyet", "suggestion": "öneri", "compliment": "teşekkür",
+           "request": "talep"},
+    "en": {"complaint": "complaint", "suggestion": "suggestion", "compliment": "compliment",
+           "request": "request"},
+}
+_ALERT_LABELS = {
+    "tr": {
+        "obligation_at_risk": "Süre dolmak üzere", "obligation_breached": "Süre aşıldı",
+        "safety_hazard": "Güvenlik riski", "customer_reply": "Müşteri yanıt verdi",
+        "delivery_failed": "Müşteriye mesaj iletilemedi", "assigned": "Size atandı",
+    },
+    "en": {
+        "obligation_at_risk": "Deadline at risk", "obligation_breached": "Deadline missed",
+        "safety_hazard": "Safety hazard", "customer_reply": "The customer replied",
+        "delivery_failed": "A message to the customer could not be delivered",
+        "assigned": "Assigned to you",
+    },
+}
+_ACK_METHOD = {
+    MessageChannel.EMAIL: AckMethod.EMAIL,
+    MessageChannel.SMS: AckMethod.SMS,
+    MessageChannel.LETTER: AckMethod.LETTER,
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    channel: str
+    recipient: str
+
+
+# --- Which channel -------------------------------------------------------------------
+
+
+def customer_route(feedback: Feedback, *, letters: bool = True) -> Route | None:
+    """The customer's preferred written channel, else e-mail, SMS, then a letter."""
+    customer = feedback.customer
+    preferred = customer.preferred_contact
+    if preferred == ContactMethod.EMAIL and customer.email:
+        return Route(MessageChannel.EMAIL, customer.email)
+    if preferred == ContactMethod.SMS and customer.phone:
+        return Route(MessageChannel.SMS, customer.phone)
+    if preferred == ContactMethod.LETTER and letters:
+        return Route(MessageChannel.LETTER, customer.name or feedback.reference)
+    if customer.email:
+        return Route(MessageChannel.EMAIL, customer.email)
+    if customer.phone:
+        return Route(MessageChannel.SMS, customer.phone)
+    if letters:
+        return Route(MessageChannel.LETTER, customer.name or feedback.reference)
+    return None
+
+
+def acknowledgement_route(feedback: Feedback) -> tuple[Route | None, bool]:
+    """How the acknowledgement goes out, and whether its delivery is the acknowledgement
+    (False for the written receipt of one already given in person)."""
+    customer = feedback.customer
+    if feedback.channel in (Channel.WEB, Channel.EMAIL):
+        if customer.email:
+            return Route(MessageChannel.EMAIL, customer.email), True
+        if customer.phone:
+            return Route(MessageChannel.SMS, customer.phone), True
+        return None, False
+    if feedback.channel in (Channel.PHONE, Channel.FRONT_OFFICE):
+        if customer.preferred_contact == ContactMethod.EMAIL and customer.email:
+            return Route(MessageChannel.EMAIL, customer.email), False
+        if customer.preferred_contact == ContactMethod.SMS and customer.phone:
+            return Route(MessageChannel.SMS, customer.phone), False
+        return None, False
+    if customer.preferred_contact == ContactMethod.PHONE:
+        return None, False  # staff call back and record it (POST …/acknowledgement)
+    return customer_route(feedback), True
+
+
+# --- Links and context ---------------------------------------------------------------
+
+
+def tracking_url(feedback: Feedback) -> str:
+    return f"{settings.PUBLIC_URL}/track/{feedback.reference}"
+
+
+def signed_link(feedback: Feedback, purpose: str) -> str:
+    """A link that proves who sent it: the customer need not type their tracking code."""
+    token = signing.dumps({"r": feedback.reference, "p": purpose}, salt=_LINK_SALT)
+    return f"{tracking_url(feedback)}/{purpose}?t={token}"
+
+
+def signed_link_reference(token: str, purpose: str, *, max_age: timedelta) -> str | None:
+    """The reference a signed link was made for, or None (forged, other purpose, expired)."""
+    try:
+        data = signing.loads(token, salt=_LINK_SALT, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("p") != purpose:
+        return None
+    reference = data.get("r")
+    return reference if isinstance(reference, str) else None
+
+
+def resolution_due(feedback: Feedback) -> datetime | None:
+    """When the outcome is promised: the resolution target on the office's calendar."""
+    try:
+        return deadline_for(
+            keys=[f"resolution:{feedback.type}"],
+            calendar_code=feedback.office.calendar_code,
+            start=feedback.received_at,
+        )
+    except Exception:  # no target configured: the message leaves the date out
+        logger.exception("no resolution deadline for %s", feedback.reference)
+        return None
+
+
+def _language(feedback: Feedback) -> str:
+    return language_of(feedback.customer.language)
+
+
+def _context(feedback: Feedback, language: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "reference": feedback.reference,
+        "tracking_url": tracking_url(feedback),
+        "customer_name": feedback.customer.name,
+        "office_name": feedback.office.name,
+        "feedback_subject": feedback.subject,
+        "feedback_type": feedback.type,
+        "feedback_type_label": _TYPE_LABELS[language].get(feedback.type, feedback.type),
+        **extra,
+    }
+
+
+def _latest_stage(feedback: Feedback, status: str) -> StageChange | None:
+    return (
+        StageChange.objects.filter(feedback=feedback, status=status).order_by("-at", "-id").first()
+    )
+
+
+def _queued(key: str) -> OutboundMessage | None:
+    return OutboundMessage.objects.filter(idempotency_key=key).first()
+
+
+def _send(
+    feedback: Feedback, *, kind: str, route: Route, key: str, context: dict[str, Any],
+    language: str, callback: str = "", redact: tuple[str, ...] = (), root: bool = False,
+) -> OutboundMessage:
+    """Render `kind` for `route` and queue it once per `key`."""
+    existing = _queued(key)
+    if existing is not None:
+        return existing
+    context = {**context, "delivery_channel": route.channel}
+    rendered = render_message(kind=kind, language=language, context=context)
+    subject = rendered.subject
+    if feedback.reference not in subject:
+        subject = f"{subject} [{feedback.reference}]"
+    headers: dict[str, str] = {}
+    root_id = thread_root_id(feedback.reference)
+    if not root:
+        headers = {"In-Reply-To": root_id, "References": root_id}
+    text, html = rendered.text, rendered.html
+    if route.channel == MessageChannel.SMS:
+        subject, text, html = "", rendered.sms, ""
+    elif route.channel == MessageChannel.LETTER:
+        html = render_letter(
+            language=language,
+            body_text=rendered.text,
+            context={
+                "office_name": feedback.office.name,
+                "office_address": feedback.office.address,
+                "recipient_name": route.recipient,
+                "reference": feedback.reference,
+                "date": timezone.now(),
+            },
+        )
+    return message_queue(
+        channel=route.channel,
+        kind=kind,
+        recipient=route.recipient,
+        language=language,
+        subject=subject,
+        text=text,
+        html=html,
+        reply_to=reply_address(feedback.reference) if route.channel == "email" else "",
+        headers=headers,
+        thread_key=feedback.reference,
+        message_id=root_id if root and route.channel == MessageChannel.EMAIL else "",
+        idempotency_key=key,
+        source_type=SOURCE_TYPE,
+        source_id=str(feedback.pk),
+        callback_task=callback,
+        redact=redact,
+    )
+
+
+# --- The messages --------------------------------------------------------------------
+
+
+def message_acknowledgement(*, feedback: Feedback, tracking_code: str) -> OutboundMessage | None:
+    """The acknowledgement at receipt (see the table above), with the tracking code."""
+    route, is_acknowledgement = acknowledgement_route(feedback)
+    if route is None:
+        return None
+    language = _language(feedback)
+    context = _context(
+        feedback, language,
+        tracking_code=tracking_code,
+        received_at=feedback.received_at,
+        ack_due_at=feedback.ack_due_at,
+        resolution_due_at=resolution_due(feedback),
+        channel=feedback.channel,
+    )
+    stamps = is_acknowledgement and feedback.ack_sent_at is None
+    return _send(
+        feedback, kind="acknowledgement", route=route, context=context, language=language,
+        key=f"feedback:{feedback.pk}:acknowledgement",
+        callback=ACK_CALLBACK if stamps else "",
+        redact=(tracking_code,), root=True,
+    )
+
+
+def acknowledgement_reply_to(*, feedback: Feedback, message_id: str) -> bool:
+    """Thread the queued acknowledgement under the customer's own e-mail (mailin)."""
+    return message_thread_under(
+        idempotency_key=f"feedback:{feedback.pk}:acknowledgement", parent_message_id=message_id
+    )
+
+
+def message_stage_changed(feedback: Feedback, status: str) -> OutboundMessage | None:
+    """The case entered `status` (a timeline step the customer sees): e-mail or SMS."""
+    route = customer_route(feedback, letters=False)
+    if route is None:
+        return None
+    language = _language(feedback)
+    stage = _latest_stage(feedback, status)
+    changed_at = stage.at if stage is not None else timezone.now()
+    context = _context(
+        feedback, language, status=status,
+        status_label=_STATUS_LABELS[language].get(status, status), changed_at=changed_at,
+    )
+    return _send(
+        feedback, kind="stage_changed", route=route, context=context, language=language,
+        key=f"feedback:{feedback.pk}:stage:{status}:"
+        + (str(stage.pk) if stage is not None else f"{changed_at.timestamp():.0f}"),
+    )
+
+
+def message_resolution(
+    feedback: Feedback, text: str, options: list[str] | tuple[str, ...] = ()
+) -> OutboundMessage | None:
+    """The decision with its reasons, the customer's options, and the accept/reject link."""
+    route = customer_route(feedback)
+    if route is None:
+        return None
+    language = _language(feedback)
+    stage = _latest_stage(feedback, Status.RESOLVED)
+    context = _context(
+        feedback, language, resolution_text=text, options=[str(o) for o in options],
+        agreement_url=signed_link(feedback, "agreement"),
+    )
+    round_ = stage.pk if stage is not None else 0
+    return _send(
+        feedback, kind="resolution", route=route, context=context, language=language,
+        key=f"feedback:{feedback.pk}:resolution:{round_}",
+    )
+
+
+def message_reminder(feedback: Feedback, number: int = 1) -> OutboundMessage | None:
+    """A reminder to answer the resolution (number 1, 2, … per resolution)."""
+    route = customer_route(feedback)
+    if route is None:
+        return None
+    stage = _latest_stage(feedback, Status.RESOLVED)
+    key = f"feedback:{feedback.pk}:reminder:{stage.pk if stage else 0}:{number}"
+    if _queued(key) is not None:
+        return None
+    language = _language(feedback)
+    context = _context(
+        feedback, language, agreement_url=signed_link(feedback, "agreement"),
+        resolved_at=stage.at if stage is not None else None, reminder_number=number,
+    )
+    return _send(
+        feedback, kind="reminder", route=route, context=context, language=language, key=key
+    )
+
+
+def message_closed(feedback: Feedback) -> OutboundMessage | None:
+    """The case is closed: thanks, and the satisfaction survey link."""
+    route = customer_route(feedback)
+    if route is None:
+        return None
+    language = _language(feedback)
+    stage = _latest_stage(feedback, Status.CLOSED)
+    context = _context(
+        feedback, language, survey_url=signed_link(feedback, "survey"),
+        closed_at=stage.at if stage is not None else timezone.now(),
+    )
+    return _send(
+        feedback, kind="closed", route=route, context=context, language=language,
+        key=f"feedback:{feedback.pk}:closed:{stage.pk if stage else 0}",
+    )
+
+
+def message_staff_alert(
+    user: User, kind: str, feedback: Feedback, *, due_at: datetime | None = None, key: str = ""
+) -> OutboundMessage | None:
+    """An e-mail to a member of staff about a case (deadline at risk or missed, a reply…).
+
+    One per user, kind and case a day unless the caller gives its own `key` (an alert id).
+    """
+    if not user.email or not user.is_active:
+        return None
+    language = language_of(settings.LANGUAGE_CODE)
+    context = _context(
+        feedback, language,
+        staff_name=user.get_full_name() or user.username,
+        alert_kind=kind,
+        alert_label=_ALERT_LABELS[language].get(kind, kind),
+        due_at=due_at,
+        case_url=f"{settings.PUBLIC_URL}/desk/feedback/{feedback.reference}",
+    )
+    key = key or f"{timezone.localdate():%Y-%m-%d}"
+    return _send(
+        feedback, kind="staff_alert", route=Route(MessageChannel.EMAIL, user.email),
+        context=context, language=language,
+        key=f"staff:{user.pk}:{kind}:{feedback.pk}:{key}",
+    )
+
+
+# --- Delivery callbacks and periodic reminders ---------------------------------------
+
+
+def _acknowledgement_stamp(
+    *, feedback_id: int, method: str, sent_at: datetime, message: OutboundMessage
+) -> bool:
+    """Stamp the acknowledgement once (the first delivery counts).
+
+    Stands in for `feedback_acknowledge` of the service-levels branch
+    (services/acknowledgement.py), which also meets the obligation.
+    """
+    with transaction.atomic():
+        feedback = Feedback.objects.select_for_update().filter(pk=feedback_id).first()
+        if feedback is None or feedback.ack_sent_at is not None:
+            return False
+        feedback.ack_sent_at = sent_at
+        feedback.ack_method = method
+        feedback.save(update_fields=["ack_sent_at", "ack_method"])
+        audit_record(
+            actor=SYSTEM_ACTOR,
+            action="feedback.acknowledged",
+            object_type="feedback",
+            object_id=feedback.reference,
+            data={
+                "before": {"ack_sent_at": None, "ack_method": ""},
+                "after": {
+                    "ack_sent_at": sent_at,
+                    "ack_method": method,
+                    "ack_due_at": feedback.ack_due_at,
+                    "on_time": feedback.ack_on_time,
+                },
+                "message": message.pk,
+            },
+        )
+    return True
+
+
+def acknowledgement_delivered(*, message_id: int, outcome: str, at: datetime) -> str:
+    """Called back (through a task) when an acknowledgement was accepted or died."""
+    message = message_get(message_id=message_id)
+    if message is None or message.source_type != SOURCE_TYPE:
+        return "unknown message"
+    if outcome == "sent":
+        stamped = _acknowledgement_stamp(
+            feedback_id=int(message.source_id),
+            method=_ACK_METHOD.get(MessageChannel(message.channel), AckMethod.EMAIL),
+            sent_at=at, message=message,
+        )
+        return "stamped" if stamped else "already acknowledged"
+    feedback = Feedback.objects.filter(pk=int(message.source_id)).first()
+    if feedback is not None:
+        with transaction.atomic():
+            audit_record(
+                actor=SYSTEM_ACTOR,
+                action="feedback.acknowledgement_undeliverable",
+                object_type="feedback",
+                object_id=feedback.reference,
+                data={"message": message.pk, "channel": message.channel,
+                      "error": message.last_error[:500]},
+            )
+    return "undeliverable"
+
+
+def reminders_send(*, now: datetime | None = None) -> int:
+    """Remind customers who have not answered a resolution: every N days, at most M times."""
+    now = now or timezone.now()
+    every = timedelta(days=settings.MEMNUN_RESOLUTION_REMINDER_DAYS)
+    limit = settings.MEMNUN_RESOLUTION_REMINDERS
+    queued = 0
+    if limit <= 0:
+        return 0
+    waiting = Feedback.objects.filter(status=Status.RESOLVED).select_related("customer", "office")
+    for feedback in waiting.iterator(chunk_size=200):
+        stage = _latest_stage(feedback, Status.RESOLVED)
+        if stage is None:
+            continue
+        number = min(int((now - stage.at) / every), limit)
+        if number < 1:
+            continue
+        with transaction.atomic():
+            if message_reminder(feedback, number) is not None:
+                queued += 1
+    return queued
+
+
+def feedback_outbound_messages(*, feedback: Feedback) -> QuerySet[OutboundMessage]:
+    """Every message queued for a case, with its delivery status (staff reads)."""
+    return messages_for_source(source_type=SOURCE_TYPE, source_id=str(feedback.pk))

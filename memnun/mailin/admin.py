@@ -1,0 +1,44 @@
+"""Staff read received mail in the admin (read-only: mail is evidence)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from memnun.mailin.models import InboundAttachment, InboundMessage
+
+
+class InboundAttachmentInline(admin.TabularInline[InboundAttachment, InboundMessage]):
+    model = InboundAttachment
+    fields = ("filename", "content_type", "size", "sha256")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(admin.ModelAdmin[InboundMessage]):
+    list_display = ("received_at", "status", "feedback", "from_address", "subject", "source")
+    list_filter = ("status", "source", "html_only")
+    search_fields = ("message_id", "feedback__reference", "subject")
+    date_hierarchy = "received_at"
+    list_select_related = ("feedback",)
+    inlines = [InboundAttachmentInline]
+    readonly_fields = (
+        "message_id", "status", "reason", "feedback", "from_address", "from_name", "subject",
+        "text", "html_only", "sent_at", "received_at", "headers", "notes", "size", "source",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

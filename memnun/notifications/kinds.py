@@ -1,0 +1,79 @@
+"""The message kinds, the variables their templates may use, and sample values for previews.
+
+The variables are the contract between the senders (feedback's messaging module)
+and the templates (files, or an administrator's `MessageTemplate`). They are
+plain values only: strings, numbers, datetimes and lists of strings, never model
+instances, so a template can reach nothing it was not given. Text that a
+customer or a member of staff wrote (`feedback_subject`, `resolution_text`, …)
+arrives as a variable and is escaped in HTML; it is never compiled as a template.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+_IST = ZoneInfo("Europe/Istanbul")
+
+_COMMON: dict[str, Any] = {
+    "reference": "26-000042-7",
+    "tracking_url": "https://memnun.example/track/26-000042-7",
+    "customer_name": "Işıl Öztürk",
+    "office_name": "İstanbul",
+    "feedback_subject": "Ekran değişimi <gecikti>",
+    "feedback_type": "complaint",
+    "feedback_type_label": "şikâyet",
+    "delivery_channel": "email",  # email, sms or letter: the way this copy goes out
+}
+
+SAMPLES: dict[str, dict[str, Any]] = {
+    "acknowledgement": {
+        **_COMMON,
+        "tracking_code": "ABCD-EFGH",
+        "received_at": datetime(2026, 11, 27, 20, 0, tzinfo=_IST),
+        "ack_due_at": datetime(2026, 11, 30, 15, 0, tzinfo=_IST),
+        "resolution_due_at": datetime(2026, 12, 11, 18, 0, tzinfo=_IST),
+        "channel": "web",
+    },
+    "stage_changed": {
+        **_COMMON,
+        "status": "in_progress",
+        "status_label": "İşlem sırasında",
+        "changed_at": datetime(2026, 11, 30, 10, 15, tzinfo=_IST),
+    },
+    "resolution": {
+        **_COMMON,
+        "resolution_text": "Ekranınız ücretsiz değiştirildi.\nCihazınızı teslim alabilirsiniz.",
+        "options": ["Tüketici hakem heyetine başvurabilirsiniz.", "Tüketici mahkemesi"],
+        "agreement_url": "https://memnun.example/track/26-000042-7/agreement?t=…",
+    },
+    "reminder": {
+        **_COMMON,
+        "agreement_url": "https://memnun.example/track/26-000042-7/agreement?t=…",
+        "resolved_at": datetime(2026, 12, 1, 11, 0, tzinfo=_IST),
+        "reminder_number": 1,
+    },
+    "closed": {
+        **_COMMON,
+        "survey_url": "https://memnun.example/track/26-000042-7/survey?t=…",
+        "closed_at": datetime(2026, 12, 5, 16, 30, tzinfo=_IST),
+    },
+    "staff_alert": {
+        **_COMMON,
+        "staff_name": "Ayşe Demir",
+        "alert_kind": "obligation_breached",
+        "alert_label": "Süre aşıldı",
+        "due_at": datetime(2026, 11, 30, 15, 0, tzinfo=_IST),
+        "case_url": "https://memnun.example/admin/feedback/feedback/42/change/",
+    },
+}
+
+KINDS = tuple(SAMPLES)
+LETTER_SAMPLE: dict[str, Any] = {
+    "office_name": "İstanbul",
+    "office_address": "Bağlarbaşı Mahallesi, Atatürk Caddesi No:134, Maltepe, TR-34848 İstanbul",
+    "recipient_name": "Işıl Öztürk",
+    "reference": "26-000042-7",
+    "date": datetime(2026, 11, 30, 9, 0, tzinfo=_IST),
+}
