@@ -51,16 +51,28 @@ def tracking_lookup(*, reference: str, code: str, client: str) -> TrackingResult
     return TrackingResult(Outcome.FOUND, feedback)
 
 
-def tracking_link_token(*, feedback: Feedback) -> str:
-    """A signed token for links in messages: it opens this one case, until it expires."""
-    return signing.TimestampSigner(salt=_LINK_SALT).sign(feedback.reference)
+def tracking_link_token(*, feedback: Feedback, purpose: str = "track") -> str:
+    """A signed token for links in messages: it opens this one case for one purpose
+    (`track`, `agreement`, `survey`), until it expires."""
+    return signing.dumps({"r": feedback.reference, "p": purpose}, salt=_LINK_SALT)
 
 
-def tracking_link_reference(*, token: str) -> str | None:
-    """The reference a link token opens, or None when forged or expired."""
+def tracking_link_reference(*, token: str, purpose: str = "track") -> str | None:
+    """The reference a link token opens for `purpose`, or None (forged, other purpose, expired)."""
     try:
-        return signing.TimestampSigner(salt=_LINK_SALT).unsign(
-            token, max_age=settings.TRACKING_LINK_DAYS * 86400
+        data = signing.loads(
+            token, salt=_LINK_SALT, max_age=settings.TRACKING_LINK_DAYS * 86400
         )
     except signing.BadSignature:
         return None
+    if not isinstance(data, dict) or data.get("p") != purpose:
+        return None
+    reference = data.get("r")
+    return reference if isinstance(reference, str) else None
+
+
+def tracking_link_url(*, feedback: Feedback, purpose: str = "track") -> str:
+    """The customer's link: /track/<reference> or /track/<reference>/<purpose>, signed."""
+    path = f"/track/{feedback.reference}" + ("" if purpose == "track" else f"/{purpose}")
+    token = tracking_link_token(feedback=feedback, purpose=purpose)
+    return f"{settings.PUBLIC_URL}{path}?t={token}"

@@ -220,11 +220,10 @@ def test_lifecycle_messages(demo: None, api: Client, sink: SmtpSink, language: s
     assert f"https://memnun.example/track/{reference}/agreement?t=" in text or \
         f"/track/{reference}/agreement?t=" in text
     token = text.split("/agreement?t=")[1].split()[0]
-    from datetime import timedelta
+    from memnun.feedback.tracking_access import tracking_link_reference
 
-    assert messaging.signed_link_reference(token, "agreement",
-                                           max_age=timedelta(days=30)) == reference
-    assert messaging.signed_link_reference(token, "survey", max_age=timedelta(days=30)) is None
+    assert tracking_link_reference(token=token, purpose="agreement") == reference
+    assert tracking_link_reference(token=token, purpose="survey") is None
 
     closed = by_kind["closed"].part("plain")
     assert "/survey?t=" in closed

@@ -35,6 +35,7 @@ from memnun.feedback.errors import Conflict, FieldErrors, NotPermitted
 from memnun.feedback.models import Feedback, Obligation, ResolutionProposal, StageChange
 from memnun.feedback.permissions import LIFECYCLE_ACTIONS, Action, actions_on, require
 from memnun.feedback.selectors import resolution_accepted, resolution_latest_approved
+from memnun.feedback.services import messaging
 from memnun.feedback.services.assessment import (
     AssessmentInput,
     assessment_apply,
@@ -69,6 +70,18 @@ MOVES: frozenset[tuple[str, str]] = frozenset({
 })
 
 
+# Steps the customer is told of as they happen; resolved and closed carry their own messages.
+_TOLD_OF_STAGE = frozenset({S.IN_PROGRESS, S.UNDER_REVIEW})
+
+
+def customer_options() -> list[str]:
+    """Where a consumer in Turkey may turn if they disagree; in the active language."""
+    return [
+        _("the consumer arbitration committee of your district"),
+        _("a consumer court, above the committee's monetary limit"),
+    ]
+
+
 def stage_enter(*, feedback: Feedback, to: str, by: User | None, at: datetime) -> dict[str, str]:
     """Move a locked case to a new status with its timeline row; the audit's before → after."""
     before = feedback.status
@@ -82,6 +95,9 @@ def stage_enter(*, feedback: Feedback, to: str, by: User | None, at: datetime) -
     StageChange.objects.create(feedback=feedback, status=to, at=at, by=by)
     # Clocks stop while a case waits for the customer (SERVICE_LEVEL_PAUSE_STATUSES).
     obligations_follow_status(feedback=feedback, before=before, after=to, at=at, actor=by)
+    if to in _TOLD_OF_STAGE:
+        # Queued in this transaction: the customer hears of the step only if it happened.
+        messaging.message_stage_changed(feedback, to)
     return {"before": before, "after": to}
 
 
@@ -259,6 +275,9 @@ def feedback_approve(
         )
         change = stage_enter(feedback=feedback, to=S.RESOLVED, by=actor, at=at)
         _resolution_given(feedback, at)
+        with translation.override(feedback.customer.language):
+            options = customer_options() if feedback.type == FeedbackType.COMPLAINT else []
+        messaging.message_resolution(feedback, proposal.resolution, options)
         _moved(actor=actor, feedback=feedback, move="approve", change=change,
                proposal_id=proposal.pk, message_id=message.pk if message else None)
     return feedback
@@ -369,6 +388,7 @@ def feedback_close(
         feedback.closure = closure
         feedback.closed_at = at
         feedback.save(update_fields=["closure", "closed_at"])
+        messaging.message_closed(feedback)
         _moved(actor=actor, feedback=feedback, move="close", change=change, closure=closure,
                message_id=message.pk if message else None,
                note_id=_note_id(feedback, actor, note, at))

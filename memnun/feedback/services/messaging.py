@@ -34,7 +34,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -43,6 +42,7 @@ from memnun.accounts.models import User
 from memnun.audit.chain import audit_record
 from memnun.feedback.codes import AckMethod, Channel, ContactMethod, Status
 from memnun.feedback.models import Feedback, StageChange
+from memnun.feedback.tracking_access import tracking_link_url
 from memnun.notifications.models import MessageChannel, OutboundMessage
 from memnun.notifications.outbox import (
     message_queue,
@@ -59,7 +59,6 @@ logger = logging.getLogger("memnun.feedback.messaging")
 SOURCE_TYPE = "feedback"
 ACK_CALLBACK = "memnun.feedback.tasks.acknowledgement_delivered"
 SYSTEM_ACTOR = "system"
-_LINK_SALT = "memnun.feedback.link"
 
 _STATUS_LABELS = {
     "tr": {
@@ -155,20 +154,7 @@ def tracking_url(feedback: Feedback) -> str:
 
 def signed_link(feedback: Feedback, purpose: str) -> str:
     """A link that proves who sent it: the customer need not type their tracking code."""
-    token = signing.dumps({"r": feedback.reference, "p": purpose}, salt=_LINK_SALT)
-    return f"{tracking_url(feedback)}/{purpose}?t={token}"
-
-
-def signed_link_reference(token: str, purpose: str, *, max_age: timedelta) -> str | None:
-    """The reference a signed link was made for, or None (forged, other purpose, expired)."""
-    try:
-        data = signing.loads(token, salt=_LINK_SALT, max_age=max_age)
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict) or data.get("p") != purpose:
-        return None
-    reference = data.get("r")
-    return reference if isinstance(reference, str) else None
+    return tracking_link_url(feedback=feedback, purpose=purpose)
 
 
 def resolution_due(feedback: Feedback) -> datetime | None:
@@ -191,7 +177,7 @@ def _language(feedback: Feedback) -> str:
 def _context(feedback: Feedback, language: str, **extra: Any) -> dict[str, Any]:
     return {
         "reference": feedback.reference,
-        "tracking_url": tracking_url(feedback),
+        "tracking_url": signed_link(feedback, "track"),
         "customer_name": feedback.customer.name,
         "office_name": feedback.office.name,
         "feedback_subject": feedback.subject,
