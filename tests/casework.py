@@ -61,6 +61,13 @@ class Case:
         self.feedback = result.feedback
         self.code = result.tracking_code
 
+    @classmethod
+    def of(cls, feedback: Feedback, code: str = "") -> Case:
+        """Work on feedback that came in another way (the portal, the API)."""
+        case = cls.__new__(cls)
+        case.feedback, case.code = feedback, code
+        return case
+
     @property
     def reference(self) -> str:
         return self.feedback.reference

@@ -163,3 +163,37 @@ class TrackForm(forms.Form):
             }
         ),
     )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Do you accept this resolution?"),
+        choices=[("accept", _("Yes, I accept it")), ("reject", _("No, I do not accept it"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SurveyForm(forms.Form):
+    score = forms.ChoiceField(
+        label=_("How satisfied are you with how we handled your feedback?"),
+        choices=[
+            ("5", _("5 – very satisfied")),
+            ("4", _("4 – satisfied")),
+            ("3", _("3 – neutral")),
+            ("2", _("2 – dissatisfied")),
+            ("1", _("1 – very dissatisfied")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Anything you would like to add? (optional)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -11,4 +11,6 @@ urlpatterns = [
     path("feedback/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("track/", views.track, name="track"),
     path("track/<str:reference>", views.track_detail, name="track_detail"),
+    path("track/<str:reference>/agreement", views.agreement, name="agreement"),
+    path("track/<str:reference>/survey", views.survey, name="survey"),
 ]

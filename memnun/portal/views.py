@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -13,10 +14,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from memnun.feedback.errors import FieldErrors
-from memnun.feedback.models import Feedback
+from memnun.feedback.codes import Closure, Status
+from memnun.feedback.errors import Conflict, FieldErrors
+from memnun.feedback.models import Feedback, SurveyAnswer
 from memnun.feedback.references import reference_parse
-from memnun.feedback.selectors import feedback_expectation
+from memnun.feedback.selectors import (
+    feedback_expectation,
+    messages_for_customer,
+    resolution_awaiting_answer,
+)
+from memnun.feedback.services.customer_answers import customer_answer_record, survey_record
 from memnun.feedback.services.intake import (
     AttachmentInput,
     CustomerInput,
@@ -30,7 +37,7 @@ from memnun.feedback.tracking_access import (
 )
 from memnun.organisation.models import Office
 from memnun.portal.access import access_grant, access_has
-from memnun.portal.forms import FeedbackForm, TrackForm
+from memnun.portal.forms import AnswerForm, FeedbackForm, SurveyForm, TrackForm
 from memnun.portal.timeline import timeline_for
 from memnun.ratelimit.limiter import rate_exceeded
 
@@ -200,17 +207,35 @@ def track(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/track_form.html", {"form": form}, status=status)
 
 
-def track_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def _opened(request: HttpRequest, reference: str, purpose: str) -> str | None:
+    """The canonical reference if this browser may see the case; a signed link opens it."""
     canonical = reference_parse(reference)
+    if canonical is None:
+        return None
     token = request.GET.get("t")
-    if canonical and token and tracking_link_reference(token=token) == canonical:
+    if token and tracking_link_reference(token=token, purpose=purpose) == canonical:
         access_grant(request, canonical)
+    return canonical if access_has(request, canonical) else None
+
+
+def _to_track_form(reference: str) -> HttpResponse:
+    return redirect(f"{reverse('portal:track')}?reference={reference_parse(reference) or ''}")
+
+
+def track_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    canonical = _opened(request, reference, "track")
+    if canonical is None:
+        return _to_track_form(reference)
+    if "t" in request.GET:
         # A clean address: the token does not stay in the history or a referrer.
         return HttpResponseRedirect(reverse("portal:track_detail", args=[canonical]))
-    if not canonical or not access_has(request, canonical):
-        return redirect(f"{reverse('portal:track')}?reference={canonical or ''}")
     feedback = Feedback.objects.select_related("office", "office__calendar").get(
         reference=canonical
+    )
+    survey_open = (
+        feedback.status == Status.CLOSED
+        and feedback.closure != Closure.MERGED
+        and (not SurveyAnswer.objects.filter(feedback=feedback).exists())
     )
     return render(
         request,
@@ -218,6 +243,75 @@ def track_detail(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "feedback": feedback,
             "timeline": timeline_for(feedback),
+            "customer_messages": messages_for_customer(feedback),
+            "awaiting": resolution_awaiting_answer(feedback),
+            "answer_form": AnswerForm(),
+            "survey_open": survey_open,
+            "survey_form": SurveyForm(),
             **_expectations(feedback),
         },
     )
+
+
+def _back_to_case(canonical: str, anchor: str) -> HttpResponse:
+    return HttpResponseRedirect(f"{reverse('portal:track_detail', args=[canonical])}#{anchor}")
+
+
+@require_http_methods(["GET", "POST"])
+def agreement(request: HttpRequest, reference: str) -> HttpResponse:
+    """The customer accepts or rejects the resolution (a rejection reopens the case)."""
+    canonical = _opened(request, reference, "agreement")
+    if canonical is None:
+        return _to_track_form(reference)
+    response = _back_to_case(canonical, "answer")
+    if request.method == "GET":  # the link in our message lands on the case's answer form
+        return response
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether you accept the resolution."))
+        return response
+    feedback = Feedback.objects.get(reference=canonical)
+    accept = form.cleaned_data["answer"] == "accept"
+    try:
+        customer_answer_record(
+            feedback=feedback, accept=accept, comment=form.cleaned_data["comment"]
+        )
+    except (Conflict, FieldErrors) as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(
+            request,
+            _("Thank you. We have recorded that you accept the resolution.")
+            if accept
+            else _(
+                "Thank you. We will look at your case again, one level higher, and "
+                "come back to you."
+            ),
+        )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def survey(request: HttpRequest, reference: str) -> HttpResponse:
+    """After closure: how satisfied the customer was with the handling, once."""
+    canonical = _opened(request, reference, "survey")
+    if canonical is None:
+        return _to_track_form(reference)
+    response = _back_to_case(canonical, "survey")
+    if request.method == "GET":
+        return response
+    form = SurveyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a score from 1 to 5."))
+        return response
+    try:
+        survey_record(
+            feedback=Feedback.objects.get(reference=canonical),
+            score=int(form.cleaned_data["score"]),
+            comment=form.cleaned_data["comment"],
+        )
+    except (Conflict, FieldErrors) as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Thank you for rating how we handled your feedback."))
+    return response

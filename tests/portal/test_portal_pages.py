@@ -199,3 +199,59 @@ def test_no_inline_script_or_style_in_pages(demo: None, client: Client) -> None:
     for path in ("/", "/privacy/", "/feedback/new/", "/track/"):
         html = client.get(path).content.decode()
         assert "<script>" not in html and " style=" not in html and "<style" not in html
+
+
+def test_answering_needs_access_to_the_case(demo: None, client: Client) -> None:
+    from tests.casework import Case
+
+    case = Case().start().propose().approve()
+    stranger = Client()
+    response = stranger.post(f"/track/{case.reference}/agreement", {"answer": "accept"})
+    assert response.status_code == 302 and "/track/?reference=" in response["Location"]
+    assert case.fresh().status == "resolved"
+
+
+def test_the_link_in_our_message_opens_the_answer_form(demo: None) -> None:
+    from memnun.feedback.tracking_access import tracking_link_token as token
+    from tests.casework import Case
+
+    case = Case().start().propose().approve()
+    customer = Client()
+    landing = customer.get(
+        f"/track/{case.reference}/agreement",
+        {"t": token(feedback=case.feedback, purpose="agreement")},
+    )
+    assert landing.status_code == 302 and landing["Location"].endswith("#answer")
+    page = customer.get(f"/track/{case.reference}").content.decode()
+    assert 'id="answer"' in page and "Ekranınız yarın değiştirilecek" in page
+    # A token for another purpose does not open the answer form.
+    other = Client().get(
+        f"/track/{case.reference}/agreement",
+        {"t": token(feedback=case.feedback, purpose="survey")},
+    )
+    assert "/track/?reference=" in other["Location"]
+    rejected = customer.post(
+        f"/track/{case.reference}/agreement", {"answer": "reject", "comment": "Olmaz."}
+    )
+    assert rejected.status_code == 302
+    feedback = case.fresh()
+    assert feedback.status == "in_progress" and feedback.escalation_level == 1
+    again = customer.post(f"/track/{case.reference}/agreement", {"answer": "accept"}, follow=True)
+    assert "yanıtını bekleyen bir çözüm yok" in again.content.decode()
+
+
+def test_the_survey_is_answered_once(demo: None) -> None:
+    from memnun.feedback.models import SurveyAnswer
+    from memnun.feedback.tracking_access import tracking_link_token as token
+    from tests.casework import Case
+
+    case = Case().start().propose().approve().answer(accept=True).close()
+    customer = Client()
+    customer.get(f"/track/{case.reference}/survey",
+                 {"t": token(feedback=case.feedback, purpose="survey")})
+    assert 'id="survey"' in customer.get(f"/track/{case.reference}").content.decode()
+    customer.post(f"/track/{case.reference}/survey", {"score": "4", "comment": "İyi"})
+    second = customer.post(f"/track/{case.reference}/survey", {"score": "1"}, follow=True)
+    assert "zaten yanıtlandı" in second.content.decode()
+    assert SurveyAnswer.objects.get(feedback=case.feedback).score == 4
+    assert 'id="survey"' not in customer.get(f"/track/{case.reference}").content.decode()
