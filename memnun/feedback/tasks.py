@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import DatabaseError
+from django.utils import timezone
 from django_tasks import task
 
 from memnun.feedback.services import messaging
 from memnun.feedback.services.breach_watch import breach_watch_task
+from memnun.feedback.services.staff_alerts import staff_alerts_send
 from memnun.jobs.retry import durable
 from memnun.jobs.schedule import every
 
@@ -30,3 +32,10 @@ def acknowledgement_delivered(message_id: int, outcome: str, at: str) -> str:
 def resolution_reminders() -> int:
     """Remind customers who have not answered a resolution (MEMNUN_RESOLUTION_REMINDER_DAYS)."""
     return messaging.reminders_send()
+
+
+@every(seconds=60, name="feedback.staff_alerts")
+@task()
+def staff_alerts_deliver() -> int:
+    """Send the staff alerts that may go out now (business hours of their office)."""
+    return staff_alerts_send(now=timezone.now())

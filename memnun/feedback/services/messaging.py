@@ -81,12 +81,13 @@ _ALERT_LABELS = {
         "obligation_at_risk": "Süre dolmak üzere", "obligation_breached": "Süre aşıldı",
         "safety_hazard": "Güvenlik riski", "customer_reply": "Müşteri yanıt verdi",
         "delivery_failed": "Müşteriye mesaj iletilemedi", "assigned": "Size atandı",
+        "immediate_action": "Acil önlem gerekli",
     },
     "en": {
         "obligation_at_risk": "Deadline at risk", "obligation_breached": "Deadline missed",
         "safety_hazard": "Safety hazard", "customer_reply": "The customer replied",
         "delivery_failed": "A message to the customer could not be delivered",
-        "assigned": "Assigned to you",
+        "assigned": "Assigned to you", "immediate_action": "Immediate action needed",
     },
 }
 _ACK_METHOD = {
