@@ -95,7 +95,8 @@ def test_sigterm_when_idle_exits_at_once(start_worker) -> None:
 def test_sigterm_lets_the_current_task_finish(start_worker) -> None:
     result = sample_tasks.sleepy.enqueue(1.5)
     process = start_worker()
-    wait_for(lambda: DBTaskResult.objects.running().exists(), process)
+    # This task, not a periodic job that the worker may run first.
+    wait_for(lambda: DBTaskResult.objects.running().filter(id=result.id).exists(), process)
 
     code, output, _ = stop(process)
 
