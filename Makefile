@@ -48,7 +48,7 @@ lint: install-test
 	$(VENV)/bin/ruff check .
 
 typecheck: install-test
-	MEMNUN_TESTING=1 $(VENV)/bin/mypy memnun/feedback memnun/servicelevels memnun/audit memnun/accounts memnun/organisation memnun/ratelimit memnun/jobs memnun/api memnun/portal
+	MEMNUN_TESTING=1 $(VENV)/bin/mypy memnun/feedback memnun/servicelevels memnun/audit memnun/accounts memnun/organisation memnun/ratelimit memnun/jobs memnun/api memnun/portal memnun/notifications memnun/mailin memnun/desk
 
 pytest: install-test messages chromium
 	MEMNUN_TESTING=1 $(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
@@ -58,7 +58,7 @@ test: lint typecheck pytest
 # SQLite always; PostgreSQL as well when DATABASE_URL points at a server.
 bench: install-test messages
 	env -u DATABASE_URL $(PY) -m bench $(BENCH_ARGS)
-	@if [ -n "$$DATABASE_URL" ]; then $(PY) -m bench --only http --only queue $(BENCH_ARGS); \
+	@if [ -n "$$DATABASE_URL" ]; then $(PY) -m bench --only http --only queue --only mail $(BENCH_ARGS); \
 	else echo "Set DATABASE_URL=postgres://... to measure PostgreSQL too."; fi
 
 # Pictures of the main pages for review (desktop and phone, Turkish and English).

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import platform
 import subprocess
@@ -25,10 +24,10 @@ def _machine() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--only", choices=["clock", "http", "queue"], action="append")
+    parser.add_argument("--only", choices=["clock", "http", "queue", "mail"], action="append")
     parser.add_argument("--quick", action="store_true", help="smaller runs, for a smoke check")
     args = parser.parse_args()
-    wanted = set(args.only or ["clock", "http", "queue"])
+    wanted = set(args.only or ["clock", "http", "queue", "mail"])
     rows: list[tuple[str, str]] = []
     print(f"machine: {_machine()}", flush=True)
     if "clock" in wanted:
@@ -42,13 +41,14 @@ def main() -> int:
         total = 300 if args.quick else 2000
         rows += http_bench.run(total=total, lookups=total)
     if "queue" in wanted:
-        try:
-            queue_bench = importlib.import_module("bench.queue_bench")
-        except ImportError:
-            print("(queue benchmark not available)")
-        else:
-            counts = (10_000,) if args.quick else (100_000, 1_000_000)
-            rows += queue_bench.run(counts=counts)
+        from bench import queue_bench
+
+        counts = (10_000,) if args.quick else (100_000, 1_000_000)
+        rows += queue_bench.run(counts=counts)
+    if "mail" in wanted:
+        from bench import mail_bench
+
+        rows += mail_bench.run()
     if rows:
         width = max(len(label) for label, _ in rows)
         print(f"\n| {'benchmark':<{width}} | figure |\n|{'-' * (width + 2)}|--------|")

@@ -125,9 +125,12 @@ def _databases() -> dict[str, dict[str, object]]:
         db["TEST"] = {"NAME": str(DATA_DIR / "test-memnun.sqlite3")}
     elif engine == "django.db.backends.postgresql":
         db["CONN_MAX_AGE"] = 0
-        db["OPTIONS"] = {
-            "pool": {"min_size": 1, "max_size": env_int("MEMNUN_DB_POOL", 8, minimum=1)}
-        }
+        # psycopg's pool in every process; tests open and drop throwaway databases, where
+        # connections parked in a pool by server threads would block the drop.
+        if not TESTING:
+            db["OPTIONS"] = {
+                "pool": {"min_size": 1, "max_size": env_int("MEMNUN_DB_POOL", 8, minimum=1)}
+            }
     else:
         raise ImproperlyConfigured(f"DATABASE_URL must be SQLite or PostgreSQL, not {engine}")
     return {"default": db}

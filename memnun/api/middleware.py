@@ -32,6 +32,14 @@ class ApiRequestGuardMiddleware:
             content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
             if request.method in _BODY_METHODS and length and content_type != "application/json":
                 return error_response(415, _("Send the request body as application/json."))
+            if request.method in _BODY_METHODS and length and (
+                b"\\u0000" in request.body or b"\x00" in request.body
+            ):
+                # No text we store may hold a NUL character (PostgreSQL refuses it).
+                return error_response(
+                    422, _("Text may not contain NUL characters."),
+                    fields={"body": [_("Remove the NUL (\\u0000) characters.")]},
+                )
             response = self.get_response(request)
             if response.status_code == 405 and not response.get("Content-Type", "").startswith(
                 "application/json"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -339,3 +340,15 @@ def test_public_intake_is_rate_limited_per_client(demo: None, api: Client) -> No
     assert codes[limit] == 429
     other = post(api, feedback_payload(), REMOTE_ADDR="10.9.8.7")
     assert other.status_code == 201
+
+
+def test_nul_characters_are_refused_not_stored(demo: None, api: Client) -> None:
+    body = json.dumps(feedback_payload(subject="Ekran\u0000"))
+    response = api.post("/api/v1/feedback", body, content_type="application/json")
+    assert response.status_code == 422 and "body" in response.json()["fields"]
+    token = api.post(
+        "/api/v1/auth/token", json.dumps({"username": "a\u0000", "password": "x"}),
+        content_type="application/json",
+    )
+    assert token.status_code == 422
+    assert Feedback.objects.count() == 0

@@ -100,6 +100,11 @@ def test_web_acknowledgement_in_turkish(demo: None, api: Client, sink: SmtpSink)
     assert feedback.ack_on_time is True
     assert AuditEvent.objects.filter(action="feedback.acknowledged", actor="system",
                                      object_id=reference).exists()
+    # The acknowledgement obligation is met, so the breach watch leaves it alone.
+    from memnun.feedback.models import Obligation
+
+    obligation = Obligation.objects.get(feedback=feedback, kind="acknowledgement")
+    assert obligation.met_at == outbox.sent_at
     # The tracking code reached the customer; the outbox no longer keeps it.
     assert code not in outbox.text and code not in outbox.html
     assert api.get(f"/api/v1/track/{reference}?code={code}").status_code == 200

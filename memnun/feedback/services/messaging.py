@@ -41,7 +41,9 @@ from django.utils import timezone
 from memnun.accounts.models import User
 from memnun.audit.chain import audit_record
 from memnun.feedback.codes import AckMethod, Channel, ContactMethod, Status
+from memnun.feedback.errors import Conflict
 from memnun.feedback.models import Feedback, StageChange
+from memnun.feedback.services.acknowledgement import feedback_acknowledge
 from memnun.feedback.tracking_access import tracking_link_url
 from memnun.notifications.models import MessageChannel, OutboundMessage
 from memnun.notifications.outbox import (
@@ -387,37 +389,15 @@ def message_staff_alert(
 # --- Delivery callbacks and periodic reminders ---------------------------------------
 
 
-def _acknowledgement_stamp(
-    *, feedback_id: int, method: str, sent_at: datetime, message: OutboundMessage
-) -> bool:
-    """Stamp the acknowledgement once (the first delivery counts).
-
-    Stands in for `feedback_acknowledge` of the service-levels branch
-    (services/acknowledgement.py), which also meets the obligation.
-    """
-    with transaction.atomic():
-        feedback = Feedback.objects.select_for_update().filter(pk=feedback_id).first()
-        if feedback is None or feedback.ack_sent_at is not None:
-            return False
-        feedback.ack_sent_at = sent_at
-        feedback.ack_method = method
-        feedback.save(update_fields=["ack_sent_at", "ack_method"])
-        audit_record(
-            actor=SYSTEM_ACTOR,
-            action="feedback.acknowledged",
-            object_type="feedback",
-            object_id=feedback.reference,
-            data={
-                "before": {"ack_sent_at": None, "ack_method": ""},
-                "after": {
-                    "ack_sent_at": sent_at,
-                    "ack_method": method,
-                    "ack_due_at": feedback.ack_due_at,
-                    "on_time": feedback.ack_on_time,
-                },
-                "message": message.pk,
-            },
-        )
+def _acknowledgement_stamp(*, feedback_id: int, method: str, sent_at: datetime) -> bool:
+    """Stamp the acknowledgement once (the first delivery counts) and meet its obligation."""
+    feedback = Feedback.objects.filter(pk=feedback_id).first()
+    if feedback is None:
+        return False
+    try:
+        feedback_acknowledge(feedback=feedback, method=method, sent_at=sent_at, actor=None)
+    except Conflict:
+        return False  # acknowledged already (by hand, or an earlier delivery)
     return True
 
 
@@ -430,7 +410,7 @@ def acknowledgement_delivered(*, message_id: int, outcome: str, at: datetime) ->
         stamped = _acknowledgement_stamp(
             feedback_id=int(message.source_id),
             method=_ACK_METHOD.get(MessageChannel(message.channel), AckMethod.EMAIL),
-            sent_at=at, message=message,
+            sent_at=at,
         )
         return "stamped" if stamped else "already acknowledged"
     feedback = Feedback.objects.filter(pk=int(message.source_id)).first()
