@@ -43,7 +43,7 @@ def test_start_with_assessment_and_the_handler_taking_it(demo: None) -> None:
 
 def test_a_handler_may_not_give_a_case_to_someone_else(demo: None) -> None:
     case = Case()
-    status, html, _ = do(signed_in("handler"), case, "start", assignee="reviewer",
+    status, _html, _ = do(signed_in("handler"), case, "start", assignee="reviewer",
                          severity="low")
     assert status == 403 and case.fresh().status == Status.CREATED
 
