@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -249,8 +250,6 @@ def compensations_pending(*, feedback: Feedback) -> list[Compensation]:
 
 def assignee_candidates(*, feedback: Feedback) -> list[User]:
     """People a case may be given to: active handlers, leads of its office, quality managers."""
-    from django.db.models import Q
-
     return list(
         User.objects.filter(is_active=True)
         .filter(
