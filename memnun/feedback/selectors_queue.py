@@ -37,7 +37,7 @@ QUEUE_PAGE_DEFAULT = 50
 QUEUE_PAGE_MAX = 200
 _FIELDS = (
     "id", "reference", "type", "channel", "status", "received_at", "office__code",
-    "office__name", "next_due_at", "next_due_kind", "next_warn_at",
+    "office__name", "next_due_at", "next_due_kind", "next_warn_at", "customer__name",
 )
 
 
@@ -113,7 +113,7 @@ def _after(qs: QuerySet[Feedback], key: QueueKey) -> QuerySet[Feedback]:
 
 def queue_page(
     *, user: User, office: str | None = None, limit: int = QUEUE_PAGE_DEFAULT,
-    cursor: str | None = None,
+    cursor: str | None = None, status: str = "", type: str = "", channel: str = "",
 ) -> QueuePage:
     """One page of the fair queue the user may see, and the cursor of the next."""
     if not 1 <= limit <= QUEUE_PAGE_MAX:
@@ -128,7 +128,14 @@ def queue_page(
     base = Feedback.objects.exclude(status=Status.CLOSED)
     if scope is not None:
         base = base.filter(office_id=scope.pk)
-    base = base.select_related("office").only(*_FIELDS)
+    # Objective filters on the case itself; the order stays the fair one.
+    if status:
+        base = base.filter(status=status)
+    if type:
+        base = base.filter(type=type)
+    if channel:
+        base = base.filter(channel=channel)
+    base = base.select_related("office", "customer").only(*_FIELDS)
     items: list[Feedback] = []
     if key is None or key.due_at is not None:
         with_due = base.filter(next_due_at__isnull=False)

@@ -1,4 +1,4 @@
-"""Staff pages: thin views over the feedback selectors."""
+"""The work queue in fair order, its filters, and the search box."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,34 +15,30 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from memnun.accounts.models import User
-from memnun.feedback.codes import FeedbackType, ObligationKind, Status
+from memnun.desk.common import staff_user
+from memnun.desk.forms import QueueFilterForm
+from memnun.feedback.codes import Channel, FeedbackType, ObligationKind, Status
 from memnun.feedback.errors import FieldErrors, NotPermitted
+from memnun.feedback.masking import mask_name
 from memnun.feedback.models import Feedback
 from memnun.feedback.permissions import queue_office_scope
 from memnun.feedback.selectors_queue import queue_page
+from memnun.feedback.selectors_search import CaseFilters, feedback_search
 from memnun.organisation.models import Office
 
 QUEUE_PAGE = 50
 
 
-class DeskLoginView(LoginView):
-    template_name = "desk/login.html"
-    redirect_authenticated_user = True
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect("desk:queue")
-
-
 @dataclass(frozen=True)
 class QueueRow:
-    """One case as the queue page shows it; the state is spelled out, not only coloured."""
+    """One case as a list shows it: personal data masked, the state spelled out in words."""
 
     reference: str
     type: str
+    channel: str
     status: str
     office: str
+    customer: str
     received_at: datetime
     due_at: datetime | None
     due: str
@@ -72,8 +67,10 @@ def _row(feedback: Feedback, now: datetime) -> QueueRow:
     return QueueRow(
         reference=feedback.reference,
         type=str(FeedbackType(feedback.type).label),
+        channel=str(Channel(feedback.channel).label),
         status=str(Status(feedback.status).label),
         office=feedback.office.name,
+        customer=mask_name(feedback.customer.name) or "—",
         received_at=feedback.received_at,
         due_at=due,
         due=str(ObligationKind(feedback.next_due_kind).label) if feedback.next_due_kind else "",
@@ -85,37 +82,47 @@ def _row(feedback: Feedback, now: datetime) -> QueueRow:
 @require_GET
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
-    office = request.GET.get("office") or None
-    cursor = request.GET.get("cursor") or None
-    try:
-        page = queue_page(user=user, office=office, limit=QUEUE_PAGE, cursor=cursor)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
-    except FieldErrors:
-        # A stale or hand-edited link: start again from the top of the queue.
-        return redirect("desk:queue")
-    now = timezone.now()
-    next_url = None
-    if page.next:
-        query = {"cursor": page.next, **({"office": office} if office else {})}
-        next_url = f"{reverse('desk:queue')}?{urlencode(query)}"
-    first_url = reverse("desk:queue") + (f"?{urlencode({'office': office})}" if office else "")
+    user = staff_user(request)
     offices = (
         list(Office.objects.filter(is_active=True).order_by("name"))
         if queue_office_scope(user) is None
         else []
     )
-    return render(
-        request,
-        "desk/queue.html",
-        {
-            "rows": [_row(f, now) for f in page.items],
-            "office": page.office,
-            "offices": offices,
-            "selected_office": office or "",
-            "next_url": next_url,
-            "first_url": first_url if cursor else None,
-        },
-    )
+    form = QueueFilterForm(request.GET, offices=offices)
+    if not form.is_valid():
+        return redirect("desk:queue")
+    filters = CaseFilters(**{
+        k: form.cleaned_data.get(k) or "" for k in ("office", "status", "type", "channel")
+    })
+    query = form.cleaned_data["q"].strip()
+    chosen: dict[str, str] = {
+        k: str(v) for k, v in request.GET.items() if k != "cursor" and v
+    }
+    now = timezone.now()
+    context = {"form": form, "query": query, "offices": offices, "filtered": bool(chosen)}
+    if query:
+        found = feedback_search(user=user, query=query, filters=filters)
+        context |= {"rows": [_row(f, now) for f in found], "office": None}
+        return render(request, "desk/queue.html", context)
+    cursor = request.GET.get("cursor") or None
+    office = request.GET.get("office") or None
+    try:
+        page = queue_page(
+            user=user, office=office, limit=QUEUE_PAGE, cursor=cursor, status=filters.status,
+            type=filters.type, channel=filters.channel,
+        )
+    except NotPermitted as exc:
+        raise PermissionDenied(exc.detail) from exc
+    except FieldErrors:
+        # A stale or hand-edited link: start again from the top of the queue.
+        return redirect("desk:queue")
+    base = reverse("desk:queue")
+    next_url = f"{base}?{urlencode({**chosen, 'cursor': page.next})}" if page.next else None
+    first_url = (f"{base}?{urlencode(chosen)}" if chosen else base) if cursor else None
+    context |= {
+        "rows": [_row(f, now) for f in page.items],
+        "office": page.office,
+        "next_url": next_url,
+        "first_url": first_url,
+    }
+    return render(request, "desk/queue.html", context)

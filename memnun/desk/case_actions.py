@@ -1,0 +1,228 @@
+"""The desk's case forms: each one a form and the one service it hands its input to.
+
+Which forms a user sees is `selectors_case.actions_now` (their permissions ∩
+what the case's state makes possible); what happens when they post is the
+service's decision alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from memnun.accounts.models import User
+from memnun.desk import forms as f
+from memnun.feedback.codes import Closure
+from memnun.feedback.errors import NotFound
+from memnun.feedback.models import Compensation, Feedback
+from memnun.feedback.permissions import Action, require
+from memnun.feedback.selectors_case import assignee_candidates, compensations_pending, staff_name
+from memnun.feedback.services.acknowledgement import feedback_acknowledge
+from memnun.feedback.services.assessment import AssessmentInput
+from memnun.feedback.services.compensation import compensation_decide, compensation_propose
+from memnun.feedback.services.customer_answers import customer_answer_record
+from memnun.feedback.services.involvement import involved_person_record
+from memnun.feedback.services.lifecycle import (
+    feedback_approve,
+    feedback_close,
+    feedback_propose,
+    feedback_reopen,
+    feedback_send_back,
+    feedback_start,
+)
+from memnun.feedback.services.notes import message_send, note_add
+
+A = Action
+Data = dict[str, Any]
+_CLOSURE_ACTIONS = {
+    Closure.CUSTOMER_AGREED: A.CLOSE_AGREED,
+    Closure.RESPONSE_SENT: A.CLOSE_RESPONDED,
+    Closure.OPTIONS_EXHAUSTED: A.CLOSE_EXHAUSTED,
+}
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    slug: str
+    title: Promise
+    submit: Promise
+    permits: frozenset[Action]
+    make: Callable[[User, Feedback, frozenset[Action], Any, str], f.ServiceErrors]
+    run: Callable[[User, Feedback, Data], str]
+
+
+def _plain(cls: type[f.ServiceErrors]) -> Callable[..., f.ServiceErrors]:
+    def make(
+        user: User, feedback: Feedback, actions: frozenset[Action], data: Any, prefix: str
+    ) -> Any:
+        return cls(data, prefix=prefix)
+
+    return make
+
+
+def _start_form(
+    user: User, feedback: Feedback, actions: frozenset[Action], data: Any, prefix: str
+) -> Any:
+    people = assignee_candidates(feedback=feedback)
+    choices = [(p.username, f"{staff_name(p)} ({p.get_role_display()})") for p in people]
+    mine = user.username if any(p.pk == user.pk for p in people) else ""
+    return f.StartForm(data, candidates=choices, initial={"assignee": mine}, prefix=prefix)
+
+
+def _start(user: User, feedback: Feedback, d: Data) -> str:
+    feedback_start(
+        actor=user, feedback=feedback,
+        assessment=AssessmentInput(
+            severity=d["severity"], safety_hazard=d["safety_hazard"],
+            category=d["category"].code if d.get("category") else None,
+            immediate_action=d["immediate_action"],
+        ),
+        assignee=d["assignee"] or None, auto_assign=not d["assignee"], note=d["note"],
+    )
+    return _("Work on the case has started.")
+
+
+def _propose(user: User, feedback: Feedback, d: Data) -> str:
+    category = d.get("root_cause_category")
+    feedback_propose(
+        actor=user, feedback=feedback, resolution=d["resolution"], root_cause=d["root_cause"],
+        root_cause_category=category.code if category else None,
+        corrective_action=d["corrective_action"], note=d["note"],
+    )
+    return _("The resolution went to review.")
+
+
+def _approve(user: User, feedback: Feedback, d: Data) -> str:
+    feedback_approve(actor=user, feedback=feedback, note=d["note"])
+    return _("The resolution is approved and goes to the customer.")
+
+
+def _send_back(user: User, feedback: Feedback, d: Data) -> str:
+    feedback_send_back(actor=user, feedback=feedback, reason=d["reason"])
+    return _("The resolution was sent back.")
+
+
+def _answer(user: User, feedback: Feedback, d: Data) -> str:
+    customer_answer_record(
+        feedback=feedback, accept=d["accept"], comment=d["comment"], channel=d["channel"],
+        recorded_by=user,
+    )
+    return _("The customer's answer is recorded.")
+
+
+def _close_form(
+    user: User, feedback: Feedback, actions: frozenset[Action], data: Any, prefix: str
+) -> Any:
+    closures = [c for c, action in _CLOSURE_ACTIONS.items() if action in actions]
+    return f.CloseForm(data, closures=closures, prefix=prefix)
+
+
+def _close(user: User, feedback: Feedback, d: Data) -> str:
+    feedback_close(
+        actor=user, feedback=feedback, closure=d["closure"],
+        external_recourse=d["external_recourse"], note=d["note"],
+    )
+    return _("The case is closed.")
+
+
+def _reopen(user: User, feedback: Feedback, d: Data) -> str:
+    feedback_reopen(actor=user, feedback=feedback, reason=d["reason"])
+    return _("The case is reopened.")
+
+
+def _note(user: User, feedback: Feedback, d: Data) -> str:
+    note_add(actor=user, feedback=feedback, body=d["body"])
+    return _("The note is added.")
+
+
+def _message(user: User, feedback: Feedback, d: Data) -> str:
+    message_send(actor=user, feedback=feedback, body=d["body"])
+    return _("The message goes to the customer.")
+
+
+def _involved(user: User, feedback: Feedback, d: Data) -> str:
+    involved_person_record(
+        actor=user, feedback=feedback, username=d["username"],
+        role_in_subject=d["role_in_subject"],
+    )
+    return _("The involved person is recorded.")
+
+
+def _acknowledge(user: User, feedback: Feedback, d: Data) -> str:
+    require(user, A.ACKNOWLEDGE, feedback)
+    feedback_acknowledge(feedback=feedback, method=d["method"], sent_at=d["sent_at"], actor=user)
+    return _("The acknowledgement is recorded.")
+
+
+def _compensate(user: User, feedback: Feedback, d: Data) -> str:
+    compensation_propose(
+        actor=user, feedback=feedback, kind=d["kind"], amount=d["amount"],
+        legal_basis=d["legal_basis"],
+    )
+    return _("The compensation is recorded.")
+
+
+def _decision_form(
+    user: User, feedback: Feedback, actions: frozenset[Action], data: Any, prefix: str
+) -> Any:
+    pending = [
+        (str(c.pk), f"{c.get_kind_display()} · {c.amount} TRY · {staff_name(c.proposed_by)}")
+        for c in compensations_pending(feedback=feedback)
+    ]
+    return f.CompensationDecisionForm(data, pending=pending, prefix=prefix)
+
+
+def _decide(user: User, feedback: Feedback, d: Data) -> str:
+    compensation = (
+        Compensation.objects.filter(feedback=feedback, pk=d["compensation"])
+        .select_related("feedback")
+        .first()
+    )
+    if compensation is None:
+        raise NotFound(_("No such compensation on this case."))
+    compensation_decide(
+        actor=user, compensation=compensation, approve=d["approve"], reason=d["reason"]
+    )
+    return _("The compensation decision is recorded.")
+
+
+ACTIONS: list[CaseAction] = [
+    CaseAction("start", _lazy("Start work"), _lazy("Start work"), frozenset({A.START}),
+               _start_form, _start),
+    CaseAction("propose", _lazy("Propose a resolution"), _lazy("Send to review"),
+               frozenset({A.PROPOSE}), _plain(f.ProposeForm), _propose),
+    CaseAction("approve", _lazy("Approve the resolution"), _lazy("Approve"),
+               frozenset({A.APPROVE}), _plain(f.ApproveForm), _approve),
+    CaseAction("send-back", _lazy("Send the resolution back"), _lazy("Send back"),
+               frozenset({A.SEND_BACK}), _plain(f.SendBackForm), _send_back),
+    CaseAction("answer", _lazy("Record the customer's answer"), _lazy("Record the answer"),
+               frozenset({A.RECORD_AGREEMENT}), _plain(f.CustomerAnswerForm), _answer),
+    CaseAction("close", _lazy("Close the case"), _lazy("Close"),
+               frozenset(_CLOSURE_ACTIONS.values()), _close_form, _close),
+    CaseAction("reopen", _lazy("Reopen the case"), _lazy("Reopen"), frozenset({A.REOPEN}),
+               _plain(f.ReopenForm), _reopen),
+    CaseAction("message", _lazy("Message the customer"), _lazy("Send the message"),
+               frozenset({A.MESSAGE_CUSTOMER}), _plain(f.MessageForm), _message),
+    CaseAction("note", _lazy("Add an internal note"), _lazy("Add the note"),
+               frozenset({A.ADD_NOTE}), _plain(f.NoteForm), _note),
+    CaseAction("acknowledge", _lazy("Record the acknowledgement"),
+               _lazy("Record the acknowledgement"), frozenset({A.ACKNOWLEDGE}),
+               _plain(f.AcknowledgeForm), _acknowledge),
+    CaseAction("involved", _lazy("Record an involved person"), _lazy("Record"),
+               frozenset({A.RECORD_INVOLVED}), _plain(f.InvolvedForm), _involved),
+    CaseAction("compensation", _lazy("Record compensation"), _lazy("Record compensation"),
+               frozenset({A.COMPENSATION_PROPOSE}), _plain(f.CompensationForm), _compensate),
+    CaseAction("compensation-decision", _lazy("Decide on compensation"),
+               _lazy("Record the decision"), frozenset({A.COMPENSATION_APPROVE}),
+               _decision_form, _decide),
+]
+BY_SLUG = {a.slug: a for a in ACTIONS}
+
+
+def offered(actions: frozenset[Action]) -> list[CaseAction]:
+    return [a for a in ACTIONS if a.permits & actions]

@@ -1,0 +1,306 @@
+"""Desk forms: they collect and shape input; every rule is the services'.
+
+`ServiceErrors.add_service_errors` puts a service's `FieldErrors` beside the
+field they are about (dotted service names mapped to this form's fields).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from memnun.feedback.codes import (
+    AckMethod,
+    Channel,
+    Closure,
+    CompensationKind,
+    ContactMethod,
+    FeedbackType,
+    Language,
+    Severity,
+    Status,
+)
+from memnun.feedback.services.customer_answers import STAFF_CHANNELS
+from memnun.organisation.models import Brand, Category, Office, RootCauseCategory
+
+_DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def _text(label: Any, *, required: bool = True, rows: int = 3, limit: int = 10_000) -> Any:
+    return forms.CharField(
+        label=label, required=required, max_length=limit,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+def _moment(label: Any, help_text: Any = "") -> forms.DateTimeField:
+    """A time typed in Europe/Istanbul (the site's time zone) with a datetime-local input."""
+    return forms.DateTimeField(
+        label=label, required=False, help_text=help_text, input_formats=[_DATETIME_LOCAL],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=_DATETIME_LOCAL),
+    )
+
+
+class ServiceErrors(forms.Form):
+    SERVICE_FIELDS: dict[str, str] = {}
+
+    def add_service_errors(self, fields: dict[str, list[str]]) -> None:
+        for name, messages in fields.items():
+            target: str | None = self.SERVICE_FIELDS.get(name, name.rsplit(".", 1)[-1])
+            if name.startswith("attachments"):
+                target = "attachments"
+            if target not in self.fields:
+                target = None
+            for message in messages:
+                self.add_error(target, message)
+
+
+# --- Finding cases ---------------------------------------------------------------------------
+
+
+def _choices(form: forms.Form, name: str, choices: Any) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
+def _blank(label: Any, choices: Any) -> list[tuple[str, Any]]:
+    return [("", label), *choices]
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=200,
+        help_text=_("Reference number, customer name, phone, e-mail or IMEI."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    office = forms.ChoiceField(label=_("Office"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=_blank(_("Every status"), Status.choices)
+    )
+    type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=_blank(_("Every type"), FeedbackType.choices)
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=_blank(_("Every channel"), Channel.choices)
+    )
+
+    def __init__(self, *args: Any, offices: list[Office], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if offices:
+            _choices(self, "office", _blank(
+                _("All offices"), [(o.code, o.name) for o in offices]
+            ))
+        else:
+            del self.fields["office"]
+
+
+# --- Recording feedback ----------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class IntakeForm(ServiceErrors):
+    type = forms.ChoiceField(
+        label=_("Type"), choices=FeedbackType.choices, widget=forms.RadioSelect,
+        initial=FeedbackType.COMPLAINT,
+    )
+    office = forms.ModelChoiceField(
+        label=_("Office"), queryset=Office.objects.filter(is_active=True),
+        to_field_name="code", required=False, empty_label=_("My office"),
+    )
+    received_at = _moment(
+        _("Received at"),
+        _("Istanbul time. Leave empty for now; set it when the feedback came earlier."),
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    description = _text(_("Description"), rows=6, limit=20_000)
+    remedy_sought = _text(_("What the customer asks for"), required=False, limit=5000)
+    brand = forms.ModelChoiceField(
+        label=_("Brand"), queryset=Brand.objects.filter(is_active=True), to_field_name="code",
+        required=False, empty_label=_("Not about a device / other"),
+    )
+    product = forms.CharField(label=_("Product or model"), required=False, max_length=200)
+    imei = forms.CharField(label=_("IMEI"), required=False, max_length=20)
+    device_serial = forms.CharField(label=_("Serial number"), required=False, max_length=64)
+    repair_order = forms.CharField(label=_("Repair order number"), required=False, max_length=64)
+    name = forms.CharField(label=_("Customer's name"), required=False, max_length=200)
+    email = forms.CharField(
+        label=_("E-mail"), required=False, max_length=254, widget=forms.EmailInput
+    )
+    phone = forms.CharField(
+        label=_("Phone"), required=False, max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    preferred_contact = forms.ChoiceField(
+        label=_("How to reply"), required=False,
+        choices=_blank(_("As the channel allows"), ContactMethod.choices),
+    )
+    language = forms.ChoiceField(label=_("Language for replies"), choices=Language.choices)
+    attachments = MultipleFileField(
+        label=_("Files (a scan, photos)"), required=False,
+        help_text=_("Up to 5 files: JPEG, PNG, GIF, WebP or PDF."),
+    )
+    privacy_notice = forms.BooleanField(
+        label=_("The privacy notice was given to the customer."), required=False
+    )
+    third_party_sharing = forms.BooleanField(
+        label=_("The customer agrees to share this feedback with the brand (optional)."),
+        required=False,
+    )
+
+    SERVICE_FIELDS = {
+        "customer.name": "name",
+        "customer.email": "email",
+        "customer.phone": "phone",
+        "customer.preferred_contact": "preferred_contact",
+        "customer.language": "language",
+        "customer": "email",
+        "consent.privacy_notice": "privacy_notice",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].max_count = settings.ATTACHMENT_MAX_COUNT  # type: ignore[attr-defined]
+
+
+# --- Working a case --------------------------------------------------------------------------
+
+
+class RevealForm(ServiceErrors):
+    reason = forms.CharField(
+        label=_("Why do you need the customer's details?"), max_length=500,
+        help_text=_("Recorded in the audit trail with your name."),
+    )
+
+
+class StartForm(ServiceErrors):
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True),
+        to_field_name="code", required=False, empty_label=_("Not set"),
+    )
+    safety_hazard = forms.BooleanField(label=_("Safety hazard"), required=False)
+    immediate_action = forms.BooleanField(label=_("Immediate action needed"), required=False)
+    note = _text(_("Note (internal)"), required=False, rows=2)
+
+    def __init__(self, *args: Any, candidates: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "assignee", _blank(_("Automatic (round robin)"), candidates))
+
+
+class ProposeForm(ServiceErrors):
+    root_cause_category = forms.ModelChoiceField(
+        label=_("Root cause category"), queryset=RootCauseCategory.objects.filter(is_active=True),
+        to_field_name="code", required=False, empty_label=_("Not set"),
+    )
+    root_cause = _text(_("Root cause"), required=False)
+    corrective_action = _text(_("Corrective action"), required=False)
+    resolution = _text(
+        _("Resolution (the message to the customer, with its reasons)"), rows=5
+    )
+    note = _text(_("Note (internal)"), required=False, rows=2)
+
+
+class ApproveForm(ServiceErrors):
+    note = _text(_("Note (optional)"), required=False, rows=2)
+
+
+class SendBackForm(ServiceErrors):
+    reason = _text(_("Why is it sent back?"))
+    SERVICE_FIELDS = {"send_back_reason": "reason"}
+
+
+class CustomerAnswerForm(ServiceErrors):
+    accept = forms.TypedChoiceField(
+        label=_("The customer's answer"), widget=forms.RadioSelect,
+        choices=[("yes", _("Agrees")), ("no", _("Rejects"))], coerce=lambda v: v == "yes",
+    )
+    channel = forms.ChoiceField(label=_("Given by"))
+    comment = _text(_("Comment"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from memnun.feedback.codes import AnswerChannel
+
+        _choices(self, "channel", [
+            (c.value, c.label) for c in AnswerChannel if c.value in STAFF_CHANNELS
+        ])
+
+
+class CloseForm(ServiceErrors):
+    closure = forms.ChoiceField(label=_("How it closes"), widget=forms.RadioSelect)
+    external_recourse = _text(
+        _("External recourse the customer is told of (when options are exhausted)"),
+        required=False,
+    )
+    note = _text(_("Note (internal)"), required=False, rows=2)
+
+    def __init__(self, *args: Any, closures: Sequence[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "closure", [(c, Closure(c).label) for c in closures])
+
+
+class ReopenForm(ServiceErrors):
+    reason = _text(_("Why is it reopened?"))
+    SERVICE_FIELDS = {"note": "reason"}
+
+
+class BodyForm(ServiceErrors):
+    body = _text(_("Text"), rows=4)
+
+
+class NoteForm(BodyForm):
+    body = _text(_("Internal note"), rows=3)
+
+
+class MessageForm(BodyForm):
+    body = _text(_("Message to the customer"), rows=4)
+
+
+class InvolvedForm(ServiceErrors):
+    username = forms.CharField(label=_("Username of the member of staff"), max_length=150)
+    role_in_subject = forms.CharField(label=_("How they were involved"), max_length=200)
+
+
+class AcknowledgeForm(ServiceErrors):
+    method = forms.ChoiceField(label=_("How it was given"), choices=AckMethod.choices)
+    sent_at = _moment(_("When"), _("Istanbul time. Leave empty for now."))
+
+
+class CompensationForm(ServiceErrors):
+    kind = forms.ChoiceField(label=_("Kind"), choices=CompensationKind.choices)
+    amount = forms.DecimalField(
+        label=_("Amount (TRY)"), min_value=0, max_digits=12, decimal_places=2
+    )
+    legal_basis = _text(_("Legal basis"))
+
+
+class CompensationDecisionForm(ServiceErrors):
+    compensation = forms.ChoiceField(label=_("Compensation"))
+    approve = forms.TypedChoiceField(
+        label=_("Decision"), widget=forms.RadioSelect,
+        choices=[("yes", _("Approve")), ("no", _("Reject"))], coerce=lambda v: v == "yes",
+    )
+    reason = _text(_("Reason"), required=False, rows=2)
+
+    def __init__(self, *args: Any, pending: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "compensation", pending)

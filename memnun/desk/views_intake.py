@@ -1,0 +1,147 @@
+"""Assisted intake: staff record feedback that came by phone, in person, on paper or online.
+
+The form collects; `feedback_record` decides and records, with the signed-in
+member of staff as the one who took it. Afterwards the case shows a receipt
+(reference number and tracking code, the code only this once) to print or
+download as a PDF.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_http_methods
+
+from memnun.desk.common import staff_user
+from memnun.desk.forms import IntakeForm
+from memnun.desk.views_case import RECEIPT_SESSION
+from memnun.feedback.codes import Channel
+from memnun.feedback.errors import FieldErrors, NotPermitted
+from memnun.feedback.permissions import feedback_visible_to
+from memnun.feedback.selectors import feedback_expectation
+from memnun.feedback.services.intake import (
+    AttachmentInput,
+    CustomerInput,
+    IntakeInput,
+    feedback_record,
+)
+
+# Every channel but the public web form, in the order the desk lists them.
+STAFF_CHANNELS = [
+    Channel.PHONE, Channel.FRONT_OFFICE, Channel.EMAIL, Channel.FAX, Channel.LETTER,
+    Channel.SOCIAL_MEDIA, Channel.DEALER, Channel.EMPLOYEE,
+]
+
+
+def _intake_input(channel: str, data: dict[str, Any]) -> IntakeInput:
+    return IntakeInput(
+        type=data["type"],
+        channel=channel,
+        office=data["office"].code if data.get("office") else None,
+        received_at=data.get("received_at"),
+        subject=data["subject"],
+        description=data["description"],
+        remedy_sought=data.get("remedy_sought", ""),
+        brand=data["brand"].code if data.get("brand") else "",
+        product=data.get("product", ""),
+        imei=data.get("imei", ""),
+        device_serial=data.get("device_serial", ""),
+        repair_order=data.get("repair_order", ""),
+        customer=CustomerInput(
+            name=data.get("name", ""),
+            email=data.get("email", ""),
+            phone=data.get("phone", ""),
+            preferred_contact=data.get("preferred_contact", ""),
+            language=data["language"],
+        ),
+        privacy_notice=bool(data.get("privacy_notice")),
+        third_party_sharing=bool(data.get("third_party_sharing")),
+        attachments=[
+            AttachmentInput(f.name, f.content_type or "", f.read())
+            for f in data.get("attachments") or []
+        ],
+    )
+
+
+@require_GET
+@login_required
+def intake_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "desk/intake_index.html", {"channels": STAFF_CHANNELS})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def intake(request: HttpRequest, channel: str) -> HttpResponse:
+    if channel not in STAFF_CHANNELS:
+        raise Http404
+    user = staff_user(request)
+    label = Channel(channel).label
+    if request.method == "GET":
+        form = IntakeForm(initial={
+            "office": user.office.code if user.office else None,
+            "language": request.LANGUAGE_CODE[:2],
+        })
+        return render(request, "desk/intake.html", {"form": form, "channel_label": label})
+    form = IntakeForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            result = feedback_record(data=_intake_input(channel, form.cleaned_data), actor=user)
+        except NotPermitted as exc:
+            raise PermissionDenied(exc.detail) from exc
+        except FieldErrors as exc:
+            form.add_service_errors(exc.fields)
+        else:
+            reference = result.feedback.reference
+            request.session[RECEIPT_SESSION] = {
+                "reference": reference, "code": result.tracking_code,
+            }
+            return redirect("desk:receipt", reference=reference)
+    return render(
+        request, "desk/intake.html", {"form": form, "channel_label": label}, status=422
+    )
+
+
+def _receipt_context(request: HttpRequest, reference: str) -> dict[str, Any]:
+    receipt = request.session.get(RECEIPT_SESSION) or {}
+    if receipt.get("reference") != reference:
+        raise Http404
+    feedback = (
+        feedback_visible_to(staff_user(request))
+        .select_related("office", "office__calendar")
+        .filter(reference=reference)
+        .first()
+    )
+    if feedback is None:
+        raise Http404
+    return {
+        "feedback": feedback,
+        "tracking_code": receipt["code"],
+        "expect": feedback_expectation(feedback=feedback),
+        "track_url": f"{settings.PUBLIC_URL}/track/",
+    }
+
+
+@require_GET
+@login_required
+def receipt(request: HttpRequest, reference: str) -> HttpResponse:
+    return render(request, "desk/receipt.html", _receipt_context(request, reference))
+
+
+@require_GET
+@login_required
+def receipt_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    from weasyprint import HTML
+
+    context = _receipt_context(request, reference)
+    html = render_to_string("desk/receipt_pdf.html", context, request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="memnun-{reference}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,305 @@
+"""Reads for the staff case page: the timeline, the deadlines, what may be done now.
+
+`actions_now` narrows what the user's role allows on the case (permissions)
+to what the case's state makes possible at the moment, so that the desk offers
+only forms that can succeed. The services stay the judges: each re-checks
+under lock and refuses (Conflict) what is not possible after all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from memnun.accounts.models import User
+from memnun.accounts.roles import Role
+from memnun.feedback.codes import (
+    WORKING_STATUSES,
+    AckMethod,
+    AnswerChannel,
+    Closure,
+    CompensationKind,
+    CompensationStatus,
+    FeedbackType,
+    ObligationKind,
+    ProposalDecision,
+    Status,
+)
+from memnun.feedback.models import (
+    Assignment,
+    CaseMessage,
+    Compensation,
+    CustomerAnswer,
+    Feedback,
+    InvolvedPerson,
+    Obligation,
+    ResolutionProposal,
+    StageChange,
+)
+from memnun.feedback.permissions import Action, actions_on
+from memnun.feedback.services.messaging import feedback_outbound_messages
+from memnun.notifications.models import MessageStatus
+
+A = Action
+
+
+def staff_name(user: User | None) -> str:
+    if user is None:
+        return _("the customer or the system")
+    return user.get_full_name() or user.get_username()
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str  # stage, note, message, proposal, decision, answer, ack, outbound, assignment, …
+    title: str
+    actor: str = ""
+    text: str = ""
+    detail: str = ""
+
+
+def _stage_entries(feedback: Feedback) -> list[TimelineEntry]:
+    rows = StageChange.objects.filter(feedback=feedback).select_related("by")
+    return [
+        TimelineEntry(
+            at=row.at, kind="stage",
+            title=_("Status: %(status)s") % {"status": Status(row.status).label},
+            actor=staff_name(row.by) if row.by_id else _("The customer"),
+        )
+        for row in rows
+    ]
+
+
+def _message_entries(feedback: Feedback) -> list[TimelineEntry]:
+    rows = CaseMessage.objects.filter(feedback=feedback).select_related("author")
+    return [
+        TimelineEntry(
+            at=row.created_at,
+            kind="message" if row.visible_to_customer else "note",
+            title=_("Message to the customer") if row.visible_to_customer
+            else _("Internal note"),
+            actor=staff_name(row.author) if row.author_id else _("The system"),
+            text=row.body,
+        )
+        for row in rows
+    ]
+
+
+def _proposal_entries(feedback: Feedback) -> list[TimelineEntry]:
+    entries: list[TimelineEntry] = []
+    rows = ResolutionProposal.objects.filter(feedback=feedback).select_related(
+        "proposed_by", "decided_by", "root_cause_category"
+    )
+    for row in rows:
+        parts = [
+            f"{_('Resolution')}: {row.resolution}",
+        ]
+        if row.root_cause:
+            parts.append(f"{_('Root cause')}: {row.root_cause}")
+        if row.root_cause_category is not None:
+            parts.append(f"{_('Root cause category')}: {row.root_cause_category.name_tr}")
+        if row.corrective_action:
+            parts.append(f"{_('Corrective action')}: {row.corrective_action}")
+        entries.append(TimelineEntry(
+            at=row.created_at, kind="proposal", title=_("Resolution proposed"),
+            actor=staff_name(row.proposed_by), text="\n".join(parts),
+        ))
+        if row.decided_at is not None and row.decision != ProposalDecision.PENDING:
+            entries.append(TimelineEntry(
+                at=row.decided_at, kind="decision",
+                title=_("Proposal: %(decision)s")
+                % {"decision": ProposalDecision(row.decision).label},
+                actor=staff_name(row.decided_by), text=row.reason,
+            ))
+    return entries
+
+
+def _answer_entries(feedback: Feedback) -> list[TimelineEntry]:
+    rows = CustomerAnswer.objects.filter(feedback=feedback).select_related("recorded_by")
+    return [
+        TimelineEntry(
+            at=row.at, kind="answer",
+            title=_("The customer agreed") if row.accept else _("The customer rejected"),
+            actor=staff_name(row.recorded_by) if row.recorded_by_id else _("The customer"),
+            text=row.comment,
+            detail=str(AnswerChannel(row.channel).label),
+        )
+        for row in rows
+    ]
+
+
+def _work_entries(feedback: Feedback) -> list[TimelineEntry]:
+    entries = [
+        TimelineEntry(
+            at=row.at, kind="assignment",
+            title=_("Assigned to %(user)s") % {"user": staff_name(row.assignee)},
+            actor=staff_name(row.assigned_by) if row.assigned_by_id
+            else _("Automatic assignment"),
+        )
+        for row in Assignment.objects.filter(feedback=feedback).select_related(
+            "assignee", "assigned_by"
+        )
+    ]
+    entries += [
+        TimelineEntry(
+            at=row.recorded_at, kind="involved",
+            title=_("Involved in the subject: %(user)s") % {"user": staff_name(row.user)},
+            actor=staff_name(row.recorded_by), text=row.role_in_subject,
+        )
+        for row in InvolvedPerson.objects.filter(feedback=feedback).select_related(
+            "user", "recorded_by"
+        )
+    ]
+    for row in Compensation.objects.filter(feedback=feedback).select_related("proposed_by"):
+        entries.append(TimelineEntry(
+            at=row.proposed_at, kind="compensation",
+            title=_("Compensation: %(kind)s, %(amount)s TRY (%(status)s)")
+            % {"kind": CompensationKind(row.kind).label, "amount": row.amount,
+               "status": CompensationStatus(row.status).label},
+            actor=staff_name(row.proposed_by), text=row.legal_basis,
+        ))
+    return entries
+
+
+def _ack_entries(feedback: Feedback) -> list[TimelineEntry]:
+    if feedback.ack_sent_at is None:
+        return []
+    on_time = feedback.ack_on_time
+    return [TimelineEntry(
+        at=feedback.ack_sent_at, kind="ack", title=_("Acknowledgement given"),
+        detail=(
+            (str(AckMethod(feedback.ack_method).label) if feedback.ack_method else "")
+            + (f" · {_('on time')}" if on_time else f" · {_('late')}" if on_time is False else "")
+        ),
+    )]
+
+
+def _outbound_entries(feedback: Feedback) -> list[TimelineEntry]:
+    return [
+        TimelineEntry(
+            at=row.created_at, kind="outbound",
+            title=_("Sent to the customer: %(subject)s") % {"subject": row.subject or row.kind},
+            detail=_("%(channel)s · %(status)s")
+            % {"channel": row.get_channel_display(),
+               "status": MessageStatus(row.status).label},
+        )
+        for row in feedback_outbound_messages(feedback=feedback)
+    ]
+
+
+def case_timeline(*, feedback: Feedback) -> list[TimelineEntry]:
+    """Everything that happened to the case, oldest first (internal notes included: staff only)."""
+    entries = (
+        _stage_entries(feedback) + _message_entries(feedback) + _proposal_entries(feedback)
+        + _answer_entries(feedback) + _work_entries(feedback) + _ack_entries(feedback)
+        + _outbound_entries(feedback)
+    )
+    # At the same moment, the act comes first and the status it led to after it.
+    order = {"stage": 2, "ack": 3, "outbound": 4}
+    return sorted(entries, key=lambda e: (e.at, order.get(e.kind, 1)))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str
+    label: str
+    due_at: datetime
+    met_at: datetime | None
+    state: str  # met_on_time, met_late, open, overdue, paused
+    state_label: str
+
+
+_DEADLINE_STATES = {
+    "met_on_time": lambda: _("Met on time"),
+    "met_late": lambda: _("Met late"),
+    "open": lambda: _("Open, on time so far"),
+    "overdue": lambda: _("Open, late"),
+    "paused": lambda: _("Paused while waiting for the customer"),
+}
+
+
+def case_deadlines(*, feedback: Feedback, now: datetime | None = None) -> list[Deadline]:
+    now = now or timezone.now()
+    result = []
+    for row in Obligation.objects.filter(feedback=feedback).order_by("due_at", "id"):
+        if row.met_at is not None:
+            state = "met_on_time" if row.on_time else "met_late"
+        elif row.paused_since is not None:
+            state = "paused"
+        else:
+            state = "overdue" if row.due_at < now else "open"
+        result.append(Deadline(
+            kind=row.kind, label=str(ObligationKind(row.kind).label), due_at=row.due_at,
+            met_at=row.met_at, state=state, state_label=str(_DEADLINE_STATES[state]()),
+        ))
+    return result
+
+
+def compensations_pending(*, feedback: Feedback) -> list[Compensation]:
+    return list(
+        Compensation.objects.filter(feedback=feedback, status=CompensationStatus.PROPOSED)
+        .select_related("proposed_by")
+    )
+
+
+def assignee_candidates(*, feedback: Feedback) -> list[User]:
+    """People a case may be given to: active handlers, leads of its office, quality managers."""
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(role__in=[Role.HANDLER, Role.REVIEWER], office_id=feedback.office_id)
+            | Q(role=Role.QUALITY)
+        )
+        .order_by("role", "username")
+    )
+
+
+def _lifecycle_now(feedback: Feedback) -> set[Action]:
+    status = feedback.status
+    possible: set[Action] = set()
+    if status == Status.CREATED:
+        possible.add(A.START)
+    elif status == Status.IN_PROGRESS:
+        possible |= {A.PROPOSE, A.ASSESS, A.ASSIGN}
+        if ResolutionProposal.objects.filter(
+            feedback=feedback, decision=ProposalDecision.APPROVED
+        ).exists():
+            possible.add(A.CLOSE_EXHAUSTED)
+    elif status == Status.UNDER_REVIEW:
+        possible |= {A.APPROVE, A.SEND_BACK, A.ASSIGN}
+    elif status == Status.RESOLVED:
+        possible |= {A.CLOSE_EXHAUSTED, A.ASSIGN}
+        if feedback.type == FeedbackType.COMPLAINT:
+            possible |= {A.RECORD_AGREEMENT, A.CLOSE_AGREED}
+        else:
+            possible.add(A.CLOSE_RESPONDED)
+    elif status == Status.CLOSED and feedback.closure != Closure.MERGED and (
+        feedback.closed_at is not None
+        and timezone.now() - feedback.closed_at <= timedelta(days=settings.MEMNUN_REOPEN_DAYS)
+    ):
+        possible.add(A.REOPEN)
+    return possible
+
+
+def actions_now(*, user: User, feedback: Feedback) -> frozenset[Action]:
+    """What the user may do with the case and its state makes possible at the moment."""
+    allowed = actions_on(user, feedback)
+    possible = _lifecycle_now(feedback) | {
+        A.VIEW, A.REVEAL_PERSONAL_DATA, A.VIEW_ATTACHMENTS, A.ADD_NOTE, A.RECORD_INVOLVED,
+        A.MESSAGE_CUSTOMER, A.ADD_ATTACHMENT,
+    }
+    if feedback.ack_sent_at is None:
+        possible.add(A.ACKNOWLEDGE)
+    if feedback.status in WORKING_STATUSES:
+        possible.add(A.COMPENSATION_PROPOSE)
+        if Compensation.objects.filter(
+            feedback=feedback, status=CompensationStatus.PROPOSED
+        ).exists():
+            possible.add(A.COMPENSATION_APPROVE)
+    return frozenset(allowed & possible)

@@ -1,0 +1,99 @@
+"""Finding cases: by reference, customer name, phone, e-mail or IMEI, within what a user may see.
+
+One search box: what was typed decides where to look. A reference (with or
+without hyphens, its check digit verified) finds that case; an e-mail address
+its customer's cases; a 15-digit IMEI the device's; a phone number, read the
+way intake reads it, the customer's; anything else is part of a name, folded
+the Turkish way ("IŞIL" finds "Işıl", "istanbul" finds "İstanbul").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import phonenumbers
+from django.db.models import Q, QuerySet
+from stdnum import imei as stdnum_imei
+
+from memnun.accounts.models import User
+from memnun.feedback.models import Feedback
+from memnun.feedback.permissions import feedback_visible_to
+from memnun.feedback.references import reference_parse
+from memnun.text import tr_fold
+
+SEARCH_LIMIT = 50
+_MIN_NAME = 2
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """Objective filters on the case itself (never on who the customer is)."""
+
+    office: str = ""
+    status: str = ""
+    type: str = ""
+    channel: str = ""
+
+
+def _phone(raw: str) -> str:
+    try:
+        number = phonenumbers.parse(raw, "TR")
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_valid_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def search_condition(query: str) -> Q | None:
+    """Where to look for what was typed; None when it cannot match anything."""
+    text = query.strip()
+    if not text:
+        return None
+    reference = reference_parse(text)
+    if reference:
+        return Q(reference=reference)
+    if "@" in text:
+        return Q(customer__email=text.lower())
+    compact = "".join(ch for ch in text if not ch.isspace() and ch not in "-()./")
+    if compact.lstrip("+").isdigit():
+        found = Q(pk__in=[])
+        if len(compact) == 15 and stdnum_imei.is_valid(compact):
+            found |= Q(imei=compact)
+        phone = _phone(text)
+        if phone:
+            found |= Q(customer__phone=phone)
+        return found
+    folded = tr_fold(text)
+    if len(folded) < _MIN_NAME:
+        return None
+    return Q(customer__name_folded__contains=folded)
+
+
+def cases_filtered(*, user: User, filters: CaseFilters) -> QuerySet[Feedback]:
+    """The cases the user may see, narrowed by the filters."""
+    qs = feedback_visible_to(user)
+    if filters.office:
+        qs = qs.filter(office__code=filters.office)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.type:
+        qs = qs.filter(type=filters.type)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    return qs
+
+
+def feedback_search(
+    *, user: User, query: str, filters: CaseFilters | None = None, limit: int = SEARCH_LIMIT
+) -> list[Feedback]:
+    """Cases matching the query that the user may see, the latest received first."""
+    condition = search_condition(query)
+    if condition is None:
+        return []
+    return list(
+        cases_filtered(user=user, filters=filters or CaseFilters())
+        .filter(condition)
+        .select_related("office", "customer")
+        .order_by("-received_at", "-id")[:limit]
+    )
