@@ -88,3 +88,27 @@ def feedback_payload(**overrides: Any) -> dict[str, Any]:
         else:
             payload[key] = value
     return payload
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_database_sessions(django_db_setup: None, django_db_blocker: Any) -> Any:
+    """Before the test database is dropped, end sessions that servers started by tests left.
+
+    Worker and web processes started by tests are stopped by their tests, but a process
+    killed on purpose may leave its PostgreSQL session a moment longer than the drop waits.
+    """
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid), application_name, left(query, 60)"
+                " FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            stray = cursor.fetchall()
+        if stray:
+            print(f"\nended {len(stray)} stray database session(s): {stray}")

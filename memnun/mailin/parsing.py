@@ -209,7 +209,10 @@ def mail_parse(raw: bytes) -> ParsedMail:
     if not message_id:  # none, or absurdly long: the content names it
         message_id = f"<{hashlib.sha256(raw).hexdigest()[:40]}@mailin.memnun.invalid>"
     text, html_only, body = _body(message)
-    subject = " ".join(str(message.get("Subject", "")).split())
+    # NUL characters cannot be stored (PostgreSQL refuses them) and carry no meaning.
+    text = text.replace("\x00", "")
+    from_name = from_name.replace("\x00", "")
+    subject = " ".join(str(message.get("Subject", "")).replace("\x00", "").split())
     try:
         sent_at = parsedate_to_datetime(str(message["Date"])) if message["Date"] else None
     except (TypeError, ValueError):
@@ -238,7 +241,9 @@ def mail_parse(raw: bytes) -> ParsedMail:
         automatic=automatic_reason(message, from_address),
         language=_language(message, f"{subject}\n{text}"),
         headers={
-            name: str(message.get(name))[:500] for name in _HEADERS_KEPT if message.get(name)
+            name: str(message.get(name)).replace("\x00", "")[:500]
+            for name in _HEADERS_KEPT
+            if message.get(name)
         },
         files=_files(message, body),
         size=len(raw),

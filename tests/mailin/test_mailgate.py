@@ -202,3 +202,16 @@ def test_memnun_mailgate_command_reads_standard_input(
     empty = subprocess.run(command, input=b"", env=env, cwd=settings.BASE_DIR,
                            capture_output=True, timeout=60)
     assert empty.returncode == 65
+
+
+def test_nul_characters_in_mail_are_dropped() -> None:
+    from memnun.mailin.parsing import mail_parse
+
+    raw = (
+        b"From: Ali <ali@example.com>\r\nTo: destek@memnun.local\r\nSubject: Ekran\x00 bozuk\r\n"
+        b"Message-ID: <nul-1@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        b"Merhaba\x00 ekran bozuk.\r\n"
+    )
+    parsed = mail_parse(raw)
+    assert "\x00" not in parsed.subject and "\x00" not in parsed.text
+    assert "ekran bozuk" in parsed.text
