@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench.served import served
+from bench.served import DEMO_PASSWORD, served
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 WIDTHS = {"desktop": 1280, "phone": 390}
@@ -45,6 +45,24 @@ def _portal(page: Any, base: str, tag: str) -> None:
     _shoot(page, f"portal-track-form-{tag}")
 
 
+def _desk(page: Any, base: str, tag: str) -> None:
+    page.goto(f"{base}/desk/login/")
+    _shoot(page, f"desk-login-{tag}")
+    page.locator("#id_username").fill("agent")
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("form.login button[type=submit]").click()
+    page.wait_for_load_state()
+    page.goto(f"{base}/desk/queue/")
+    _shoot(page, f"desk-queue-{tag}")
+    first = page.locator("table a").first
+    if first.count():
+        first.click()
+        page.wait_for_load_state()
+        _shoot(page, f"desk-case-{tag}")
+    page.goto(f"{base}/desk/intake/phone/")
+    _shoot(page, f"desk-intake-phone-{tag}")
+
+
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
@@ -63,6 +81,7 @@ def main() -> int:
                 )
                 page = context.new_page()
                 _portal(page, app.url, f"{language}-{label}")
+                _desk(page, app.url, f"{language}-{label}")
                 context.close()
         browser.close()
     return 0

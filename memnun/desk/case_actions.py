@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from memnun.accounts.models import User
 from memnun.desk import forms as f
@@ -76,13 +76,17 @@ def _start_form(
 
 def _start(user: User, feedback: Feedback, d: Data) -> str:
     feedback_start(
-        actor=user, feedback=feedback,
+        actor=user,
+        feedback=feedback,
         assessment=AssessmentInput(
-            severity=d["severity"], safety_hazard=d["safety_hazard"],
+            severity=d["severity"],
+            safety_hazard=d["safety_hazard"],
             category=d["category"].code if d.get("category") else None,
             immediate_action=d["immediate_action"],
         ),
-        assignee=d["assignee"] or None, auto_assign=not d["assignee"], note=d["note"],
+        assignee=d["assignee"] or None,
+        auto_assign=not d["assignee"],
+        note=d["note"],
     )
     return _("Work on the case has started.")
 
@@ -90,9 +94,13 @@ def _start(user: User, feedback: Feedback, d: Data) -> str:
 def _propose(user: User, feedback: Feedback, d: Data) -> str:
     category = d.get("root_cause_category")
     feedback_propose(
-        actor=user, feedback=feedback, resolution=d["resolution"], root_cause=d["root_cause"],
+        actor=user,
+        feedback=feedback,
+        resolution=d["resolution"],
+        root_cause=d["root_cause"],
         root_cause_category=category.code if category else None,
-        corrective_action=d["corrective_action"], note=d["note"],
+        corrective_action=d["corrective_action"],
+        note=d["note"],
     )
     return _("The resolution went to review.")
 
@@ -109,7 +117,10 @@ def _send_back(user: User, feedback: Feedback, d: Data) -> str:
 
 def _answer(user: User, feedback: Feedback, d: Data) -> str:
     customer_answer_record(
-        feedback=feedback, accept=d["accept"], comment=d["comment"], channel=d["channel"],
+        feedback=feedback,
+        accept=d["accept"],
+        comment=d["comment"],
+        channel=d["channel"],
         recorded_by=user,
     )
     return _("The customer's answer is recorded.")
@@ -124,8 +135,11 @@ def _close_form(
 
 def _close(user: User, feedback: Feedback, d: Data) -> str:
     feedback_close(
-        actor=user, feedback=feedback, closure=d["closure"],
-        external_recourse=d["external_recourse"], note=d["note"],
+        actor=user,
+        feedback=feedback,
+        closure=d["closure"],
+        external_recourse=d["external_recourse"],
+        note=d["note"],
     )
     return _("The case is closed.")
 
@@ -147,7 +161,9 @@ def _message(user: User, feedback: Feedback, d: Data) -> str:
 
 def _involved(user: User, feedback: Feedback, d: Data) -> str:
     involved_person_record(
-        actor=user, feedback=feedback, username=d["username"],
+        actor=user,
+        feedback=feedback,
+        username=d["username"],
         role_in_subject=d["role_in_subject"],
     )
     return _("The involved person is recorded.")
@@ -161,7 +177,10 @@ def _acknowledge(user: User, feedback: Feedback, d: Data) -> str:
 
 def _compensate(user: User, feedback: Feedback, d: Data) -> str:
     compensation_propose(
-        actor=user, feedback=feedback, kind=d["kind"], amount=d["amount"],
+        actor=user,
+        feedback=feedback,
+        kind=d["kind"],
+        amount=d["amount"],
         legal_basis=d["legal_basis"],
     )
     return _("The compensation is recorded.")
@@ -192,34 +211,110 @@ def _decide(user: User, feedback: Feedback, d: Data) -> str:
 
 
 ACTIONS: list[CaseAction] = [
-    CaseAction("start", _lazy("Start work"), _lazy("Start work"), frozenset({A.START}),
-               _start_form, _start),
-    CaseAction("propose", _lazy("Propose a resolution"), _lazy("Send to review"),
-               frozenset({A.PROPOSE}), _plain(f.ProposeForm), _propose),
-    CaseAction("approve", _lazy("Approve the resolution"), _lazy("Approve"),
-               frozenset({A.APPROVE}), _plain(f.ApproveForm), _approve),
-    CaseAction("send-back", _lazy("Send the resolution back"), _lazy("Send back"),
-               frozenset({A.SEND_BACK}), _plain(f.SendBackForm), _send_back),
-    CaseAction("answer", _lazy("Record the customer's answer"), _lazy("Record the answer"),
-               frozenset({A.RECORD_AGREEMENT}), _plain(f.CustomerAnswerForm), _answer),
-    CaseAction("close", _lazy("Close the case"), _lazy("Close"),
-               frozenset(_CLOSURE_ACTIONS.values()), _close_form, _close),
-    CaseAction("reopen", _lazy("Reopen the case"), _lazy("Reopen"), frozenset({A.REOPEN}),
-               _plain(f.ReopenForm), _reopen),
-    CaseAction("message", _lazy("Message the customer"), _lazy("Send the message"),
-               frozenset({A.MESSAGE_CUSTOMER}), _plain(f.MessageForm), _message),
-    CaseAction("note", _lazy("Add an internal note"), _lazy("Add the note"),
-               frozenset({A.ADD_NOTE}), _plain(f.NoteForm), _note),
-    CaseAction("acknowledge", _lazy("Record the acknowledgement"),
-               _lazy("Record the acknowledgement"), frozenset({A.ACKNOWLEDGE}),
-               _plain(f.AcknowledgeForm), _acknowledge),
-    CaseAction("involved", _lazy("Record an involved person"), _lazy("Record"),
-               frozenset({A.RECORD_INVOLVED}), _plain(f.InvolvedForm), _involved),
-    CaseAction("compensation", _lazy("Record compensation"), _lazy("Record compensation"),
-               frozenset({A.COMPENSATION_PROPOSE}), _plain(f.CompensationForm), _compensate),
-    CaseAction("compensation-decision", _lazy("Decide on compensation"),
-               _lazy("Record the decision"), frozenset({A.COMPENSATION_APPROVE}),
-               _decision_form, _decide),
+    CaseAction(
+        "start",
+        gettext_lazy("Start work"),
+        gettext_lazy("Start work"),
+        frozenset({A.START}),
+        _start_form,
+        _start,
+    ),
+    CaseAction(
+        "propose",
+        gettext_lazy("Propose a resolution"),
+        gettext_lazy("Send to review"),
+        frozenset({A.PROPOSE}),
+        _plain(f.ProposeForm),
+        _propose,
+    ),
+    CaseAction(
+        "approve",
+        gettext_lazy("Approve the resolution"),
+        gettext_lazy("Approve"),
+        frozenset({A.APPROVE}),
+        _plain(f.ApproveForm),
+        _approve,
+    ),
+    CaseAction(
+        "send-back",
+        gettext_lazy("Send the resolution back"),
+        gettext_lazy("Send back"),
+        frozenset({A.SEND_BACK}),
+        _plain(f.SendBackForm),
+        _send_back,
+    ),
+    CaseAction(
+        "answer",
+        gettext_lazy("Record the customer's answer"),
+        gettext_lazy("Record the answer"),
+        frozenset({A.RECORD_AGREEMENT}),
+        _plain(f.CustomerAnswerForm),
+        _answer,
+    ),
+    CaseAction(
+        "close",
+        gettext_lazy("Close the case"),
+        gettext_lazy("Close"),
+        frozenset(_CLOSURE_ACTIONS.values()),
+        _close_form,
+        _close,
+    ),
+    CaseAction(
+        "reopen",
+        gettext_lazy("Reopen the case"),
+        gettext_lazy("Reopen"),
+        frozenset({A.REOPEN}),
+        _plain(f.ReopenForm),
+        _reopen,
+    ),
+    CaseAction(
+        "message",
+        gettext_lazy("Message the customer"),
+        gettext_lazy("Send the message"),
+        frozenset({A.MESSAGE_CUSTOMER}),
+        _plain(f.MessageForm),
+        _message,
+    ),
+    CaseAction(
+        "note",
+        gettext_lazy("Add an internal note"),
+        gettext_lazy("Add the note"),
+        frozenset({A.ADD_NOTE}),
+        _plain(f.NoteForm),
+        _note,
+    ),
+    CaseAction(
+        "acknowledge",
+        gettext_lazy("Record the acknowledgement"),
+        gettext_lazy("Record the acknowledgement"),
+        frozenset({A.ACKNOWLEDGE}),
+        _plain(f.AcknowledgeForm),
+        _acknowledge,
+    ),
+    CaseAction(
+        "involved",
+        gettext_lazy("Record an involved person"),
+        gettext_lazy("Record"),
+        frozenset({A.RECORD_INVOLVED}),
+        _plain(f.InvolvedForm),
+        _involved,
+    ),
+    CaseAction(
+        "compensation",
+        gettext_lazy("Record compensation"),
+        gettext_lazy("Record compensation"),
+        frozenset({A.COMPENSATION_PROPOSE}),
+        _plain(f.CompensationForm),
+        _compensate,
+    ),
+    CaseAction(
+        "compensation-decision",
+        gettext_lazy("Decide on compensation"),
+        gettext_lazy("Record the decision"),
+        frozenset({A.COMPENSATION_APPROVE}),
+        _decision_form,
+        _decide,
+    ),
 ]
 BY_SLUG = {a.slug: a for a in ACTIONS}
 
