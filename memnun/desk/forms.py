@@ -26,6 +26,7 @@ from memnun.feedback.codes import (
 )
 from memnun.feedback.services.customer_answers import STAFF_CHANNELS
 from memnun.organisation.models import Brand, Category, Office, RootCauseCategory
+from memnun.webforms import MultipleFileField
 
 _DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -100,20 +101,6 @@ class QueueFilterForm(forms.Form):
 
 
 # --- Recording feedback ----------------------------------------------------------------------
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
 class IntakeForm(ServiceErrors):

@@ -26,47 +26,15 @@ from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.permissions import feedback_visible_to
 from memnun.feedback.selectors import feedback_expectation
 from memnun.feedback.services.intake import (
-    AttachmentInput,
-    CustomerInput,
-    IntakeInput,
     feedback_record,
 )
+from memnun.webforms import intake_input, pdf_response
 
 # Every channel but the public web form, in the order the desk lists them.
 STAFF_CHANNELS = [
     Channel.PHONE, Channel.FRONT_OFFICE, Channel.EMAIL, Channel.FAX, Channel.LETTER,
     Channel.SOCIAL_MEDIA, Channel.DEALER, Channel.EMPLOYEE,
 ]
-
-
-def _intake_input(channel: str, data: dict[str, Any]) -> IntakeInput:
-    return IntakeInput(
-        type=data["type"],
-        channel=channel,
-        office=data["office"].code if data.get("office") else None,
-        received_at=data.get("received_at"),
-        subject=data["subject"],
-        description=data["description"],
-        remedy_sought=data.get("remedy_sought", ""),
-        brand=data["brand"].code if data.get("brand") else "",
-        product=data.get("product", ""),
-        imei=data.get("imei", ""),
-        device_serial=data.get("device_serial", ""),
-        repair_order=data.get("repair_order", ""),
-        customer=CustomerInput(
-            name=data.get("name", ""),
-            email=data.get("email", ""),
-            phone=data.get("phone", ""),
-            preferred_contact=data.get("preferred_contact", ""),
-            language=data["language"],
-        ),
-        privacy_notice=bool(data.get("privacy_notice")),
-        third_party_sharing=bool(data.get("third_party_sharing")),
-        attachments=[
-            AttachmentInput(f.name, f.content_type or "", f.read())
-            for f in data.get("attachments") or []
-        ],
-    )
 
 
 @require_GET
@@ -91,7 +59,8 @@ def intake(request: HttpRequest, channel: str) -> HttpResponse:
     form = IntakeForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            result = feedback_record(data=_intake_input(channel, form.cleaned_data), actor=user)
+            data = intake_input(channel=channel, data=form.cleaned_data)
+            result = feedback_record(data=data, actor=user)
         except NotPermitted as exc:
             raise PermissionDenied(exc.detail) from exc
         except FieldErrors as exc:
@@ -136,12 +105,10 @@ def receipt(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 @login_required
 def receipt_pdf(request: HttpRequest, reference: str) -> HttpResponse:
-    from weasyprint import HTML
-
     context = _receipt_context(request, reference)
-    html = render_to_string("desk/receipt_pdf.html", context, request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="memnun-{reference}.pdf"'
+    response = pdf_response(
+        html=render_to_string("desk/receipt_pdf.html", context, request),
+        base_url=request.build_absolute_uri("/"), filename=f"memnun-{reference}.pdf",
+    )
     response["Cache-Control"] = "no-store"
     return response

@@ -10,20 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from memnun.feedback.codes import ContactMethod, FeedbackType, Language
 from memnun.organisation.models import Brand, Office
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+from memnun.webforms import MultipleFileField
 
 
 class FeedbackForm(forms.Form):

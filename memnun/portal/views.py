@@ -24,12 +24,7 @@ from memnun.feedback.selectors import (
     resolution_awaiting_answer,
 )
 from memnun.feedback.services.customer_answers import customer_answer_record, survey_record
-from memnun.feedback.services.intake import (
-    AttachmentInput,
-    CustomerInput,
-    IntakeInput,
-    feedback_record,
-)
+from memnun.feedback.services.intake import feedback_record
 from memnun.feedback.tracking_access import (
     Outcome,
     tracking_link_reference,
@@ -40,6 +35,7 @@ from memnun.portal.access import access_grant, access_has
 from memnun.portal.forms import AnswerForm, FeedbackForm, SurveyForm, TrackForm
 from memnun.portal.timeline import timeline_for
 from memnun.ratelimit.limiter import rate_exceeded
+from memnun.webforms import intake_input, pdf_response
 
 _RECEIPT = "memnun_receipt"
 _SUBMITTED = "memnun_submitted"
@@ -56,33 +52,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/privacy.html", {"version": settings.PRIVACY_NOTICE_VERSION})
-
-
-def _intake_input(form: FeedbackForm, files: list[Any]) -> IntakeInput:
-    data = form.cleaned_data
-    return IntakeInput(
-        type=data["type"],
-        channel="web",
-        office=data["office"].code if data.get("office") else None,
-        subject=data["subject"],
-        description=data["description"],
-        remedy_sought=data.get("remedy_sought", ""),
-        brand=data["brand"].code if data.get("brand") else "",
-        product=data.get("product", ""),
-        imei=data.get("imei", ""),
-        device_serial=data.get("device_serial", ""),
-        repair_order=data.get("repair_order", ""),
-        customer=CustomerInput(
-            name=data.get("name", ""),
-            email=data.get("email", ""),
-            phone=data.get("phone", ""),
-            preferred_contact=data["preferred_contact"],
-            language=data["language"],
-        ),
-        privacy_notice=bool(data.get("privacy_notice")),
-        third_party_sharing=bool(data.get("third_party_sharing")),
-        attachments=[AttachmentInput(f.name, f.content_type or "", f.read()) for f in files],
-    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -119,7 +88,7 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 result = feedback_record(
-                    data=_intake_input(form, form.cleaned_data.get("attachments") or []),
+                    data=intake_input(channel="web", data=form.cleaned_data),
                     actor=None,
                 )
             except FieldErrors as exc:
@@ -164,13 +133,10 @@ def receipt(request: HttpRequest) -> HttpResponse:
 
 
 def receipt_pdf(request: HttpRequest) -> HttpResponse:
-    from weasyprint import HTML
-
-    html = render_to_string("portal/receipt_pdf.html", _receipt_context(request), request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="memnun-receipt.pdf"'
-    return response
+    return pdf_response(
+        html=render_to_string("portal/receipt_pdf.html", _receipt_context(request), request),
+        base_url=request.build_absolute_uri("/"), filename="memnun-receipt.pdf",
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,68 @@
+"""What the two web interfaces (the customer portal and the staff desk) share:
+multi-file uploads, turning a feedback form into the intake service's input, PDFs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import HttpResponse
+
+from memnun.feedback.services.intake import AttachmentInput, CustomerInput, IntakeInput
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (photos, a scan); the intake service checks each one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+def intake_input(*, channel: str, data: dict[str, Any]) -> IntakeInput:
+    """A feedback form's cleaned data as the intake service takes it."""
+    return IntakeInput(
+        type=data["type"],
+        channel=channel,
+        office=data["office"].code if data.get("office") else None,
+        received_at=data.get("received_at"),
+        subject=data["subject"],
+        description=data["description"],
+        remedy_sought=data.get("remedy_sought", ""),
+        brand=data["brand"].code if data.get("brand") else "",
+        product=data.get("product", ""),
+        imei=data.get("imei", ""),
+        device_serial=data.get("device_serial", ""),
+        repair_order=data.get("repair_order", ""),
+        customer=CustomerInput(
+            name=data.get("name", ""),
+            email=data.get("email", ""),
+            phone=data.get("phone", ""),
+            preferred_contact=data.get("preferred_contact", ""),
+            language=data["language"],
+        ),
+        privacy_notice=bool(data.get("privacy_notice")),
+        third_party_sharing=bool(data.get("third_party_sharing")),
+        attachments=[
+            AttachmentInput(f.name, f.content_type or "", f.read())
+            for f in data.get("attachments") or []
+        ],
+    )
+
+
+def pdf_response(*, html: str, base_url: str, filename: str) -> HttpResponse:
+    """An HTML page rendered to a PDF download (WeasyPrint)."""
+    from weasyprint import HTML
+
+    pdf = HTML(string=html, base_url=base_url).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
