@@ -20,10 +20,11 @@ from memnun.desk import forms as f
 from memnun.feedback.codes import Closure
 from memnun.feedback.errors import NotFound
 from memnun.feedback.models import Compensation, Feedback
-from memnun.feedback.permissions import Action, require
+from memnun.feedback.permissions import Action, feedback_for_user, require
 from memnun.feedback.selectors_case import assignee_candidates, compensations_pending, staff_name
 from memnun.feedback.services.acknowledgement import feedback_acknowledge
-from memnun.feedback.services.assessment import AssessmentInput
+from memnun.feedback.services.assessment import AssessmentInput, feedback_assess
+from memnun.feedback.services.assignment import feedback_assign
 from memnun.feedback.services.compensation import compensation_decide, compensation_propose
 from memnun.feedback.services.customer_answers import customer_answer_record
 from memnun.feedback.services.involvement import involved_person_record
@@ -35,7 +36,8 @@ from memnun.feedback.services.lifecycle import (
     feedback_send_back,
     feedback_start,
 )
-from memnun.feedback.services.notes import message_send, note_add
+from memnun.feedback.services.merging import feedback_link, feedback_merge
+from memnun.feedback.services.notes import attachment_add, message_send, note_add
 
 A = Action
 Data = dict[str, Any]
@@ -210,6 +212,59 @@ def _decide(user: User, feedback: Feedback, d: Data) -> str:
     return _("The compensation decision is recorded.")
 
 
+def _reassign_form(
+    user: User, feedback: Feedback, actions: frozenset[Action], data: Any, prefix: str
+) -> Any:
+    people = assignee_candidates(feedback=feedback)
+    choices = [(p.username, f"{staff_name(p)} ({p.get_role_display()})") for p in people]
+    return f.ReassignForm(data, candidates=choices, prefix=prefix)
+
+
+def _reassign(user: User, feedback: Feedback, d: Data) -> str:
+    feedback_assign(
+        actor=user, feedback=feedback, assignee=d["assignee"] or None,
+        automatic=not d["assignee"],
+    )
+    return _("The case is reassigned.")
+
+
+def _assess(user: User, feedback: Feedback, d: Data) -> str:
+    feedback_assess(
+        actor=user,
+        feedback=feedback,
+        data=AssessmentInput(
+            severity=d["severity"],
+            safety_hazard=d["safety_hazard"],
+            category=d["category"].code if d.get("category") else None,
+            immediate_action=d["immediate_action"],
+        ),
+    )
+    return _("The assessment is revised.")
+
+
+def _add_file(user: User, feedback: Feedback, d: Data) -> str:
+    upload = d["file"]
+    attachment_add(
+        actor=user, feedback=feedback, filename=upload.name,
+        content_type=upload.content_type or "", content=upload.read(),
+    )
+    return _("The file is added.")
+
+
+def _other(user: User, reference: str) -> Feedback:
+    return feedback_for_user(user=user, reference=reference).feedback
+
+
+def _merge(user: User, feedback: Feedback, d: Data) -> str:
+    feedback_merge(actor=user, duplicate=feedback, into=_other(user, d["reference"]))
+    return _("The case is merged into the other one.")
+
+
+def _link(user: User, feedback: Feedback, d: Data) -> str:
+    feedback_link(actor=user, source=feedback, target=_other(user, d["reference"]))
+    return _("The cases are linked.")
+
+
 ACTIONS: list[CaseAction] = [
     CaseAction(
         "start",
@@ -314,6 +369,46 @@ ACTIONS: list[CaseAction] = [
         frozenset({A.COMPENSATION_APPROVE}),
         _decision_form,
         _decide,
+    ),
+    CaseAction(
+        "reassign",
+        gettext_lazy("Reassign the case"),
+        gettext_lazy("Reassign"),
+        frozenset({A.ASSIGN}),
+        _reassign_form,
+        _reassign,
+    ),
+    CaseAction(
+        "assess",
+        gettext_lazy("Revise the assessment"),
+        gettext_lazy("Save the assessment"),
+        frozenset({A.ASSESS}),
+        _plain(f.AssessForm),
+        _assess,
+    ),
+    CaseAction(
+        "file",
+        gettext_lazy("Add a file"),
+        gettext_lazy("Add the file"),
+        frozenset({A.ADD_ATTACHMENT}),
+        _plain(f.FileForm),
+        _add_file,
+    ),
+    CaseAction(
+        "merge",
+        gettext_lazy("Merge into another case (same customer)"),
+        gettext_lazy("Merge"),
+        frozenset({A.MERGE}),
+        _plain(f.OtherCaseForm),
+        _merge,
+    ),
+    CaseAction(
+        "link",
+        gettext_lazy("Link a related case"),
+        gettext_lazy("Link"),
+        frozenset({A.LINK}),
+        _plain(f.OtherCaseForm),
+        _link,
     ),
 ]
 BY_SLUG = {a.slug: a for a in ACTIONS}

@@ -291,3 +291,34 @@ class CompensationDecisionForm(ServiceErrors):
     def __init__(self, *args: Any, pending: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "compensation", pending)
+
+
+class ReassignForm(ServiceErrors):
+    assignee = forms.ChoiceField(label=_("New assignee"), required=False)
+
+    def __init__(self, *args: Any, candidates: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "assignee", _blank(_("Automatic (round robin)"), candidates))
+
+
+class AssessForm(ServiceErrors):
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True),
+        to_field_name="code", required=False, empty_label=_("Not set"),
+    )
+    safety_hazard = forms.BooleanField(label=_("Safety hazard"), required=False)
+    immediate_action = forms.BooleanField(label=_("Immediate action needed"), required=False)
+
+
+class FileForm(ServiceErrors):
+    SERVICE_FIELDS = {"content_base64": "file"}
+    file = forms.FileField(
+        label=_("File (JPEG, PNG, GIF, WebP or PDF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
+
+
+class OtherCaseForm(ServiceErrors):
+    SERVICE_FIELDS = {"into": "reference", "target": "reference"}
+    reference = forms.CharField(label=_("Reference number of the other case"), max_length=40)

@@ -97,6 +97,7 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     access = _access(user, reference)
     feedback = access.feedback
     form = spec.make(user, feedback, access.actions, request.POST, spec.slug)
+    form.files = request.FILES  # the file form's upload; others ignore it
     conflict = ""
     status = 422
     if form.is_valid():

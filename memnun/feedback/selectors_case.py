@@ -292,8 +292,10 @@ def actions_now(*, user: User, feedback: Feedback) -> frozenset[Action]:
     allowed = actions_on(user, feedback)
     possible = _lifecycle_now(feedback) | {
         A.VIEW, A.REVEAL_PERSONAL_DATA, A.VIEW_ATTACHMENTS, A.ADD_NOTE, A.RECORD_INVOLVED,
-        A.MESSAGE_CUSTOMER, A.ADD_ATTACHMENT,
+        A.MESSAGE_CUSTOMER, A.ADD_ATTACHMENT, A.LINK,
     }
+    if feedback.status != Status.CLOSED:
+        possible.add(A.MERGE)
     if feedback.ack_sent_at is None:
         possible.add(A.ACKNOWLEDGE)
     if feedback.status in WORKING_STATUSES:

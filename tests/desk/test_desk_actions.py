@@ -197,3 +197,60 @@ def test_compensation_above_the_limit_waits_for_a_higher_role(demo: None) -> Non
 def test_an_unknown_action_is_404(demo: None) -> None:
     assert signed_in("agent").post(f"/desk/feedback/{Case().reference}/do/explode").status_code \
         == 404
+
+
+def test_reassign_to_a_named_handler_and_refuse_the_handler_doing_it(demo: None) -> None:
+    from tests.casework import staff
+
+    staff("handler2", "handler")
+    case = case_in("in_progress")
+    status, _, _ = do(signed_in("handler"), case, "reassign", assignee="handler2")
+    assert status == 403  # handlers do not assign
+    status, html, _ = do(signed_in("reviewer"), case, "reassign", assignee="handler2")
+    assert status == 302 and "reassigned" in html
+    assert case.fresh().assignee == user("handler2")
+
+
+def test_revise_the_assessment(demo: None) -> None:
+    case = case_in("in_progress")
+    status, _, _ = do(signed_in("handler"), case, "assess", severity="critical",
+                      category="battery-safety", safety_hazard="on")
+    assert status == 302
+    fresh = case.fresh()
+    assert fresh.severity == "critical" and fresh.category is not None
+    assert fresh.category.code == "battery-safety"
+
+
+def test_add_a_file_checked_by_its_bytes(demo: None) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from memnun.feedback.models import Attachment
+
+    case = case_in("in_progress")
+    client = signed_in("agent")
+    png = SimpleUploadedFile("fis.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32, content_type="image/png")
+    ok = client.post(f"/desk/feedback/{case.reference}/do/file", {"file-file": png})
+    assert ok.status_code == 302
+    assert Attachment.objects.filter(feedback=case.feedback, filename="fis.png").exists()
+    exe = SimpleUploadedFile("fis.jpg", b"MZ\x90\0" + b"\0" * 32, content_type="image/jpeg")
+    refused = client.post(f"/desk/feedback/{case.reference}/do/file", {"file-file": exe})
+    assert refused.status_code == 422
+    assert Attachment.objects.filter(feedback=case.feedback).count() == 1
+
+
+def test_merge_a_duplicate_and_link_related_cases(demo: None) -> None:
+    first, duplicate, related = Case(), Case(), Case(subject="Fatura hatası")
+    client = signed_in("handler")
+    status, _, _ = do(client, duplicate, "merge", reference=first.reference)
+    assert status == 302
+    merged = duplicate.fresh()
+    assert merged.status == Status.CLOSED and merged.closure == Closure.MERGED
+    status, _, _ = do(client, first, "link", reference=related.reference)
+    assert status == 302
+    from memnun.feedback.models import FeedbackLink
+
+    assert FeedbackLink.objects.filter(
+        from_feedback=first.feedback, to_feedback=related.feedback
+    ).exists()
+    status, html, _ = do(client, first, "merge", reference=first.reference)
+    assert status == 409 and "merged into itself" in html

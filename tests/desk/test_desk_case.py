@@ -104,7 +104,8 @@ def test_an_auditor_reads_but_sees_no_forms_and_cannot_reveal(demo: None) -> Non
 
 def test_forms_follow_role_and_state(demo: None) -> None:
     case = Case()
-    assert forms_on(page(signed_in("agent"), case)) == {"message", "note", "involved"}
+    agent = forms_on(page(signed_in("agent"), case))
+    assert agent == {"message", "note", "involved", "file", "link"}
     assert "start" in forms_on(page(signed_in("handler"), case))
     case.start()
     handler = forms_on(page(signed_in("handler"), case))
