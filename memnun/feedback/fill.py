@@ -178,7 +178,7 @@ def _batch(
 ) -> None:
     customer_ids = tables["customer"].ids(n)
     feedback_ids = tables["feedback"].ids(n)
-    obligation_ids = iter(tables["obligation"].ids(2 * n))
+    obligation_ids = iter(tables["obligation"].ids(len(INTAKE_KINDS) * n))
     customers, cases, obligations = [], [], []
     channels = _weighted(rng, CHANNELS, n)
     types = _weighted(rng, TYPES, n)
@@ -219,8 +219,16 @@ def _batch(
         resolved: datetime | None = None
         if status in (Status.RESOLVED, Status.CLOSED):
             resolved = _between(rng, received, resolution.due_at, now)
+        responded: datetime | None = None
+        if status != Status.CREATED:
+            first = due[ObligationKind.FIRST_RESPONSE]
+            responded = _between(rng, received, first.due_at, now)
         met: dict[str, datetime | None] = {
-            ObligationKind.ACKNOWLEDGEMENT: ack_met, ObligationKind.RESOLUTION: resolved,
+            ObligationKind.ACKNOWLEDGEMENT: ack_met,
+            ObligationKind.FIRST_RESPONSE: responded,
+            # Updates are owed while a case is worked; none once it is resolved.
+            ObligationKind.UPDATE: resolved,
+            ObligationKind.RESOLUTION: resolved,
         }
         running = [(d.due_at, _KIND_ORDER[k], k, d) for k, d in due.items() if met[k] is None]
         first_due = min(running) if running else None

@@ -33,7 +33,14 @@ from memnun.servicelevels.calendar import BusinessCalendar
 from memnun.servicelevels.clock import add_business_time, next_opening
 from memnun.servicelevels.store import Target, calendar_get, target_get
 
-INTAKE_KINDS = (ObligationKind.ACKNOWLEDGEMENT, ObligationKind.RESOLUTION)
+# Every case owes: an acknowledgement, a first substantive response, regular updates
+# while it is worked, and the resolution.
+INTAKE_KINDS = (
+    ObligationKind.ACKNOWLEDGEMENT,
+    ObligationKind.FIRST_RESPONSE,
+    ObligationKind.UPDATE,
+    ObligationKind.RESOLUTION,
+)
 PAUSABLE_KINDS = frozenset(
     {ObligationKind.FIRST_RESPONSE, ObligationKind.RESOLUTION, ObligationKind.UPDATE}
 )
@@ -134,7 +141,7 @@ class Deadlines:
 def obligations_planned_at_intake(
     *, feedback: Feedback, deadlines: Deadlines, safety: bool = False
 ) -> list[Obligation]:
-    """The unsaved obligations a newly received case owes (acknowledgement, resolution).
+    """The unsaved obligations a newly received case owes (see INTAKE_KINDS).
 
     An acknowledgement already given at intake (phone, face to face) is met at once.
     """

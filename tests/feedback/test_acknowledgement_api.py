@@ -57,7 +57,7 @@ def test_an_acknowledgement_in_time_is_on_time(api: Client, staff_headers: Heade
     assert obligation.met_at is not None and obligation.on_time is True
     assert abs(obligation.met_at - sent) < timedelta(milliseconds=1)  # JSON keeps milliseconds
     case.refresh_from_db()
-    assert case.ack_method == "phone" and case.next_due_kind == "resolution"
+    assert case.ack_method == "phone" and case.next_due_kind == "first_response"
     event = AuditEvent.objects.get(object_id=case.reference, action="feedback.acknowledged")
     assert event.actor == "agent" and event.data["after"]["on_time"] is True
     # The detail the staff read agrees.

@@ -37,7 +37,7 @@ def test_fill_writes_cases_with_their_obligations(demo: None) -> None:
     assert all(reference_parse(r) == r for r in references)
     assert sum(c.last for c in ReferenceCounter.objects.all()) == 600
     per_case = Obligation.objects.values("feedback").annotate(n=Count("id"))
-    assert {row["n"] for row in per_case} == {2}
+    assert {row["n"] for row in per_case} == {4}  # ack, first response, update, resolution
     # Plausible spreads: every channel, status and office appears; web and phone lead.
     channels = Counter(Feedback.objects.values_list("channel", flat=True))
     assert channels.most_common(1)[0][0] in ("web", "phone")

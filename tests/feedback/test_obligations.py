@@ -39,7 +39,12 @@ def test_intake_opens_acknowledgement_and_resolution(demo: None) -> None:
     assert case.ack_due_at == ack.due_at and case.ack_sent_at is None
     assert (case.next_due_at, case.next_due_kind) == (ack.due_at, "acknowledgement")
     event = AuditEvent.objects.get(object_id=case.reference, action="feedback.created")
-    assert set(event.data["after"]["obligations"]) == {"acknowledgement", "resolution"}
+    assert set(event.data["after"]["obligations"]) == {
+        "acknowledgement", "first_response", "update", "resolution"
+    }
+    # A first written response within two business days, an update within five.
+    assert due(case, "first_response").due_at == at("2026-11-24 18:00")
+    assert due(case, "update").due_at == at("2026-11-27 18:00")
 
 
 def test_a_fax_at_five_on_friday_is_due_at_two_on_monday(demo: None) -> None:
@@ -49,12 +54,12 @@ def test_a_fax_at_five_on_friday_is_due_at_two_on_monday(demo: None) -> None:
     assert ack.warn_at == at("2026-11-23 12:48")
 
 
-def test_phone_acknowledged_on_the_call_queues_by_its_resolution(demo: None) -> None:
+def test_phone_acknowledged_on_the_call_queues_by_its_first_response(demo: None) -> None:
     case = record(channel="phone")
     ack = due(case, "acknowledgement")
     assert ack.met_at is not None and ack.on_time is True
-    assert case.next_due_kind == "resolution"
-    assert case.next_due_at == due(case, "resolution").due_at
+    assert case.next_due_kind == "first_response"
+    assert case.next_due_at == due(case, "first_response").due_at
 
 
 def test_each_type_has_its_resolution_target(demo: None) -> None:
@@ -96,7 +101,7 @@ def test_waiting_for_the_customer_moves_the_resolution_by_the_business_time_wait
     case = record(channel="fax", received_at=at("2026-11-20 20:00"))
     paused = obligations_pause(feedback=case, at=at("2026-11-23 10:00"), actor="handler")
     # The acknowledgement is owed whatever the customer does: only resolution stops.
-    assert [o.kind for o in paused] == ["resolution"]
+    assert [o.kind for o in paused] == ["first_response", "update", "resolution"]
     assert due(case, "acknowledgement").paused_since is None
     case.refresh_from_db()
     assert case.next_due_kind == "acknowledgement"
@@ -139,3 +144,25 @@ def test_the_lifecycle_pauses_by_status(demo: None) -> None:
         feedback=case, before="waiting_for_customer", after="in_progress", at=at("2026-11-23 11:00")
     )
     assert due(case, "resolution").paused_seconds == 3600
+
+
+def test_first_response_and_updates_follow_what_the_customer_is_told(demo: None) -> None:
+    from memnun.feedback.services.notes import message_send
+    from tests.casework import Case, user
+
+    case = Case()
+    message_send(actor=user("agent"), feedback=case.feedback, body="Cihazınızı inceliyoruz.")
+    first = due(case.fresh(), "first_response")
+    assert first.met_at is not None and first.on_time is True
+    update_before = due(case.fresh(), "update")
+    assert update_before.met_at is None and update_before.started_at == first.met_at
+
+    case.start()  # the customer is told the case is in progress: the next update counts from now
+    update = due(case.fresh(), "update")
+    assert update.started_at > update_before.started_at and update.met_at is None
+
+    case.propose().approve()  # resolved: no more updates are owed
+    assert due(case.fresh(), "update").met_at is not None
+    case.answer(accept=False)  # back to work: updates are owed again
+    reopened = due(case.fresh(), "update")
+    assert reopened.met_at is None and reopened.due_at > reopened.started_at

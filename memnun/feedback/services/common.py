@@ -13,6 +13,7 @@ from memnun.audit.chain import audit_record
 from memnun.feedback.codes import Status
 from memnun.feedback.errors import Conflict
 from memnun.feedback.models import CaseMessage, Feedback
+from memnun.feedback.services.obligations import obligations_customer_told
 
 
 def now_or(now: datetime | None) -> datetime:
@@ -63,7 +64,11 @@ def note_write(
     body = body.strip()
     if not body:
         return None
-    return CaseMessage.objects.create(
+    message = CaseMessage.objects.create(
         feedback=feedback, author=author, body=body,
         visible_to_customer=visible_to_customer, created_at=at,
     )
+    if visible_to_customer:
+        # A written word to the customer is a response and an update.
+        obligations_customer_told(feedback=feedback, at=at, substantive=True)
+    return message

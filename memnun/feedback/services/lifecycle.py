@@ -51,7 +51,11 @@ from memnun.feedback.services.common import (
     status_label,
 )
 from memnun.feedback.services.involvement import ensure_not_involved
-from memnun.feedback.services.obligations import obligation_meet, obligations_follow_status
+from memnun.feedback.services.obligations import (
+    obligation_meet,
+    obligations_customer_told,
+    obligations_follow_status,
+)
 from memnun.organisation.models import RootCauseCategory
 
 S = Status
@@ -98,6 +102,7 @@ def stage_enter(*, feedback: Feedback, to: str, by: User | None, at: datetime) -
     if to in _TOLD_OF_STAGE:
         # Queued in this transaction: the customer hears of the step only if it happened.
         messaging.message_stage_changed(feedback, to)
+        obligations_customer_told(feedback=feedback, at=at, substantive=False)
     return {"before": before, "after": to}
 
 

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from memnun.accounts.models import User
 from memnun.audit.chain import AuditEntry, audit_record, audit_record_many
 from memnun.feedback.bulk_update import rows_update
-from memnun.feedback.codes import Status
+from memnun.feedback.codes import ObligationKind, Status
 from memnun.feedback.errors import Conflict
 from memnun.feedback.models import Feedback, Obligation
 from memnun.feedback.obligations import (
@@ -157,11 +157,56 @@ def obligations_resume(
 def obligations_follow_status(
     *, feedback: Feedback, before: str, after: str, at: datetime, actor: User | str | None = None
 ) -> None:
-    """For the lifecycle: stop or restart the clocks when a move enters or leaves waiting."""
+    """For the lifecycle: stop or restart the clocks when a move enters or leaves waiting;
+    updates are owed only while the case is worked (not once resolved or closed)."""
     if pauses_clock(after) and not pauses_clock(before):
         obligations_pause(feedback=feedback, at=at, actor=actor)
     elif pauses_clock(before) and not pauses_clock(after):
         obligations_resume(feedback=feedback, at=at, actor=actor)
+    worked = {Status.CREATED, Status.IN_PROGRESS, Status.UNDER_REVIEW}
+    if (before in worked) != (after in worked):
+        _updates_follow(feedback=feedback, owed=after in worked, at=at)
+
+
+def _update_restart(feedback: Feedback, update: Obligation, at: datetime) -> None:
+    deadline = Deadlines().for_obligation(
+        feedback=feedback, kind=ObligationKind.UPDATE, started_at=at
+    )
+    update.started_at, update.due_at, update.warn_at = at, deadline.due_at, deadline.warn_at
+    update.target_key, update.met_at = deadline.target_key, None
+    update.warned_at = update.breached_at = update.paused_since = None
+    update.paused_seconds = 0
+    update.save()
+
+
+def _updates_follow(*, feedback: Feedback, owed: bool, at: datetime) -> None:
+    obligations = _locked_obligations(feedback)
+    update = next((o for o in obligations if o.kind == ObligationKind.UPDATE), None)
+    if update is None:
+        return
+    if owed and update.met_at is not None:
+        _update_restart(feedback, update, at)  # back to work: updates are owed again
+    elif not owed and update.met_at is None:
+        update.met_at = at
+        update.save(update_fields=["met_at"])
+    _sync(feedback, obligations)
+
+
+def obligations_customer_told(*, feedback: Feedback, at: datetime, substantive: bool) -> None:
+    """The customer was told something: the next update is owed from now.
+
+    A written message (`substantive`) also meets the first response. Call inside the
+    transaction that records the message; a late update stays visible in the audit trail
+    of the breach watch, which marked it missed.
+    """
+    obligations = _locked_obligations(feedback)
+    for o in obligations:
+        if o.kind == ObligationKind.FIRST_RESPONSE and substantive and o.met_at is None:
+            o.met_at = at
+            o.save(update_fields=["met_at"])
+        elif o.kind == ObligationKind.UPDATE and o.met_at is None:
+            _update_restart(feedback, o, at)
+    _sync(feedback, obligations)
 
 
 def _recompute_one(
