@@ -221,8 +221,8 @@ def _batch(
             resolved = _between(rng, received, resolution.due_at, now)
         responded: datetime | None = None
         if status != Status.CREATED:
-            first = due[ObligationKind.FIRST_RESPONSE]
-            responded = _between(rng, received, first.due_at, now)
+            response_due = due[ObligationKind.FIRST_RESPONSE].due_at
+            responded = _between(rng, received, response_due, now)
         met: dict[str, datetime | None] = {
             ObligationKind.ACKNOWLEDGEMENT: ack_met,
             ObligationKind.FIRST_RESPONSE: responded,
