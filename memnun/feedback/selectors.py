@@ -8,7 +8,13 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
-from memnun.feedback.codes import FeedbackType, ObligationKind, ProposalDecision, Status
+from memnun.feedback.codes import (
+    Closure,
+    FeedbackType,
+    ObligationKind,
+    ProposalDecision,
+    Status,
+)
 from memnun.feedback.errors import NotFound
 from memnun.feedback.models import (
     Attachment,
@@ -18,6 +24,7 @@ from memnun.feedback.models import (
     Obligation,
     ResolutionProposal,
     StaffAlert,
+    SurveyAnswer,
 )
 from memnun.feedback.obligations import Deadlines, alert_office, taken_in_at
 from memnun.feedback.permissions import Action, feedback_for_user, feedback_visible_to
@@ -151,3 +158,12 @@ def attachment_for_staff(*, user: User, reference: str, attachment_id: int) -> A
     if attachment is None:
         raise NotFound(_("No such file."))
     return attachment
+
+
+def survey_open(feedback: Feedback) -> bool:
+    """Whether the customer may still rate the handling: closed (not merged), not yet rated."""
+    return (
+        feedback.status == Status.CLOSED
+        and feedback.closure != Closure.MERGED
+        and not SurveyAnswer.objects.filter(feedback=feedback).exists()
+    )

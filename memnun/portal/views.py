@@ -14,14 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from memnun.feedback.codes import Closure, Status
 from memnun.feedback.errors import Conflict, FieldErrors
-from memnun.feedback.models import Feedback, SurveyAnswer
+from memnun.feedback.models import Feedback
 from memnun.feedback.references import reference_parse
 from memnun.feedback.selectors import (
     feedback_expectation,
     messages_for_customer,
     resolution_awaiting_answer,
+    survey_open,
 )
 from memnun.feedback.services.customer_answers import customer_answer_record, survey_record
 from memnun.feedback.services.intake import feedback_record
@@ -198,11 +198,6 @@ def track_detail(request: HttpRequest, reference: str) -> HttpResponse:
     feedback = Feedback.objects.select_related("office", "office__calendar").get(
         reference=canonical
     )
-    survey_open = (
-        feedback.status == Status.CLOSED
-        and feedback.closure != Closure.MERGED
-        and (not SurveyAnswer.objects.filter(feedback=feedback).exists())
-    )
     return render(
         request,
         "portal/track_detail.html",
@@ -212,7 +207,7 @@ def track_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "customer_messages": messages_for_customer(feedback),
             "awaiting": resolution_awaiting_answer(feedback),
             "answer_form": AnswerForm(),
-            "survey_open": survey_open,
+            "survey_open": survey_open(feedback),
             "survey_form": SurveyForm(),
             **_expectations(feedback),
         },
