@@ -176,10 +176,6 @@ def sees_personal_data(user: User) -> bool:
     return Action.VIEW_PERSONAL_DATA in role_actions(user)
 
 
-def may_acknowledge(user: User) -> bool:
-    return Action.ACKNOWLEDGE in role_actions(user)
-
-
 def queue_office_scope(user: User) -> int | None:
     """The one office whose queue the user works, or None for every office."""
     if user.role in OFFICE_BOUND_ROLES and user.office_id is not None:

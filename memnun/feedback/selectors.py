@@ -27,26 +27,9 @@ from memnun.feedback.models import (
     SurveyAnswer,
 )
 from memnun.feedback.obligations import Deadlines, alert_office, taken_in_at
-from memnun.feedback.permissions import Action, feedback_for_user, feedback_visible_to
+from memnun.feedback.permissions import Action, feedback_for_user
 from memnun.feedback.references import reference_parse, tracking_code_matches
 from memnun.servicelevels.clock import is_open
-
-
-def feedback_for_staff(*, user: User, reference: str) -> Feedback:
-    """A case the user may see; NotFound otherwise (existence is not revealed)."""
-    canonical = reference_parse(reference)
-    feedback = (
-        feedback_visible_to(user)
-        .select_related("office", "brand", "customer", "recorded_by")
-        .prefetch_related("stages", "attachments")
-        .filter(reference=canonical)
-        .first()
-        if canonical
-        else None
-    )
-    if feedback is None:
-        raise NotFound("No such feedback.")
-    return feedback
 
 
 def feedback_for_tracking(*, reference: str, code: str) -> Feedback | None:

@@ -14,8 +14,7 @@ from memnun.api.auth import StaffToken
 from memnun.api.errors import ErrorOut
 from memnun.api.presenters import local
 from memnun.feedback.masking import mask_email, mask_name, mask_tail
-from memnun.feedback.permissions import sees_personal_data
-from memnun.feedback.selectors import feedback_for_staff
+from memnun.feedback.permissions import feedback_for_user, sees_personal_data
 from memnun.feedback.services.messaging import feedback_outbound_messages
 from memnun.mailin.models import InboundMessage
 
@@ -82,7 +81,7 @@ def _viewer(request: HttpRequest) -> User:
 )
 def outbound_messages(request: HttpRequest, reference: str) -> Any:
     viewer = _viewer(request)
-    feedback = feedback_for_staff(user=viewer, reference=reference)
+    feedback = feedback_for_user(user=viewer, reference=reference).feedback
     reveal = sees_personal_data(viewer)
     items = [
         {
@@ -115,7 +114,7 @@ def outbound_messages(request: HttpRequest, reference: str) -> Any:
 )
 def inbound_messages(request: HttpRequest, reference: str) -> Any:
     viewer = _viewer(request)
-    feedback = feedback_for_staff(user=viewer, reference=reference)
+    feedback = feedback_for_user(user=viewer, reference=reference).feedback
     reveal = sees_personal_data(viewer)
     rows = InboundMessage.objects.filter(feedback=feedback).prefetch_related("attachments")
     items = [

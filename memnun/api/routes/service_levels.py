@@ -13,10 +13,8 @@ from memnun.accounts.models import User
 from memnun.api.auth import StaffToken
 from memnun.api.errors import ErrorOut
 from memnun.api.presenters import local
-from memnun.feedback.errors import NotPermitted
 from memnun.feedback.models import Feedback
-from memnun.feedback.permissions import may_acknowledge
-from memnun.feedback.selectors import feedback_for_staff
+from memnun.feedback.permissions import Action, feedback_for_user, require
 from memnun.feedback.selectors_queue import QUEUE_PAGE_DEFAULT, QUEUE_PAGE_MAX, queue_page
 from memnun.feedback.services.acknowledgement import feedback_acknowledge
 
@@ -72,9 +70,8 @@ def acknowledgement_record(
     request: HttpRequest, reference: str, payload: AcknowledgementIn
 ) -> Any:
     user = _staff(request)
-    feedback = feedback_for_staff(user=user, reference=reference)
-    if not may_acknowledge(user):
-        raise NotPermitted("Your role may not record acknowledgements.")
+    feedback = feedback_for_user(user=user, reference=reference).feedback
+    require(user, Action.ACKNOWLEDGE, feedback)
     feedback = feedback_acknowledge(
         feedback=feedback, method=payload.method, sent_at=payload.sent_at, actor=user
     )
