@@ -7,8 +7,6 @@ Domain errors become 403/404/409/422 in `memnun.api.errors`.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, JsonResponse
@@ -40,7 +38,7 @@ from memnun.api.errors import ErrorOut
 from memnun.api.presenters import feedback_created_body, tracking_body
 from memnun.api.schemas import AttachmentIn, FeedbackCreatedOut, TrackOut
 from memnun.api.tracking_guard import tracked_feedback
-from memnun.feedback.errors import FieldErrors, NotFound
+from memnun.feedback.errors import NotFound
 from memnun.feedback.models import Compensation, Feedback
 from memnun.feedback.permissions import CaseAccess, feedback_for_user
 from memnun.feedback.selectors import attachment_for_staff
@@ -201,13 +199,9 @@ def messages(request: HttpRequest, reference: str, payload: TextIn) -> Any:
 )
 def attachments(request: HttpRequest, reference: str, payload: AttachmentIn) -> Any:
     feedback, _actions = _access(request, reference)
-    try:
-        content = base64.b64decode(payload.content_base64, validate=True)
-    except (binascii.Error, ValueError):
-        raise FieldErrors({"content_base64": [_("This is not valid base64.")]}) from None
     attachment_add(
         actor=_user(request), feedback=feedback, filename=payload.filename,
-        content_type=payload.content_type, content=content,
+        content_type=payload.content_type, content=payload.content(),
     )
     return _case(request, reference, 201)
 

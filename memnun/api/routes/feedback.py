@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from django.conf import settings
@@ -83,10 +81,10 @@ def _decode_attachments(payload: FeedbackIn) -> list[AttachmentInput]:
     files: list[AttachmentInput] = []
     problems: dict[str, list[str]] = {}
     for i, item in enumerate(payload.attachments):
-        try:
-            content = base64.b64decode(item.content_base64, validate=True)
-        except (binascii.Error, ValueError):
-            problems[f"attachments.{i}.content_base64"] = [_("This is not valid base64.")]
+        try:  # every undecodable file is reported, not just the first
+            content = item.content(field=f"attachments.{i}.content_base64")
+        except FieldErrors as exc:
+            problems.update(exc.fields)
             continue
         files.append(AttachmentInput(item.filename, item.content_type, content))
     if problems:
