@@ -112,3 +112,26 @@ def test_the_breach_watch_is_scheduled() -> None:
     periodic = PERIODIC["feedback.breach_watch"]
     assert periodic.task.module_path.endswith("breach_watch_task")
     assert periodic.period.total_seconds() == 60
+
+
+@pytest.mark.django_db
+def test_old_finished_jobs_are_pruned_daily_and_failed_ones_kept_longer() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from memnun.jobs.schedule import PERIODIC, autodiscover
+    from memnun.jobs.tasks import finished_jobs_prune
+
+    autodiscover()
+    assert PERIODIC["jobs.prune"].period == timedelta(days=1)
+    old = timezone.now() - timedelta(days=30)
+    for status in ("SUCCESSFUL", "FAILED"):
+        result = finished_jobs_prune.enqueue().db_result  # any task row will do
+        DBTaskResult.objects.filter(pk=result.pk).update(status=status, finished_at=old)
+    fresh = finished_jobs_prune.enqueue().db_result
+    DBTaskResult.objects.filter(pk=fresh.pk).update(status="SUCCESSFUL", finished_at=timezone.now())
+    finished_jobs_prune.call()
+    left = sorted(DBTaskResult.objects.values_list("status", flat=True))
+    assert left == ["FAILED", "SUCCESSFUL"]  # the month-old failure and today's success
