@@ -76,9 +76,9 @@ def run(counts: Sequence[int] = (100_000, 1_000_000)) -> list[tuple[str, str]]:
 
     from memnun.accounts.models import User
     from memnun.accounts.tokens import token_issue
-    from memnun.feedback.fill import feedback_fill
+    from memnun.devtools.fill import feedback_fill
     from memnun.feedback.models import Feedback
-    from memnun.feedback.selectors_queue import queue_page
+    from memnun.feedback.selectors.queue import queue_page
     from memnun.organisation.demo import demo_load
     from memnun.servicelevels.models import Calendar, OpeningPeriod
     from memnun.servicelevels.store import calendar_changed

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "memnun.desk",
     "memnun.notifications",
     "memnun.mailin",
+    # Development tools (the benchmark fill); its command refuses to run outside DEBUG/demo.
+    "memnun.devtools",
 ]
 
 MIDDLEWARE = [
@@ -201,7 +203,7 @@ TRACK_MISSES_PER_HOUR = env_int("MEMNUN_TRACK_MISSES_PER_HOUR", 10, minimum=1)
 MEMNUN_DEFAULT_OFFICE = env_str("MEMNUN_DEFAULT_OFFICE", "istanbul")
 PRIVACY_NOTICE_VERSION = env_str("MEMNUN_PRIVACY_NOTICE_VERSION", "2026-01")
 # Case statuses in which the case waits for the customer: resolution, response and
-# update clocks stop (memnun.feedback.obligations). The lifecycle defines the status.
+# update clocks stop (memnun.feedback.deadline_rules). The lifecycle defines the status.
 SERVICE_LEVEL_PAUSE_STATUSES = env_list("MEMNUN_PAUSE_STATUSES", ["waiting_for_customer"])
 
 TASKS = {

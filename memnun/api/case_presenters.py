@@ -17,7 +17,7 @@ from memnun.feedback.models import (
     SurveyAnswer,
 )
 from memnun.feedback.permissions import Action, CaseAccess
-from memnun.feedback.selectors import resolution_awaiting_answer
+from memnun.feedback.selectors.resolution import resolution_awaiting_answer
 
 
 def _username(user: User | None) -> str | None:

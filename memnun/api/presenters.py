@@ -12,11 +12,9 @@ from memnun.accounts.models import User
 from memnun.feedback.masking import mask_email, mask_name, mask_tail
 from memnun.feedback.models import Feedback
 from memnun.feedback.permissions import sees_personal_data
-from memnun.feedback.selectors import (
-    feedback_expectation,
-    messages_for_customer,
-    resolution_awaiting_answer,
-)
+from memnun.feedback.selectors.expectation import feedback_expectation
+from memnun.feedback.selectors.resolution import resolution_awaiting_answer
+from memnun.feedback.selectors.tracking import messages_for_customer
 
 
 def local(at: datetime | None) -> datetime | None:

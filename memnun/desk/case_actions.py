@@ -1,6 +1,6 @@
 """The desk's case forms: each one a form and the one service it hands its input to.
 
-Which forms a user sees is `selectors_case.actions_now` (their permissions ∩
+Which forms a user sees is `selectors.case.actions_now` (their permissions ∩
 what the case's state makes possible); what happens when they post is the
 service's decision alone.
 """
@@ -21,7 +21,7 @@ from memnun.feedback.codes import Closure
 from memnun.feedback.errors import NotFound
 from memnun.feedback.models import Compensation, Feedback
 from memnun.feedback.permissions import Action, feedback_for_user, require
-from memnun.feedback.selectors_case import assignee_candidates, compensations_pending, staff_name
+from memnun.feedback.selectors.case import assignee_candidates, compensations_pending, staff_name
 from memnun.feedback.services.acknowledgement import feedback_acknowledge
 from memnun.feedback.services.assessment import AssessmentInput, feedback_assess
 from memnun.feedback.services.assignment import feedback_assign

@@ -25,8 +25,8 @@ from memnun.feedback.errors import Conflict, FieldErrors, NotFound, NotPermitted
 from memnun.feedback.masking import mask_email, mask_name, mask_tail
 from memnun.feedback.models import Feedback
 from memnun.feedback.permissions import Action, CaseAccess, feedback_for_user
-from memnun.feedback.selectors import attachment_for_staff
-from memnun.feedback.selectors_case import actions_now, case_deadlines, case_timeline
+from memnun.feedback.selectors.attachments import attachment_for_staff
+from memnun.feedback.selectors.case import actions_now, case_deadlines, case_timeline
 from memnun.feedback.services.personal_data import RevealedContact, personal_data_reveal
 
 RECEIPT_SESSION = "desk_receipt"

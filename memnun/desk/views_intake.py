@@ -24,7 +24,7 @@ from memnun.desk.views_case import RECEIPT_SESSION
 from memnun.feedback.codes import Channel
 from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.permissions import feedback_visible_to
-from memnun.feedback.selectors import feedback_expectation
+from memnun.feedback.selectors.expectation import feedback_expectation
 from memnun.feedback.services.intake import (
     feedback_record,
 )

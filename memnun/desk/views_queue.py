@@ -22,8 +22,8 @@ from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.masking import mask_name
 from memnun.feedback.models import Feedback
 from memnun.feedback.permissions import queue_office_scope
-from memnun.feedback.selectors_queue import queue_page
-from memnun.feedback.selectors_search import CaseFilters, feedback_search
+from memnun.feedback.selectors.queue import queue_page
+from memnun.feedback.selectors.search import CaseFilters, feedback_search
 from memnun.organisation.models import Office
 
 QUEUE_PAGE = 50

@@ -122,7 +122,7 @@ class Feedback(models.Model):
         verbose_name_plural = _("feedback")
         indexes = [
             models.Index(fields=["office", "status", "received_at"]),
-            # The fair queue (selectors_queue.py): open cases only, in queue order,
+            # The fair queue (selectors/queue.py): open cases only, in queue order,
             # per office and across offices.
             models.Index(
                 fields=["office", "next_due_at", "received_at", "id"],

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from memnun.feedback.codes import ObligationKind
+from memnun.feedback.deadline_rules import kinds_for_target_key
 from memnun.feedback.models import Feedback
-from memnun.feedback.obligations import kinds_for_target_key
 from memnun.feedback.services.obligations import obligations_recompute_many
 from memnun.organisation.models import Category, Office
 from memnun.organisation.signals import category_safety_changed, office_calendar_changed

@@ -10,7 +10,7 @@ from django.core import signing
 
 from memnun.feedback.models import Feedback
 from memnun.feedback.references import reference_parse
-from memnun.feedback.selectors import feedback_for_tracking
+from memnun.feedback.selectors.tracking import feedback_for_tracking
 from memnun.ratelimit.limiter import rate_count, rate_hit
 
 _HOUR = 3600

@@ -17,12 +17,9 @@ from django.views.decorators.http import require_http_methods
 from memnun.feedback.errors import Conflict, FieldErrors
 from memnun.feedback.models import Feedback
 from memnun.feedback.references import reference_parse
-from memnun.feedback.selectors import (
-    feedback_expectation,
-    messages_for_customer,
-    resolution_awaiting_answer,
-    survey_open,
-)
+from memnun.feedback.selectors.expectation import feedback_expectation
+from memnun.feedback.selectors.resolution import resolution_awaiting_answer
+from memnun.feedback.selectors.tracking import messages_for_customer, survey_open
 from memnun.feedback.services.customer_answers import customer_answer_record, survey_record
 from memnun.feedback.services.intake import feedback_record
 from memnun.feedback.tracking_access import (

@@ -11,7 +11,7 @@ from memnun.accounts.roles import Role
 from memnun.audit.chain import audit_verify
 from memnun.audit.models import AuditEvent
 from memnun.feedback.models import Feedback, Obligation, StaffAlert
-from memnun.feedback.selectors import alerts_deliverable
+from memnun.feedback.selectors.alerts import alerts_deliverable
 from memnun.feedback.services.acknowledgement import feedback_acknowledge
 from memnun.feedback.services.breach_watch import breach_watch, breach_watch_task
 from memnun.feedback.services.obligations import obligations_pause

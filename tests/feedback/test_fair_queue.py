@@ -15,7 +15,7 @@ from memnun.accounts.models import User
 from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.models import Customer, Feedback
 from memnun.feedback.references import reference_format
-from memnun.feedback.selectors_queue import queue_page
+from memnun.feedback.selectors.queue import queue_page
 from memnun.feedback.services.acknowledgement import feedback_acknowledge
 from memnun.feedback.services.intake import CustomerInput
 from memnun.feedback.services.obligations import obligations_pause

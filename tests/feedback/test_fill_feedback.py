@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from memnun.accounts.models import User
 from memnun.audit.chain import audit_verify
 from memnun.audit.models import AuditEvent
+from memnun.feedback.deadline_rules import copy_to_feedback
 from memnun.feedback.models import Feedback, Obligation, ReferenceCounter
-from memnun.feedback.obligations import copy_to_feedback
 from memnun.feedback.references import reference_parse
-from memnun.feedback.selectors_queue import queue_page
+from memnun.feedback.selectors.queue import queue_page
 from memnun.feedback.services.obligations import obligations_recompute_many
 from memnun.servicelevels.models import Calendar, OpeningPeriod
 from memnun.servicelevels.store import calendar_changed

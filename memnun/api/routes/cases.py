@@ -41,7 +41,7 @@ from memnun.api.tracking_guard import tracked_feedback
 from memnun.feedback.errors import NotFound
 from memnun.feedback.models import Compensation, Feedback
 from memnun.feedback.permissions import CaseAccess, feedback_for_user
-from memnun.feedback.selectors import attachment_for_staff
+from memnun.feedback.selectors.attachments import attachment_for_staff
 from memnun.feedback.services.assessment import AssessmentInput, feedback_assess
 from memnun.feedback.services.assignment import feedback_assign
 from memnun.feedback.services.compensation import compensation_decide, compensation_propose

@@ -15,7 +15,7 @@ from memnun.api.errors import ErrorOut
 from memnun.api.presenters import local
 from memnun.feedback.models import Feedback
 from memnun.feedback.permissions import Action, feedback_for_user, require
-from memnun.feedback.selectors_queue import QUEUE_PAGE_DEFAULT, QUEUE_PAGE_MAX, queue_page
+from memnun.feedback.selectors.queue import QUEUE_PAGE_DEFAULT, QUEUE_PAGE_MAX, queue_page
 from memnun.feedback.services.acknowledgement import feedback_acknowledge
 
 router = Router()

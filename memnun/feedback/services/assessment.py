@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from memnun.accounts.models import User
 from memnun.accounts.roles import Role
 from memnun.feedback.codes import WORKING_STATUSES, AlertKind, Severity
+from memnun.feedback.deadline_rules import Deadlines, alert_office
 from memnun.feedback.errors import FieldErrors
 from memnun.feedback.models import Feedback, StaffAlert
-from memnun.feedback.obligations import Deadlines, alert_office
 from memnun.feedback.permissions import Action, require
 from memnun.feedback.services.common import case_audit, case_lock, ensure_status, now_or
 from memnun.feedback.services.involvement import ensure_not_involved

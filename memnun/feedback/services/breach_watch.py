@@ -31,10 +31,10 @@ from django_tasks import task
 from memnun.accounts.models import User
 from memnun.accounts.roles import Role
 from memnun.audit.chain import AuditEntry, audit_record_many
-from memnun.feedback.bulk_update import rows_update
 from memnun.feedback.codes import AlertKind, Status
+from memnun.feedback.deadline_rules import Deadlines, alert_office
 from memnun.feedback.models import Obligation, StaffAlert
-from memnun.feedback.obligations import Deadlines, alert_office
+from memnun.feedback.rows_update import rows_update
 from memnun.servicelevels.clock import next_opening
 
 BATCH = 500

@@ -17,7 +17,7 @@ from memnun.feedback.codes import AnswerChannel, Closure, Status
 from memnun.feedback.errors import Conflict, FieldErrors
 from memnun.feedback.models import CustomerAnswer, Feedback, SurveyAnswer
 from memnun.feedback.permissions import Action, require
-from memnun.feedback.selectors import resolution_awaiting_answer
+from memnun.feedback.selectors.resolution import resolution_awaiting_answer
 from memnun.feedback.services.common import case_audit, case_lock, ensure_status, now_or
 from memnun.feedback.services.lifecycle import stage_enter
 

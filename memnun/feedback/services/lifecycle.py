@@ -34,7 +34,7 @@ from memnun.feedback.codes import Closure, FeedbackType, ObligationKind, Proposa
 from memnun.feedback.errors import Conflict, FieldErrors, NotPermitted
 from memnun.feedback.models import Feedback, Obligation, ResolutionProposal, StageChange
 from memnun.feedback.permissions import LIFECYCLE_ACTIONS, Action, actions_on, require
-from memnun.feedback.selectors import resolution_accepted, resolution_latest_approved
+from memnun.feedback.selectors.resolution import resolution_accepted, resolution_latest_approved
 from memnun.feedback.services import messaging
 from memnun.feedback.services.assessment import (
     AssessmentInput,

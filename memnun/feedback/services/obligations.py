@@ -15,11 +15,8 @@ from django.db.models import QuerySet
 
 from memnun.accounts.models import User
 from memnun.audit.chain import AuditEntry, audit_record, audit_record_many
-from memnun.feedback.bulk_update import rows_update
 from memnun.feedback.codes import ObligationKind, Status
-from memnun.feedback.errors import Conflict
-from memnun.feedback.models import Feedback, Obligation
-from memnun.feedback.obligations import (
+from memnun.feedback.deadline_rules import (
     PAUSABLE_KINDS,
     Deadlines,
     copy_to_feedback,
@@ -27,6 +24,9 @@ from memnun.feedback.obligations import (
     obligations_planned_at_intake,
     pauses_clock,
 )
+from memnun.feedback.errors import Conflict
+from memnun.feedback.models import Feedback, Obligation
+from memnun.feedback.rows_update import rows_update
 from memnun.servicelevels.clock import business_time_between
 
 RECOMPUTE_BATCH = 1000

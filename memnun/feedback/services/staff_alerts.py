@@ -12,7 +12,7 @@ from datetime import datetime
 from django.db import transaction
 
 from memnun.feedback.models import StaffAlert
-from memnun.feedback.selectors import alerts_deliverable
+from memnun.feedback.selectors.alerts import alerts_deliverable
 from memnun.feedback.services import messaging
 
 

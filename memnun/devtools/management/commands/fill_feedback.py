@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from memnun.feedback.fill import FillProgress, feedback_fill
+from memnun.devtools.fill import FillProgress, feedback_fill
 
 
 class Command(BaseCommand):

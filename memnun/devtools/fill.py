@@ -5,7 +5,7 @@ Rows are written with bulk inserts in batches, bypassing the intake service
 minutes, not hours. Each batch takes a block of reference numbers by
 advancing the year's counter once, so references stay unique and in the same
 format as those the intake gives. Deadlines and the queue copies come from
-the same rules as intake (`memnun.feedback.obligations`).
+the same rules as intake (`memnun.feedback.deadline_rules`).
 """
 
 from __future__ import annotations
@@ -31,14 +31,14 @@ from memnun.feedback.codes import (
     ObligationKind,
     Status,
 )
-from memnun.feedback.models import Customer, Feedback, Obligation, ReferenceCounter
-from memnun.feedback.obligations import (
+from memnun.feedback.deadline_rules import (
     INTAKE_KINDS,
     Deadline,
     Deadlines,
     deadline_compute,
     target_keys,
 )
+from memnun.feedback.models import Customer, Feedback, Obligation, ReferenceCounter
 from memnun.feedback.references import reference_format
 from memnun.organisation.models import Brand, Office
 from memnun.text import tr_fold

@@ -1,0 +1,1 @@
+"""Reads of feedback for interfaces, reports and services: one module a topic."""
