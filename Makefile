@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint typecheck pytest bench messages install install-test chromium screenshots
+.PHONY: run test lint typecheck pytest bench messages install install-test chromium imap-server screenshots
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,13 +44,18 @@ chromium:
 		command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm); \
 		npm ci --prefix tests/browser --no-audit --no-fund --silent; fi
 
+# Debian's dovecot is the real IMAP server the mail-in tests start on loopback
+# (its system service is not started: the tests run their own on a free port).
+imap-server:
+	@command -v dovecot >/dev/null || (apt-get update -qq && apt-get install -y -qq dovecot-imapd)
+
 lint: install-test
 	$(VENV)/bin/ruff check .
 
 typecheck: install-test
 	MEMNUN_TESTING=1 $(VENV)/bin/mypy memnun/feedback memnun/servicelevels memnun/audit memnun/accounts memnun/organisation memnun/ratelimit memnun/jobs memnun/api memnun/portal memnun/notifications memnun/mailin memnun/desk memnun/devtools
 
-pytest: install-test messages chromium
+pytest: install-test messages chromium imap-server
 	MEMNUN_TESTING=1 $(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 test: lint typecheck pytest
