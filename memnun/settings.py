@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Serves the API docs' Swagger UI from its own static files (no CDN, no inline script).
+    "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
