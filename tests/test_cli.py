@@ -113,6 +113,20 @@ def test_the_readme_commands_work_as_written_beside_a_make_run_installation(
     assert "events verified" in verified.stdout
 
 
+def test_every_memnun_command_in_the_readme_exists() -> None:
+    import re
+
+    from memnun.cli import main
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = set(re.findall(r"`memnun ([a-z]+(?: [a-z]+)?)", readme))
+    assert {"init", "run", "audit verify", "migrate"} <= commands
+    for command in commands:
+        with pytest.raises(SystemExit) as exit_code:
+            main([*command.split(), "--help"])
+        assert exit_code.value.code == 0, command
+
+
 def test_the_environment_takes_precedence_over_the_settings_file(tmp_path: Path) -> None:
     clean = {"PATH": os.environ["PATH"], "MEMNUN_DATA_DIR": str(tmp_path)}
     assert memnun("init", env=clean).returncode == 0
