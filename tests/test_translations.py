@@ -255,3 +255,19 @@ def test_the_turkish_timeline_says_on_time_in_turkish() -> None:
     with translation.override("tr"):
         assert translation.gettext("on time") == "zamanında"
         assert translation.gettext("late") == "gecikmeli"
+
+
+def test_every_message_template_is_written_in_every_language() -> None:
+    # Messages to customers are whole templates per language, not gettext: none may
+    # exist in English only (a customer writing in Turkish would get the fallback).
+    from django.conf import settings
+
+    root = SOURCE / "notifications" / "templates" / "notifications"
+    written = {
+        code: {p.name for p in (root / code).iterdir() if p.is_file()}
+        for code, _name in settings.LANGUAGES
+    }
+    every = set().union(*written.values())
+    assert {code: sorted(every - names) for code, names in written.items()} == {
+        code: [] for code in written
+    }
