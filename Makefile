@@ -30,10 +30,11 @@ messages:
 	cd memnun && ../$(VENV)/bin/django-admin compilemessages -v 0
 
 run: install messages
-	MEMNUN_DEMO=1 $(PY) manage.py migrate --no-input -v 0
-	MEMNUN_DEMO=1 $(PY) manage.py collectstatic --no-input -v 0
-	MEMNUN_DEMO=1 $(PY) manage.py load_demo
-	MEMNUN_DEMO=1 $(VENV)/bin/memnun run --port $(PORT)
+	$(VENV)/bin/memnun init --demo
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py collectstatic --no-input -v 0
+	$(PY) manage.py load_demo
+	$(VENV)/bin/memnun run --port $(PORT)
 
 # Debian's Chromium drives the browser tests (never a downloaded browser build);
 # axe-core comes from npm and is injected into the pages under test.

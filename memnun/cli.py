@@ -30,6 +30,18 @@ def _manage(*args: str) -> int:
     return 0
 
 
+def _init(*, demo: bool) -> int:
+    """Write the installation's settings file once; the server and every command read it."""
+    from memnun.env import settings_file, settings_file_create
+
+    path = settings_file()
+    if settings_file_create(path=path, demo=demo):
+        print(f"memnun: wrote {path} with a new SECRET_KEY" + (" (demo)" if demo else ""))
+    else:
+        print(f"memnun: keeping {path}")
+    return 0
+
+
 def _gunicorn_argv(port: int, workers: int) -> list[str]:
     return [
         sys.executable, "-m", "gunicorn", "memnun.wsgi:application",
@@ -87,6 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         p = sub.add_parser(name, help=text)
         p.add_argument("--port", type=int, default=port_default)
         p.add_argument("--workers", type=int, default=workers_default)
+    init = sub.add_parser(
+        "init", help="write this installation's settings file (a new SECRET_KEY) unless it exists"
+    )
+    init.add_argument("--demo", action="store_true", help="also allow the demo data")
     w = sub.add_parser("worker", help="run the background worker")
     w.add_argument("--once", action="store_true", help="run what is due, then stop")
     sub.add_parser("migrate", help="apply database migrations")
@@ -99,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     manage.add_argument("args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
 
+    if args.command == "init":
+        return _init(demo=args.demo)
     if args.command == "serve":
         return _serve(args.port, args.workers)
     if args.command == "run":

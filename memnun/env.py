@@ -1,21 +1,88 @@
-"""Typed, fail-loud readers for configuration taken from the environment."""
+"""Typed, fail-loud readers for configuration taken from the environment.
+
+An installation may also keep its configuration in a settings file, `memnun.env` in
+the data directory (`KEY=value` lines, as in a shell). `make run` writes one on first
+run, so that every process of that installation — the server, the worker and an
+operator's `memnun audit verify` — reads the same SECRET_KEY. Environment variables
+always take precedence over the file.
+"""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import dotenv_values
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
+BASE_DIR = Path(__file__).resolve().parent.parent
+SETTINGS_FILE_NAME = "memnun.env"
+
+# Values read from the settings file; consulted only for names the environment lacks.
+_file_values: dict[str, str] = {}
+
+
+def _raw(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value is not None else _file_values.get(name)
+
+
+def data_dir() -> Path:
+    """Where the SQLite file, attachments and the settings file live.
+
+    Read from the environment only: it says where the settings file is.
+    """
+    return Path(os.environ.get("MEMNUN_DATA_DIR") or BASE_DIR / "var")
+
+
+def settings_file() -> Path:
+    return data_dir() / SETTINGS_FILE_NAME
+
+
+def settings_file_load(*, path: Path) -> None:
+    """Read the installation's settings file, if there is one, under the environment."""
+    _file_values.clear()
+    if path.is_file():
+        _file_values.update(
+            {name: value for name, value in dotenv_values(path).items() if value is not None}
+        )
+
+
+def settings_file_create(*, path: Path, demo: bool) -> bool:
+    """Write a settings file with a new random SECRET_KEY, unless one exists.
+
+    Returns whether it was written. Readable by its owner only: it holds the key.
+    """
+    from django.core.management.utils import get_random_secret_key
+
+    lines = [
+        "# memnun configuration for this installation (written by `memnun init`).",
+        "# Environment variables take precedence over the values here.",
+        f"SECRET_KEY='{get_random_secret_key()}'",
+    ]
+    if demo:
+        lines.append("MEMNUN_DEMO=1")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: a second first run (or a race with another) never replaces the key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+    return True
+
 
 def env_str(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+    value = _raw(name)
+    return default if value is None else value
 
 
 def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
+    raw = _raw(name)
     if raw is None:
         return default
     value = raw.strip().lower()
@@ -27,7 +94,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
-    raw = os.environ.get(name)
+    raw = _raw(name)
     if raw is None or raw.strip() == "":
         return default
     try:
@@ -40,7 +107,7 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
+    raw = _raw(name)
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]

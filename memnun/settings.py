@@ -12,10 +12,24 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from memnun.env import env_bool, env_int, env_list, env_str
+from memnun.env import (
+    data_dir,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    settings_file,
+    settings_file_load,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(env_str("MEMNUN_DATA_DIR", str(BASE_DIR / "var")))
+DATA_DIR = data_dir()
+
+# The installation's settings file (written by `memnun init`, which `make run` calls), so
+# that the server, the worker and the operator's commands share one configuration. The
+# test suite never reads it: a developer's demo installation must not change the tests.
+if not env_bool("MEMNUN_TESTING", False):
+    settings_file_load(path=settings_file())
 
 DEBUG = env_bool("DEBUG", False)
 DEMO = env_bool("MEMNUN_DEMO", False)
@@ -25,7 +39,8 @@ _secret = env_str("SECRET_KEY", "")
 if not _secret:
     if not (DEBUG or DEMO or TESTING):
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set in production (set MEMNUN_DEMO=1 or DEBUG=1 to try memnun)."
+            "SECRET_KEY must be set in production, in the environment or in"
+            f" {settings_file()} (`memnun init` writes one; `memnun init --demo` to try memnun)."
         )
     _secret = "memnun-insecure-development-key-not-for-production"  # noqa: S105
 SECRET_KEY = _secret
@@ -46,6 +61,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Serves the API docs' Swagger UI from its own static files (no CDN, no inline script).
+    "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",

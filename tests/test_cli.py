@@ -78,6 +78,67 @@ def test_audit_verify_reports_tampering_with_an_exit_code(operator_env: dict[str
     assert "#2" in broken.stderr
 
 
+MAIL = (
+    b"From: Ay\xc5\x9fe <ayse@example.com>\r\nTo: geribildirim@memnun.local\r\n"
+    b"Subject: Servis gecikti\r\nMessage-ID: <readme-1@example.com>\r\n"
+    b"Content-Type: text/plain; charset=utf-8\r\n\r\nTelefonum hala serviste.\r\n"
+)
+
+
+def test_the_readme_commands_work_as_written_beside_a_make_run_installation(
+    tmp_path: Path,
+) -> None:
+    """An operator's shell has no memnun variables: the commands read what `make run` wrote."""
+    clean = {"PATH": os.environ["PATH"], "MEMNUN_DATA_DIR": str(tmp_path)}
+    # What `make run` does first: the installation's settings file, once.
+    first = memnun("init", "--demo", env=clean)
+    assert first.returncode == 0, first.stderr
+    settings_file = tmp_path / "memnun.env"
+    assert settings_file.stat().st_mode & 0o077 == 0  # the key is for its owner only
+    written = settings_file.read_text()
+    assert "SECRET_KEY=" in written and "MEMNUN_DEMO=1" in written
+    assert memnun("init", "--demo", env=clean).returncode == 0
+    assert settings_file.read_text() == written  # a second run keeps the key
+
+    for command in (("migrate",), ("demo",), ("worker", "--once"), ("manage", "check")):
+        result = memnun(*command, env=clean)
+        assert result.returncode == 0, (command, result.stderr)
+    gate = subprocess.run(
+        [sys.executable, "-m", "memnun.cli", "mailgate"], cwd=ROOT, env=clean, input=MAIL,
+        capture_output=True, timeout=120, check=False,
+    )
+    assert gate.returncode == 0, gate.stderr
+    verified = memnun("audit", "verify", env=clean)
+    assert verified.returncode == 0, verified.stderr
+    assert "events verified" in verified.stdout
+
+
+def test_every_memnun_command_in_the_readme_exists() -> None:
+    import re
+
+    from memnun.cli import main
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = set(re.findall(r"`memnun ([a-z]+(?: [a-z]+)?)", readme))
+    assert {"init", "run", "audit verify", "migrate"} <= commands
+    for command in commands:
+        with pytest.raises(SystemExit) as exit_code:
+            main([*command.split(), "--help"])
+        assert exit_code.value.code == 0, command
+
+
+def test_the_environment_takes_precedence_over_the_settings_file(tmp_path: Path) -> None:
+    clean = {"PATH": os.environ["PATH"], "MEMNUN_DATA_DIR": str(tmp_path)}
+    assert memnun("init", env=clean).returncode == 0
+    show = "from django.conf import settings; print(settings.SECRET_KEY, settings.DEMO)"
+    from_file = memnun("manage", "shell", "-c", show, env=clean)
+    assert from_file.returncode == 0, from_file.stderr
+    key, demo = from_file.stdout.split()[-2:]  # after the shell's own banner
+    assert len(key) == 50 and demo == "False"  # `init` without --demo: a production file
+    overridden = memnun("manage", "shell", "-c", show, env={**clean, "SECRET_KEY": "e" * 50})
+    assert overridden.stdout.split()[-2] == "e" * 50
+
+
 def _wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 40) -> None:
     deadline = time.monotonic() + seconds
     while True:

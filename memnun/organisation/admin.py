@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from memnun.organisation.models import Brand, Category, Office
+from memnun.organisation.models import Brand, Category, Office, RootCauseCategory
 from memnun.organisation.signals import category_safety_changed, office_calendar_changed
 
 
@@ -48,3 +48,10 @@ class CategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             category_safety_changed.send(
                 sender=Category, category=obj, actor=request.user.get_username()
             )
+
+
+@admin.register(RootCauseCategory)
+class RootCauseCategoryAdmin(admin.ModelAdmin[RootCauseCategory]):
+    list_display = ("code", "name_tr", "name_en", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("code", "name_tr", "name_en")

@@ -98,14 +98,14 @@ def _proposal_entries(feedback: Feedback) -> list[TimelineEntry]:
     )
     for row in rows:
         parts = [
-            f"{_('Resolution')}: {row.resolution}",
+            _("Resolution") + f": {row.resolution}",
         ]
         if row.root_cause:
-            parts.append(f"{_('Root cause')}: {row.root_cause}")
+            parts.append(_("Root cause") + f": {row.root_cause}")
         if row.root_cause_category is not None:
-            parts.append(f"{_('Root cause category')}: {row.root_cause_category.name_tr}")
+            parts.append(_("Root cause category") + f": {row.root_cause_category.name_tr}")
         if row.corrective_action:
-            parts.append(f"{_('Corrective action')}: {row.corrective_action}")
+            parts.append(_("Corrective action") + f": {row.corrective_action}")
         entries.append(TimelineEntry(
             at=row.created_at, kind="proposal", title=_("Resolution proposed"),
             actor=staff_name(row.proposed_by), text="\n".join(parts),
@@ -175,7 +175,7 @@ def _ack_entries(feedback: Feedback) -> list[TimelineEntry]:
         at=feedback.ack_sent_at, kind="ack", title=_("Acknowledgement given"),
         detail=(
             (str(AckMethod(feedback.ack_method).label) if feedback.ack_method else "")
-            + (f" · {_('on time')}" if on_time else f" · {_('late')}" if on_time is False else "")
+            + (" · " + _("on time") if on_time else " · " + _("late") if on_time is False else "")
         ),
     )]
 
