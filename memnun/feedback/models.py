@@ -518,7 +518,7 @@ class CustomerQuestion(models.Model):
     answer = models.TextField(_("answer"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answer_channel = models.CharField(
-        _("answered by"), max_length=12, choices=codes.AnswerChannel.choices, blank=True
+        _("answer channel"), max_length=12, choices=codes.AnswerChannel.choices, blank=True
     )
     # None when the customer answered on the tracking page or by e-mail.
     recorded_by = models.ForeignKey(

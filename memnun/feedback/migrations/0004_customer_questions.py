@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('asked_at', models.DateTimeField(verbose_name='asked at')),
                 ('answer', models.TextField(blank=True, verbose_name='answer')),
                 ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
-                ('answer_channel', models.CharField(blank=True, choices=[('web', 'Tracking page'), ('email', 'E-mail'), ('phone', 'Phone'), ('in_person', 'In person'), ('letter', 'Letter')], max_length=12, verbose_name='answered by')),
+                ('answer_channel', models.CharField(blank=True, choices=[('web', 'Tracking page'), ('email', 'E-mail'), ('phone', 'Phone'), ('in_person', 'In person'), ('letter', 'Letter')], max_length=12, verbose_name='answer channel')),
                 ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn at')),
                 ('reminded_at', models.DateTimeField(blank=True, null=True, verbose_name='reminder sent at')),
                 ('asked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='asked by')),
