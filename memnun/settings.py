@@ -219,9 +219,9 @@ TRACKING_LINK_DAYS = env_int("MEMNUN_TRACKING_LINK_DAYS", 60, minimum=1)
 TRACK_MISSES_PER_HOUR = env_int("MEMNUN_TRACK_MISSES_PER_HOUR", 10, minimum=1)
 MEMNUN_DEFAULT_OFFICE = env_str("MEMNUN_DEFAULT_OFFICE", "istanbul")
 PRIVACY_NOTICE_VERSION = env_str("MEMNUN_PRIVACY_NOTICE_VERSION", "2026-01")
-# Case statuses in which the case waits for the customer: resolution, response and
-# update clocks stop (memnun.feedback.deadline_rules). The lifecycle defines the status.
-SERVICE_LEVEL_PAUSE_STATUSES = env_list("MEMNUN_PAUSE_STATUSES", ["waiting_for_customer"])
+# A question to the customer left unanswered this many business days (office calendar)
+# brings one reminder. Clocks pause while a question is open, not by status.
+MEMNUN_QUESTION_REMINDER_DAYS = env_int("MEMNUN_QUESTION_REMINDER_DAYS", 3, minimum=1)
 
 TASKS = {
     "default": {

@@ -10,6 +10,7 @@ from memnun.feedback.models import (
     CaseMessage,
     Compensation,
     CustomerAnswer,
+    CustomerQuestion,
     Feedback,
     FeedbackLink,
     InvolvedPerson,
@@ -17,6 +18,7 @@ from memnun.feedback.models import (
     SurveyAnswer,
 )
 from memnun.feedback.permissions import Action, CaseAccess
+from memnun.feedback.selectors.questions import questions_of
 from memnun.feedback.selectors.resolution import resolution_awaiting_answer
 
 
@@ -85,6 +87,15 @@ def _survey(feedback: Feedback) -> dict[str, Any] | None:
     return {"score": survey.score, "at": local(survey.at)} if survey else None
 
 
+def _question(q: CustomerQuestion) -> dict[str, Any]:
+    return {
+        "id": q.pk, "question": q.question, "asked_by": q.asked_by.username,
+        "asked_at": local(q.asked_at), "answer": q.answer, "answered_at": local(q.answered_at),
+        "answer_channel": q.answer_channel or None, "recorded_by": _username(q.recorded_by),
+        "withdrawn_at": local(q.withdrawn_at),
+    }
+
+
 def case_body(access: CaseAccess, *, viewer: User) -> dict[str, Any]:
     feedback, actions = access
     involved = InvolvedPerson.objects.filter(feedback=feedback).select_related("user")
@@ -96,6 +107,7 @@ def case_body(access: CaseAccess, *, viewer: User) -> dict[str, Any]:
     compensations = Compensation.objects.filter(feedback=feedback).select_related(
         "proposed_by", "approved_by", "rejected_by"
     )
+    questions = questions_of(feedback=feedback)
     body = feedback_staff_body(feedback, viewer=viewer)
     if Action.VIEW_ATTACHMENTS not in actions:
         # The files may show personal data that cannot be masked (a receipt, a face).
@@ -123,6 +135,8 @@ def case_body(access: CaseAccess, *, viewer: User) -> dict[str, Any]:
              "recorded_by": _username(a.recorded_by), "at": local(a.at)}
             for a in answers
         ],
+        "waiting_for_customer": any(q.is_open for q in questions),
+        "questions": [_question(q) for q in questions],
         "compensations": [_compensation(c) for c in compensations],
         "links": _links(feedback),
         "survey": _survey(feedback),

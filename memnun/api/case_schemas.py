@@ -70,6 +70,20 @@ class StaffAnswerIn(BaseModel):
     channel: StaffAnswerChannel
 
 
+class QuestionIn(BaseModel):
+    question: str = Field(min_length=1, max_length=5000)
+
+
+class StaffQuestionAnswerIn(BaseModel):
+    answer: str = Field(min_length=1, max_length=5000)
+    channel: StaffAnswerChannel
+
+
+class QuestionAnswerIn(BaseModel):
+    code: str = Field(max_length=40)
+    answer: str = Field(min_length=1, max_length=5000)
+
+
 class AgreementIn(BaseModel):
     code: str = Field(max_length=40)
     accept: StrictBool
@@ -156,6 +170,18 @@ class CustomerAnswerOut(BaseModel):
     at: datetime
 
 
+class QuestionOut(BaseModel):
+    id: int
+    question: str
+    asked_by: str
+    asked_at: datetime
+    answer: str
+    answered_at: datetime | None
+    answer_channel: str | None
+    recorded_by: str | None
+    withdrawn_at: datetime | None
+
+
 class CompensationOut(BaseModel):
     id: int
     kind: str
@@ -194,6 +220,8 @@ class CaseOut(FeedbackOut):
     proposals: list[ProposalOut]
     messages: list[CaseMessageOut]
     customer_answers: list[CustomerAnswerOut]
+    waiting_for_customer: bool
+    questions: list[QuestionOut]
     compensations: list[CompensationOut]
     links: list[LinkOut]
     survey: SurveyOut | None

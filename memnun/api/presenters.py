@@ -13,6 +13,7 @@ from memnun.feedback.masking import mask_email, mask_name, mask_tail
 from memnun.feedback.models import Feedback
 from memnun.feedback.permissions import sees_personal_data
 from memnun.feedback.selectors.expectation import feedback_expectation
+from memnun.feedback.selectors.questions import question_open
 from memnun.feedback.selectors.resolution import resolution_awaiting_answer
 from memnun.feedback.selectors.tracking import messages_for_customer
 
@@ -62,6 +63,7 @@ def _stages(feedback: Feedback) -> list[dict[str, Any]]:
 
 
 def tracking_body(feedback: Feedback) -> dict[str, Any]:
+    question = question_open(feedback=feedback)
     return {
         "reference": feedback.reference,
         "type": feedback.type,
@@ -71,6 +73,8 @@ def tracking_body(feedback: Feedback) -> dict[str, Any]:
             {"at": local(m.created_at), "body": m.body} for m in messages_for_customer(feedback)
         ],
         "awaiting_agreement": resolution_awaiting_answer(feedback) is not None,
+        "waiting_for_customer": question is not None,
+        "question": question.question if question is not None else None,
         "expected": _expected(feedback),
     }
 

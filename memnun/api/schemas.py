@@ -119,6 +119,10 @@ class TrackOut(BaseModel):
     stages: list[StageOut]
     messages: list[MessageOut]
     awaiting_agreement: bool
+    waiting_for_customer: bool = Field(
+        description="A question to the customer is open; the resolution clocks are paused."
+    )
+    question: str | None = Field(description="The open question, or null.")
     expected: ExpectedOut | None = None
 
 

@@ -22,6 +22,7 @@ from memnun.feedback.errors import NotFound
 from memnun.feedback.models import Compensation, Feedback
 from memnun.feedback.permissions import Action, feedback_for_user, require
 from memnun.feedback.selectors.case import assignee_candidates, compensations_pending, staff_name
+from memnun.feedback.selectors.questions import question_open
 from memnun.feedback.services.acknowledgement import feedback_acknowledge
 from memnun.feedback.services.assessment import AssessmentInput, feedback_assess
 from memnun.feedback.services.assignment import feedback_assign
@@ -38,6 +39,7 @@ from memnun.feedback.services.lifecycle import (
 )
 from memnun.feedback.services.merging import feedback_link, feedback_merge
 from memnun.feedback.services.notes import attachment_add, message_send, note_add
+from memnun.feedback.services.questions import question_answer, question_ask
 
 A = Action
 Data = dict[str, Any]
@@ -126,6 +128,26 @@ def _answer(user: User, feedback: Feedback, d: Data) -> str:
         recorded_by=user,
     )
     return _("The customer's answer is recorded.")
+
+
+def _question_form(
+    user: User, feedback: Feedback, actions: frozenset[Action], data: Any, prefix: str
+) -> Any:
+    # One form for the wait: ask while none is open, then record the answer to it.
+    open_question = question_open(feedback=feedback)
+    if open_question is None:
+        return f.AskCustomerForm(data, prefix=prefix)
+    return f.QuestionAnswerForm(data, question=open_question.question, prefix=prefix)
+
+
+def _question(user: User, feedback: Feedback, d: Data) -> str:
+    if "answer" in d:
+        question_answer(
+            feedback=feedback, answer=d["answer"], channel=d["channel"], recorded_by=user
+        )
+        return _("The customer's answer is recorded; the clocks run again.")
+    question_ask(actor=user, feedback=feedback, question=d["question"])
+    return _("The question goes to the customer; the clocks are paused until the answer.")
 
 
 def _close_form(
@@ -305,6 +327,14 @@ ACTIONS: list[CaseAction] = [
         frozenset({A.RECORD_AGREEMENT}),
         _plain(f.CustomerAnswerForm),
         _answer,
+    ),
+    CaseAction(
+        "question",
+        gettext_lazy("Question to the customer"),
+        gettext_lazy("Send"),
+        frozenset({A.ASK_CUSTOMER}),
+        _question_form,
+        _question,
     ),
     CaseAction(
         "close",

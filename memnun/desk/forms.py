@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from memnun.feedback.codes import (
     AckMethod,
+    AnswerChannel,
     Channel,
     Closure,
     CompensationKind,
@@ -227,6 +228,26 @@ class CustomerAnswerForm(ServiceErrors):
         super().__init__(*args, **kwargs)
         from memnun.feedback.codes import AnswerChannel
 
+        _choices(self, "channel", [
+            (c.value, c.label) for c in AnswerChannel if c.value in STAFF_CHANNELS
+        ])
+
+
+class AskCustomerForm(ServiceErrors):
+    question = _text(
+        _("Question to the customer"), limit=5000,
+    )
+
+
+class QuestionAnswerForm(ServiceErrors):
+    """The customer's answer to the open question, as staff heard it."""
+
+    answer = _text(_("The customer's answer"), limit=5000)
+    channel = forms.ChoiceField(label=_("Given by"))
+
+    def __init__(self, *args: Any, question: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].help_text = _("The question: %(question)s") % {"question": question}
         _choices(self, "channel", [
             (c.value, c.label) for c in AnswerChannel if c.value in STAFF_CHANNELS
         ])

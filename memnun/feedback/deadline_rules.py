@@ -10,9 +10,9 @@ Rules, in one place:
 * A deadline is the target's business time on the office's calendar after the
   start, pushed back by the business time the case spent paused; a start
   outside business hours counts from the next opening.
-* While a case waits for the customer (the statuses in the
-  ``SERVICE_LEVEL_PAUSE_STATUSES`` setting) the clocks of the pausable kinds
-  stop. The acknowledgement never pauses: it is owed whatever the customer does.
+* While a question to the customer is open (``services/questions.py``) the
+  clocks of the pausable kinds stop. The acknowledgement never pauses: it is
+  owed whatever the customer does.
 * The lead is warned when ``warn_at_percent`` of the business time has gone.
 * The queue is ordered by the earliest running (open, unpaused) deadline.
 """
@@ -22,8 +22,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from django.conf import settings
 
 from memnun.accounts.models import User
 from memnun.feedback.codes import ObligationKind
@@ -62,11 +60,6 @@ def is_safety_case(feedback: Feedback) -> bool:
     if feedback.category_id is None or feedback.category is None:
         return False
     return feedback.category.is_safety
-
-
-def pauses_clock(status: str) -> bool:
-    """Whether a case in this status is waiting for the customer (clocks stopped)."""
-    return status in settings.SERVICE_LEVEL_PAUSE_STATUSES
 
 
 @dataclass(frozen=True)

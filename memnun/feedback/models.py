@@ -499,3 +499,52 @@ class Compensation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} TRY on {self.feedback_id}"
+
+
+class CustomerQuestion(models.Model):
+    """A question to the customer while the case is worked; open until answered or withdrawn.
+
+    An open question is what "waiting for the customer" means: the pausable clocks
+    stop while one is open (`services/questions.py` is the only writer).
+    """
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="questions")
+    question = models.TextField(_("question"))
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    asked_at = models.DateTimeField(_("asked at"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer_channel = models.CharField(
+        _("answer channel"), max_length=12, choices=codes.AnswerChannel.choices, blank=True
+    )
+    # None when the customer answered on the tracking page or by e-mail.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("answer recorded by"),
+        on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
+    # The case left `in_progress` unanswered (proposed, merged): the wait ended without it.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        verbose_name = _("question to the customer")
+        verbose_name_plural = _("questions to the customer")
+        constraints = [
+            # One open question a case: the customer answers "the" question.
+            models.UniqueConstraint(
+                fields=["feedback"],
+                condition=Q(answered_at__isnull=True, withdrawn_at__isnull=True),
+                name="customerquestion_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"question {self.pk} on {self.feedback_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None and self.withdrawn_at is None

@@ -47,6 +47,8 @@ class Action(StrEnum):
     REOPEN = "reopen"
     ADD_NOTE = "add_note"
     MESSAGE_CUSTOMER = "message_customer"
+    # Ask the customer a question (the case waits, its clocks pause) and record the answer.
+    ASK_CUSTOMER = "ask_customer"
     ADD_ATTACHMENT = "add_attachment"
     COMPENSATION_PROPOSE = "compensation_propose"
     COMPENSATION_APPROVE = "compensation_approve"
@@ -63,7 +65,7 @@ _FRONT_LINE = frozenset({
 })
 _HANDLING = frozenset({
     A.ASSESS, A.START, A.PROPOSE, A.CLOSE_AGREED, A.CLOSE_RESPONDED, A.COMPENSATION_PROPOSE,
-    A.MERGE,
+    A.MERGE, A.ASK_CUSTOMER,
 })
 _REVIEWING = frozenset({A.ASSIGN, A.APPROVE, A.SEND_BACK, A.COMPENSATION_APPROVE})
 
@@ -85,6 +87,7 @@ MATRIX: dict[str, frozenset[Action]] = {
 _OWN_CASES_ONLY: dict[str, frozenset[Action]] = {
     Role.HANDLER: frozenset({
         A.ASSESS, A.PROPOSE, A.CLOSE_AGREED, A.CLOSE_RESPONDED, A.COMPENSATION_PROPOSE,
+        A.ASK_CUSTOMER,
     }),
 }
 

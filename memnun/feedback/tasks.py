@@ -10,6 +10,7 @@ from django_tasks import task
 
 from memnun.feedback.services import messaging
 from memnun.feedback.services.breach_watch import breach_watch_task
+from memnun.feedback.services.questions import question_reminders_send
 from memnun.feedback.services.staff_alerts import staff_alerts_send
 from memnun.jobs.retry import durable
 from memnun.jobs.schedule import every
@@ -32,6 +33,13 @@ def acknowledgement_delivered(message_id: int, outcome: str, at: str) -> str:
 def resolution_reminders() -> int:
     """Remind customers who have not answered a resolution (MEMNUN_RESOLUTION_REMINDER_DAYS)."""
     return messaging.reminders_send()
+
+
+@every(seconds=900, name="feedback.question_reminders")
+@task()
+def question_reminders() -> int:
+    """Remind, once, customers who left a question unanswered (MEMNUN_QUESTION_REMINDER_DAYS)."""
+    return question_reminders_send(now=timezone.now())
 
 
 @every(seconds=60, name="feedback.staff_alerts")

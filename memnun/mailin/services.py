@@ -32,10 +32,11 @@ from memnun.accounts.models import User
 from memnun.accounts.roles import Role
 from memnun.audit.chain import audit_record
 from memnun.feedback.attachments import attachment_problem, sniff_content_type
-from memnun.feedback.codes import Channel, ContactMethod, FeedbackType
+from memnun.feedback.codes import AnswerChannel, Channel, ContactMethod, FeedbackType
 from memnun.feedback.errors import FieldErrors
 from memnun.feedback.models import Feedback
 from memnun.feedback.references import reference_parse
+from memnun.feedback.selectors.questions import question_open
 from memnun.feedback.services.intake import (
     AttachmentInput,
     CustomerInput,
@@ -43,6 +44,7 @@ from memnun.feedback.services.intake import (
     feedback_record,
 )
 from memnun.feedback.services.messaging import acknowledgement_reply_to
+from memnun.feedback.services.questions import TEXT_LIMIT, question_answer
 from memnun.mailin.models import InboundAttachment, InboundMessage, InboundStatus
 from memnun.mailin.parsing import MailFile, ParsedMail, address_of, mail_parse, plus_tag
 from memnun.notifications.selectors import thread_key_for_message_ids
@@ -229,6 +231,12 @@ def _record_reply(parsed: ParsedMail, feedback: Feedback, source: str) -> Inboun
         data={"channel": "email", "inbound": inbound.pk, "attachments": len(files),
               "dropped": len(notes)},
     )
+    if question_open(feedback=feedback) is not None:
+        # The reply to a case that waits on the customer is their answer: the clocks run again.
+        question_answer(
+            feedback=feedback, answer=_description(parsed)[:TEXT_LIMIT],
+            channel=AnswerChannel.EMAIL,
+        )
     return inbound
 
 

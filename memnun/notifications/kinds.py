@@ -54,6 +54,20 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "resolved_at": datetime(2026, 12, 1, 11, 0, tzinfo=_IST),
         "reminder_number": 1,
     },
+    "question": {
+        **_COMMON,
+        "question": (
+            "Cihazınızı servise hangi tarihte teslim ettiniz?\nFişin fotoğrafını ekler misiniz?"
+        ),
+        "asked_at": datetime(2026, 11, 30, 10, 0, tzinfo=_IST),
+        "answer_url": "https://memnun.example/track/26-000042-7/question?t=…",
+    },
+    "question_reminder": {
+        **_COMMON,
+        "question": "Cihazınızı servise hangi tarihte teslim ettiniz?",
+        "asked_at": datetime(2026, 11, 30, 10, 0, tzinfo=_IST),
+        "answer_url": "https://memnun.example/track/26-000042-7/question?t=…",
+    },
     "closed": {
         **_COMMON,
         "survey_url": "https://memnun.example/track/26-000042-7/survey?t=…",

@@ -166,6 +166,12 @@ class AnswerForm(forms.Form):
     )
 
 
+class QuestionAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
 class SurveyForm(forms.Form):
     score = forms.ChoiceField(
         label=_("How satisfied are you with how we handled your feedback?"),

@@ -13,4 +13,5 @@ urlpatterns = [
     path("track/<str:reference>", views.track_detail, name="track_detail"),
     path("track/<str:reference>/agreement", views.agreement, name="agreement"),
     path("track/<str:reference>/survey", views.survey, name="survey"),
+    path("track/<str:reference>/question", views.question, name="question"),
 ]

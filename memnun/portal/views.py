@@ -18,10 +18,12 @@ from memnun.feedback.errors import Conflict, FieldErrors
 from memnun.feedback.models import Feedback
 from memnun.feedback.references import reference_parse
 from memnun.feedback.selectors.expectation import feedback_expectation
+from memnun.feedback.selectors.questions import question_open
 from memnun.feedback.selectors.resolution import resolution_awaiting_answer
 from memnun.feedback.selectors.tracking import messages_for_customer, survey_open
 from memnun.feedback.services.customer_answers import customer_answer_record, survey_record
 from memnun.feedback.services.intake import feedback_record
+from memnun.feedback.services.questions import question_answer
 from memnun.feedback.tracking_access import (
     Outcome,
     tracking_link_reference,
@@ -29,7 +31,13 @@ from memnun.feedback.tracking_access import (
 )
 from memnun.organisation.models import Office
 from memnun.portal.access import access_grant, access_has
-from memnun.portal.forms import AnswerForm, FeedbackForm, SurveyForm, TrackForm
+from memnun.portal.forms import (
+    AnswerForm,
+    FeedbackForm,
+    QuestionAnswerForm,
+    SurveyForm,
+    TrackForm,
+)
 from memnun.portal.timeline import timeline_for
 from memnun.ratelimit.limiter import rate_exceeded
 from memnun.webforms import intake_input, pdf_response
@@ -204,6 +212,8 @@ def track_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "customer_messages": messages_for_customer(feedback),
             "awaiting": resolution_awaiting_answer(feedback),
             "answer_form": AnswerForm(),
+            "question": question_open(feedback=feedback),
+            "question_form": QuestionAnswerForm(),
             "survey_open": survey_open(feedback),
             "survey_form": SurveyForm(),
             **_expectations(feedback),
@@ -272,4 +282,29 @@ def survey(request: HttpRequest, reference: str) -> HttpResponse:
         messages.error(request, exc.detail)
     else:
         messages.success(request, _("Thank you for rating how we handled your feedback."))
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def question(request: HttpRequest, reference: str) -> HttpResponse:
+    """The customer answers the question the case waits on; the clocks run again."""
+    canonical = _opened(request, reference, "question")
+    if canonical is None:
+        return _to_track_form(reference)
+    response = _back_to_case(canonical, "question")
+    if request.method == "GET":  # the link in our message lands on the question
+        return response
+    form = QuestionAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write your answer."))
+        return response
+    try:
+        question_answer(
+            feedback=Feedback.objects.get(reference=canonical),
+            answer=form.cleaned_data["answer"],
+        )
+    except (Conflict, FieldErrors) as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Thank you. We have your answer and carry on with your case."))
     return response

@@ -143,3 +143,27 @@ def business_time_between(cal: BusinessCalendar, a: datetime, b: datetime) -> ti
     The inverse of :func:`add_business_time` for a start inside open hours.
     """
     return timedelta(microseconds=_business_us_between(cal, a, b))
+
+
+def business_days_later(cal: BusinessCalendar, start: datetime, days: int) -> datetime:
+    """The opening of the ``days``-th open day after ``start``'s local date.
+
+    Counts whole open days, not hours: asked on a Monday, three business days
+    later is Thursday's opening (Friday's if Tuesday is a holiday). ``days`` < 1
+    is refused. Raises ``ValueError`` if the calendar stops opening.
+    """
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    day = start.astimezone(cal.tz).date()
+    counted = idle = 0
+    while True:
+        day += _ONE_DAY
+        spans = cal.spans_on(day)
+        if spans:
+            counted, idle = counted + 1, 0
+            if counted == days:
+                return from_epoch_us(spans[0][0], cal.tz)
+        else:
+            idle += 1
+            if idle > MAX_SEARCH_DAYS:
+                raise ValueError(f"calendar has no open hours after {day.isoformat()}")

@@ -42,6 +42,8 @@ WRITES: dict[str, dict[str, Any]] = {
     "/api/v1/feedback/{reference}/links": {"to": "{other}"},
     "/api/v1/feedback/{reference}/follow-up": {"channel": "phone", "description": "Yine."},
     "/api/v1/feedback/{reference}/reveal": {"reason": "Denetim."},
+    "/api/v1/feedback/{reference}/questions": {"question": "Fiş?"},
+    "/api/v1/feedback/{reference}/questions/answer": {"answer": "3 Kasım.", "channel": "phone"},
 }
 
 

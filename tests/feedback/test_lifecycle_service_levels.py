@@ -1,15 +1,15 @@
 """The lifecycle keeps the service levels in step: the decision meets the resolution
-deadline, a safety category shortens it, and waiting statuses stop the clocks."""
+deadline, a safety category shortens it, and leaving the work ends a wait for the customer."""
 
 from __future__ import annotations
 
 import pytest
-from django.test import override_settings
 
 from memnun.feedback.codes import ObligationKind
 from memnun.feedback.models import Obligation
 from memnun.feedback.services.assessment import AssessmentInput
 from memnun.feedback.services.lifecycle import feedback_start
+from memnun.feedback.services.questions import question_ask
 from tests.casework import Case, case_in, user
 
 pytestmark = pytest.mark.django_db
@@ -42,9 +42,13 @@ def test_a_safety_category_shortens_the_resolution_target(demo: None) -> None:
     assert resolution(case).target_key == "resolution:safety"
 
 
-@override_settings(SERVICE_LEVEL_PAUSE_STATUSES=["under_review"])
-def test_statuses_that_wait_stop_the_clocks(demo: None) -> None:
-    case = case_in("in_progress").propose()
+def test_a_proposal_while_waiting_withdraws_the_question_and_restarts_the_clocks(
+    demo: None,
+) -> None:
+    case = case_in("in_progress")
+    question = question_ask(actor=user("handler"), feedback=case.fresh(), question="Fiş?")
     assert resolution(case).paused_since is not None
-    case.approve()
-    assert resolution(case).paused_since is None and resolution(case).met_at is not None
+    case.propose()
+    question.refresh_from_db()
+    assert question.withdrawn_at is not None and question.answered_at is None
+    assert resolution(case).paused_since is None

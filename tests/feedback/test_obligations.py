@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from django.test import override_settings
 
 from memnun.audit.chain import audit_verify
 from memnun.audit.models import AuditEvent
 from memnun.feedback.models import Feedback, Obligation
 from memnun.feedback.services.obligations import (
-    obligations_follow_status,
     obligations_pause,
     obligations_recompute,
     obligations_resume,
@@ -131,19 +129,6 @@ def test_pausing_twice_and_resuming_an_unpaused_case_change_nothing(demo: None) 
     obligations_pause(feedback=case, at=at("2026-11-23 10:00"))
     assert obligations_pause(feedback=case, at=at("2026-11-23 11:00")) == []
     assert due(case, "resolution").paused_since == at("2026-11-23 10:00")
-
-
-@override_settings(SERVICE_LEVEL_PAUSE_STATUSES=["waiting_for_customer"])
-def test_the_lifecycle_pauses_by_status(demo: None) -> None:
-    case = record(channel="fax", received_at=at("2026-11-20 20:00"))
-    obligations_follow_status(
-        feedback=case, before="in_progress", after="waiting_for_customer", at=at("2026-11-23 10:00")
-    )
-    assert due(case, "resolution").paused_since == at("2026-11-23 10:00")
-    obligations_follow_status(
-        feedback=case, before="waiting_for_customer", after="in_progress", at=at("2026-11-23 11:00")
-    )
-    assert due(case, "resolution").paused_seconds == 3600
 
 
 def test_first_response_and_updates_follow_what_the_customer_is_told(demo: None) -> None:

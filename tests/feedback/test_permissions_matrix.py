@@ -39,6 +39,7 @@ EXPECTED: dict[str, set[str]] = {
     "reopen": {"agent", "handler", "reviewer", "quality"},
     "add_note": {"agent", "handler", "reviewer", "quality", "admin"},
     "message_customer": {"agent", "handler", "reviewer", "quality"},
+    "ask_customer": {"handler", "reviewer", "quality"},
     "add_attachment": {"agent", "handler", "reviewer", "quality"},
     "compensation_propose": {"handler", "reviewer", "quality"},
     "compensation_approve": {"reviewer", "quality"},
@@ -84,7 +85,7 @@ def test_a_handler_works_only_the_cases_assigned_to_them(demo: None) -> None:
     other = staff("handler2", Role.HANDLER)
     case = case_in("in_progress")  # assigned to "handler"
     own_only = {Action.ASSESS, Action.PROPOSE, Action.CLOSE_AGREED, Action.CLOSE_RESPONDED,
-                Action.COMPENSATION_PROPOSE}
+                Action.COMPENSATION_PROPOSE, Action.ASK_CUSTOMER}
     _, mine = feedback_for_user(user=user("handler"), reference=case.reference)
     _, theirs = feedback_for_user(user=other, reference=case.reference)
     assert own_only <= mine

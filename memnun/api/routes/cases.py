@@ -27,9 +27,12 @@ from memnun.api.case_schemas import (
     InvolvedIn,
     LinkIn,
     MergeIn,
+    QuestionAnswerIn,
+    QuestionIn,
     RevealIn,
     RevealOut,
     StaffAnswerIn,
+    StaffQuestionAnswerIn,
     SurveyIn,
     TextIn,
     TransitionIn,
@@ -52,6 +55,7 @@ from memnun.feedback.services.lifecycle import TransitionInput, feedback_transit
 from memnun.feedback.services.merging import feedback_link, feedback_merge
 from memnun.feedback.services.notes import attachment_add, message_send, note_add
 from memnun.feedback.services.personal_data import personal_data_reveal
+from memnun.feedback.services.questions import question_answer, question_ask
 
 router = Router()
 
@@ -253,6 +257,43 @@ def customer_answer(request: HttpRequest, reference: str, payload: StaffAnswerIn
 
 
 @router.post(
+    "/feedback/{reference}/questions",
+    **_staff(
+        "Ask the customer for information; the case waits and its clocks pause",
+        "The assignee, a reviewer or a quality manager, on a case `in_progress`: the case"
+        " stays `in_progress` but waits for the customer, who is told and sees the question"
+        " on tracking; the resolution, first-response and update clocks pause until the"
+        " answer. 409 when the case is not `in_progress` or a question is already open.",
+        status=201,
+    ),
+)
+def questions(request: HttpRequest, reference: str, payload: QuestionIn) -> Any:
+    feedback, _actions = _access(request, reference)
+    question_ask(actor=_user(request), feedback=feedback, question=payload.question)
+    return _case(request, reference, 201)
+
+
+@router.post(
+    "/feedback/{reference}/questions/answer",
+    **_staff(
+        "Record the customer's answer to the open question, given by phone, e-mail, letter"
+        " or in person",
+        "The clocks run again, each deadline moved on by the business time spent waiting;"
+        " 409 when no question is open.",
+    ),
+)
+def question_answer_staff(
+    request: HttpRequest, reference: str, payload: StaffQuestionAnswerIn
+) -> Any:
+    feedback, _actions = _access(request, reference)
+    question_answer(
+        feedback=feedback, answer=payload.answer, channel=payload.channel,
+        recorded_by=_user(request),
+    )
+    return _case(request, reference)
+
+
+@router.post(
     "/feedback/{reference}/compensations",
     **_staff(
         "Record compensation with its legal basis",
@@ -364,6 +405,22 @@ def track_agreement(request: HttpRequest, reference: str, payload: AgreementIn) 
     if isinstance(found, JsonResponse):
         return found
     customer_answer_record(feedback=found, accept=payload.accept, comment=payload.comment)
+    return Status(200, _tracked_now(found))
+
+
+@router.post(
+    "/track/{reference}/answer",
+    response={200: TrackOut, **_TRACK_ERRORS},
+    tags=["tracking"],
+    summary="The customer answers the question the case waits on",
+    description="The clocks run again, the deadlines moved on by the business time spent"
+    " waiting. 409 when no question is open.",
+)
+def track_answer(request: HttpRequest, reference: str, payload: QuestionAnswerIn) -> Any:
+    found = tracked_feedback(request, reference, payload.code)
+    if isinstance(found, JsonResponse):
+        return found
+    question_answer(feedback=found, answer=payload.answer)
     return Status(200, _tracked_now(found))
 
 

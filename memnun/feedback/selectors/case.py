@@ -298,6 +298,8 @@ def actions_now(*, user: User, feedback: Feedback) -> frozenset[Action]:
         possible.add(A.MERGE)
     if feedback.ack_sent_at is None:
         possible.add(A.ACKNOWLEDGE)
+    if feedback.status == Status.IN_PROGRESS:
+        possible.add(A.ASK_CUSTOMER)  # ask, or record the answer to the open question
     if feedback.status in WORKING_STATUSES:
         possible.add(A.COMPENSATION_PROPOSE)
         if Compensation.objects.filter(

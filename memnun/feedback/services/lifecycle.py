@@ -97,7 +97,7 @@ def stage_enter(*, feedback: Feedback, to: str, by: User | None, at: datetime) -
     feedback.status = to
     feedback.save(update_fields=["status"])
     StageChange.objects.create(feedback=feedback, status=to, at=at, by=by)
-    # Clocks stop while a case waits for the customer (SERVICE_LEVEL_PAUSE_STATUSES).
+    # Updates are owed while the case is worked; leaving in_progress ends a wait for the customer.
     obligations_follow_status(feedback=feedback, before=before, after=to, at=at, actor=by)
     if to in _TOLD_OF_STAGE:
         # Queued in this transaction: the customer hears of the step only if it happened.

@@ -42,7 +42,7 @@ from memnun.accounts.models import User
 from memnun.audit.chain import audit_record
 from memnun.feedback.codes import AckMethod, Channel, ContactMethod, Status
 from memnun.feedback.errors import Conflict
-from memnun.feedback.models import Feedback, StageChange
+from memnun.feedback.models import CustomerQuestion, Feedback, StageChange
 from memnun.feedback.services.acknowledgement import feedback_acknowledge
 from memnun.feedback.tracking_access import tracking_link_url
 from memnun.notifications.models import MessageChannel, OutboundMessage
@@ -340,6 +340,40 @@ def message_reminder(feedback: Feedback, number: int = 1) -> OutboundMessage | N
     )
     return _send(
         feedback, kind="reminder", route=route, context=context, language=language, key=key
+    )
+
+
+def message_question(feedback: Feedback, question: CustomerQuestion) -> OutboundMessage | None:
+    """A question from the handler: the case waits for the customer's answer."""
+    route = customer_route(feedback)
+    if route is None:
+        return None
+    language = _language(feedback)
+    context = _context(
+        feedback, language, question=question.question, asked_at=question.asked_at,
+        answer_url=signed_link(feedback, "question"),
+    )
+    return _send(
+        feedback, kind="question", route=route, context=context, language=language,
+        key=f"feedback:{feedback.pk}:question:{question.pk}",
+    )
+
+
+def message_question_reminder(
+    feedback: Feedback, question: CustomerQuestion
+) -> OutboundMessage | None:
+    """The one reminder of a question still unanswered (services/questions.py decides when)."""
+    route = customer_route(feedback)
+    if route is None:
+        return None
+    language = _language(feedback)
+    context = _context(
+        feedback, language, question=question.question, asked_at=question.asked_at,
+        answer_url=signed_link(feedback, "question"),
+    )
+    return _send(
+        feedback, kind="question_reminder", route=route, context=context, language=language,
+        key=f"feedback:{feedback.pk}:question:{question.pk}:reminder",
     )
 
 

@@ -22,10 +22,9 @@ from memnun.feedback.deadline_rules import (
     copy_to_feedback,
     is_safety_case,
     obligations_planned_at_intake,
-    pauses_clock,
 )
 from memnun.feedback.errors import Conflict
-from memnun.feedback.models import Feedback, Obligation
+from memnun.feedback.models import CustomerQuestion, Feedback, Obligation
 from memnun.feedback.rows_update import rows_update
 from memnun.servicelevels.clock import business_time_between
 
@@ -157,12 +156,16 @@ def obligations_resume(
 def obligations_follow_status(
     *, feedback: Feedback, before: str, after: str, at: datetime, actor: User | str | None = None
 ) -> None:
-    """For the lifecycle: stop or restart the clocks when a move enters or leaves waiting;
-    updates are owed only while the case is worked (not once resolved or closed)."""
-    if pauses_clock(after) and not pauses_clock(before):
-        obligations_pause(feedback=feedback, at=at, actor=actor)
-    elif pauses_clock(before) and not pauses_clock(after):
-        obligations_resume(feedback=feedback, at=at, actor=actor)
+    """For the lifecycle: updates are owed only while the case is worked (not once
+    resolved or closed), and the wait for the customer ends when the case leaves
+    `in_progress` unanswered (a proposal, a merge): the question is withdrawn and the
+    clocks run again, so that no clock stays stopped on a case nobody waits on."""
+    if before == Status.IN_PROGRESS and after != Status.IN_PROGRESS:
+        withdrawn = CustomerQuestion.objects.filter(
+            feedback=feedback, answered_at__isnull=True, withdrawn_at__isnull=True
+        ).update(withdrawn_at=at)
+        if withdrawn:
+            obligations_resume(feedback=feedback, at=at, actor=actor)
     worked = {Status.CREATED, Status.IN_PROGRESS, Status.UNDER_REVIEW}
     if (before in worked) != (after in worked):
         _updates_follow(feedback=feedback, owed=after in worked, at=at)
