@@ -17,7 +17,9 @@ from memnun.feedback.models import (
     SurveyAnswer,
 )
 from memnun.feedback.permissions import Action, CaseAccess
+from memnun.feedback.personal_fields import MESSAGE_TEXT
 from memnun.feedback.selectors.resolution import resolution_awaiting_answer
+from memnun.personaldata.policy import Interface, present
 
 
 def _username(user: User | None) -> str | None:
@@ -97,6 +99,10 @@ def case_body(access: CaseAccess, *, viewer: User) -> dict[str, Any]:
         "proposed_by", "approved_by", "rejected_by"
     )
     body = feedback_staff_body(feedback, viewer=viewer)
+
+    def text(value: str) -> str:
+        return present(value=value, field=MESSAGE_TEXT, role=viewer.role, interface=Interface.API)
+
     if Action.VIEW_ATTACHMENTS not in actions:
         # The files may show personal data that cannot be masked (a receipt, a face).
         body["attachments"] = []
@@ -115,11 +121,11 @@ def case_body(access: CaseAccess, *, viewer: User) -> dict[str, Any]:
         "proposals": [_proposal(p) for p in proposals],
         "messages": [
             {"id": m.pk, "at": local(m.created_at), "author": _username(m.author),
-             "body": m.body, "visible_to_customer": m.visible_to_customer}
+             "body": text(m.body), "visible_to_customer": m.visible_to_customer}
             for m in messages
         ],
         "customer_answers": [
-            {"accept": a.accept, "comment": a.comment, "channel": a.channel,
+            {"accept": a.accept, "comment": text(a.comment), "channel": a.channel,
              "recorded_by": _username(a.recorded_by), "at": local(a.at)}
             for a in answers
         ],
