@@ -33,3 +33,8 @@ OUTBOUND_FIELDS: dict[str, FieldKind] = {
     "html": P.FREE_TEXT,
     "headers": P.FREE_TEXT,
 }
+
+
+def error_with_recipient(*, error: str, recipient: str, shown: str) -> str:
+    """A delivery error as shown beside the recipient: mail servers quote the address."""
+    return error.replace(recipient, shown) if recipient else error

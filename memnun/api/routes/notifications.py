@@ -17,7 +17,7 @@ from memnun.feedback.permissions import feedback_for_user
 from memnun.feedback.services.messaging import feedback_outbound_messages
 from memnun.mailin.models import InboundMessage
 from memnun.mailin.personal_fields import INBOUND_FIELDS
-from memnun.notifications.personal_fields import recipient_kind
+from memnun.notifications.personal_fields import error_with_recipient, recipient_kind
 from memnun.personaldata.policy import Interface, present
 
 router = Router(tags=["messages"])
@@ -81,10 +81,10 @@ def outbound_messages(request: HttpRequest, reference: str) -> Any:
             "id": m.pk,
             "kind": m.kind,
             "channel": m.channel,
-            "recipient": present(
+            "recipient": (recipient := present(
                 value=m.recipient, field=recipient_kind(m.channel), role=viewer.role,
                 interface=Interface.API,
-            ),
+            )),
             "language": m.language,
             "subject": m.subject,
             "status": m.status,
@@ -93,7 +93,9 @@ def outbound_messages(request: HttpRequest, reference: str) -> Any:
             "next_attempt_at": local(m.next_attempt_at) if m.status in ("pending", "failed")
             else None,
             "sent_at": local(m.sent_at),
-            "last_error": m.last_error,
+            "last_error": error_with_recipient(
+                error=m.last_error, recipient=m.recipient, shown=recipient
+            ),
             "message_id": m.message_id,
         }
         for m in feedback_outbound_messages(feedback=feedback)
