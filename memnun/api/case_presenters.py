@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from memnun.accounts.models import User
@@ -18,8 +19,10 @@ from memnun.feedback.models import (
     SurveyAnswer,
 )
 from memnun.feedback.permissions import Action, CaseAccess
+from memnun.feedback.personal_fields import MESSAGE_TEXT
 from memnun.feedback.selectors.questions import questions_of
 from memnun.feedback.selectors.resolution import resolution_awaiting_answer
+from memnun.personaldata.policy import Interface, present
 
 
 def _username(user: User | None) -> str | None:
@@ -87,10 +90,12 @@ def _survey(feedback: Feedback) -> dict[str, Any] | None:
     return {"score": survey.score, "at": local(survey.at)} if survey else None
 
 
-def _question(q: CustomerQuestion) -> dict[str, Any]:
+def _question(q: CustomerQuestion, text: Callable[[str], str]) -> dict[str, Any]:
+    # The customer's answer is their free text: shown through the personal-data policy.
     return {
         "id": q.pk, "question": q.question, "asked_by": q.asked_by.username,
-        "asked_at": local(q.asked_at), "answer": q.answer, "answered_at": local(q.answered_at),
+        "asked_at": local(q.asked_at), "answer": text(q.answer),
+        "answered_at": local(q.answered_at),
         "answer_channel": q.answer_channel or None, "recorded_by": _username(q.recorded_by),
         "withdrawn_at": local(q.withdrawn_at),
     }
@@ -109,6 +114,10 @@ def case_body(access: CaseAccess, *, viewer: User) -> dict[str, Any]:
     )
     questions = questions_of(feedback=feedback)
     body = feedback_staff_body(feedback, viewer=viewer)
+
+    def text(value: str) -> str:
+        return present(value=value, field=MESSAGE_TEXT, role=viewer.role, interface=Interface.API)
+
     if Action.VIEW_ATTACHMENTS not in actions:
         # The files may show personal data that cannot be masked (a receipt, a face).
         body["attachments"] = []
@@ -127,16 +136,16 @@ def case_body(access: CaseAccess, *, viewer: User) -> dict[str, Any]:
         "proposals": [_proposal(p) for p in proposals],
         "messages": [
             {"id": m.pk, "at": local(m.created_at), "author": _username(m.author),
-             "body": m.body, "visible_to_customer": m.visible_to_customer}
+             "body": text(m.body), "visible_to_customer": m.visible_to_customer}
             for m in messages
         ],
         "customer_answers": [
-            {"accept": a.accept, "comment": a.comment, "channel": a.channel,
+            {"accept": a.accept, "comment": text(a.comment), "channel": a.channel,
              "recorded_by": _username(a.recorded_by), "at": local(a.at)}
             for a in answers
         ],
         "waiting_for_customer": any(q.is_open for q in questions),
-        "questions": [_question(q) for q in questions],
+        "questions": [_question(q, text) for q in questions],
         "compensations": [_compensation(c) for c in compensations],
         "links": _links(feedback),
         "survey": _survey(feedback),

@@ -231,6 +231,8 @@ class CaseOut(FeedbackOut):
 
 
 class RevealOut(BaseModel):
+    """The customer's personal data, whole (the case shows it masked)."""
+
     reference: str
     name: str
     email: str
@@ -239,3 +241,4 @@ class RevealOut(BaseModel):
     language: str
     imei: str
     device_serial: str
+    repair_order: str

@@ -9,13 +9,20 @@ from django.conf import settings
 from django.utils import timezone
 
 from memnun.accounts.models import User
-from memnun.feedback.masking import mask_email, mask_name, mask_tail
 from memnun.feedback.models import Feedback
-from memnun.feedback.permissions import sees_personal_data
+from memnun.feedback.personal_fields import (
+    CASE_TEXT_FIELDS,
+    CUSTOMER_FIELDS,
+    IDENTIFYING_FIELDS,
+    case_text_values,
+    identifying_values,
+)
 from memnun.feedback.selectors.expectation import feedback_expectation
 from memnun.feedback.selectors.questions import question_open
 from memnun.feedback.selectors.resolution import resolution_awaiting_answer
 from memnun.feedback.selectors.tracking import messages_for_customer
+from memnun.personaldata.fields import PersonalField
+from memnun.personaldata.policy import Interface, Shown, project, shown
 
 
 def local(at: datetime | None) -> datetime | None:
@@ -80,29 +87,32 @@ def tracking_body(feedback: Feedback) -> dict[str, Any]:
 
 
 def feedback_staff_body(feedback: Feedback, *, viewer: User) -> dict[str, Any]:
+    """The case for staff, its personal data as the policy shows it to the viewer's role."""
     customer = feedback.customer
-    reveal = sees_personal_data(viewer)
+    personal = project(
+        values=identifying_values(feedback) | case_text_values(feedback),
+        fields=IDENTIFYING_FIELDS | CASE_TEXT_FIELDS, role=viewer.role, interface=Interface.API,
+    )
     return {
         "reference": feedback.reference,
         "type": feedback.type,
         "channel": feedback.channel,
         "status": feedback.status,
         "office": feedback.office.code,
-        "subject": feedback.subject,
-        "description": feedback.description,
-        "remedy_sought": feedback.remedy_sought,
+        "subject": personal["subject"],
+        "description": personal["description"],
+        "remedy_sought": personal["remedy_sought"],
         "brand": feedback.brand.code if feedback.brand else None,
         "product": feedback.product,
-        "device_serial": feedback.device_serial,
-        "imei": feedback.imei if reveal else mask_tail(feedback.imei, 4),
-        "repair_order": feedback.repair_order,
+        "device_serial": personal["device_serial"],
+        "imei": personal["imei"],
+        "repair_order": personal["repair_order"],
         "customer": {
-            "name": customer.name if reveal else mask_name(customer.name),
-            "email": customer.email if reveal else mask_email(customer.email),
-            "phone": customer.phone if reveal else mask_tail(customer.phone),
+            **{name: personal[name] for name in CUSTOMER_FIELDS},
             "preferred_contact": customer.preferred_contact,
             "language": customer.language,
-            "masked": not reveal,
+            "masked": shown(field=PersonalField.NAME, role=viewer.role, interface=Interface.API)
+            is not Shown.WHOLE,
         },
         "received_at": local(feedback.received_at),
         "recorded_at": local(feedback.recorded_at),

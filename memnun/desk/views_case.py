@@ -8,6 +8,7 @@ message at the top when the lifecycle refuses (409), 403 when the role may not.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_POST
 
 from memnun.accounts.models import User
@@ -22,12 +24,24 @@ from memnun.desk.case_actions import BY_SLUG, offered
 from memnun.desk.common import staff_user
 from memnun.desk.forms import RevealForm, ServiceErrors
 from memnun.feedback.errors import Conflict, FieldErrors, NotFound, NotPermitted
-from memnun.feedback.masking import mask_email, mask_name, mask_tail
-from memnun.feedback.models import Feedback
+from memnun.feedback.models import Customer, Feedback
 from memnun.feedback.permissions import Action, CaseAccess, feedback_for_user
-from memnun.feedback.selectors.attachments import attachment_for_staff
-from memnun.feedback.selectors.case import actions_now, case_deadlines, case_timeline
-from memnun.feedback.services.personal_data import RevealedContact, personal_data_reveal
+from memnun.feedback.personal_fields import (
+    CASE_TEXT_FIELDS,
+    CUSTOMER_FIELDS,
+    IDENTIFYING_FIELDS,
+    MESSAGE_TEXT,
+    case_text_values,
+    identifying_values,
+)
+from memnun.feedback.selectors.case import (
+    TimelineEntry,
+    actions_now,
+    case_deadlines,
+    case_timeline,
+)
+from memnun.feedback.services.personal_data import attachment_open, personal_data_reveal
+from memnun.personaldata.policy import Interface, present, project
 
 RECEIPT_SESSION = "desk_receipt"
 
@@ -39,20 +53,40 @@ def _access(user: User, reference: str) -> CaseAccess:
         raise Http404(exc.detail) from exc
 
 
-def _masked(feedback: Feedback) -> RevealedContact:
-    customer = feedback.customer
-    return RevealedContact(
-        name=mask_name(customer.name), email=mask_email(customer.email),
-        phone=mask_tail(customer.phone), preferred_contact=customer.preferred_contact,
-        language=customer.language, imei=mask_tail(feedback.imei),
-        device_serial=mask_tail(feedback.device_serial, keep=3),
-    )
+@dataclass(frozen=True)
+class PersonalRow:
+    label: str
+    value: str
+
+
+def _personal_rows(feedback: Feedback, shown: dict[str, str]) -> list[PersonalRow]:
+    """The customer's identifying data in the order declared, with the model's labels."""
+    return [
+        PersonalRow(
+            label=capfirst(str(getattr(
+                (Customer if name in CUSTOMER_FIELDS else Feedback)._meta.get_field(name),
+                "verbose_name", name,
+            ))),
+            value=shown[name],
+        )
+        for name in IDENTIFYING_FIELDS
+    ]
+
+
+def _timeline(user: User, feedback: Feedback) -> list[TimelineEntry]:
+    """The timeline, the customer's words and the messages shown as the policy says."""
+    return [
+        replace(e, text=present(
+            value=e.text, field=MESSAGE_TEXT, role=user.role, interface=Interface.DESK
+        )) if e.personal else e
+        for e in case_timeline(feedback=feedback)
+    ]
 
 
 def _context(
     request: HttpRequest, user: User, feedback: Feedback, *,
     bound: dict[str, ServiceErrors] | None = None, conflict: str = "",
-    reveal_form: RevealForm | None = None, revealed: RevealedContact | None = None,
+    reveal_form: RevealForm | None = None, revealed: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     now_actions = actions_now(user=user, feedback=feedback)
     bound = bound or {}
@@ -60,16 +94,25 @@ def _context(
         (spec, bound.get(spec.slug) or spec.make(user, feedback, now_actions, None, spec.slug))
         for spec in offered(now_actions)
     ]
+    role = user.role
+    shown = revealed or project(
+        values=identifying_values(feedback), fields=IDENTIFYING_FIELDS, role=role,
+        interface=Interface.DESK,
+    )
     return {
         "feedback": feedback,
-        "customer": revealed or _masked(feedback),
+        "personal_rows": _personal_rows(feedback, shown),
+        "texts": project(
+            values=case_text_values(feedback), fields=CASE_TEXT_FIELDS, role=role,
+            interface=Interface.DESK,
+        ),
         "revealed": revealed is not None,
         "may_reveal": Action.REVEAL_PERSONAL_DATA in now_actions,
         "reveal_form": reveal_form or RevealForm(prefix="reveal"),
         "may_download": Action.VIEW_ATTACHMENTS in now_actions,
         "attachments": list(feedback.attachments.all()),
         "deadlines": case_deadlines(feedback=feedback),
-        "timeline": case_timeline(feedback=feedback),
+        "timeline": _timeline(user, feedback),
         "forms": forms,
         "conflict": conflict,
         "receipt": request.session.get(RECEIPT_SESSION, {}).get("reference")
@@ -150,8 +193,9 @@ def reveal(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def attachment(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
     try:
-        found = attachment_for_staff(
-            user=staff_user(request), reference=reference, attachment_id=attachment_id
+        found = attachment_open(
+            actor=staff_user(request), reference=reference, attachment_id=attachment_id,
+            interface=Interface.DESK,
         )
     except NotFound as exc:
         raise Http404(exc.detail) from exc

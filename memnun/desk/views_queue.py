@@ -19,12 +19,13 @@ from memnun.desk.common import staff_user
 from memnun.desk.forms import QueueFilterForm
 from memnun.feedback.codes import Channel, FeedbackType, ObligationKind, Status
 from memnun.feedback.errors import FieldErrors, NotPermitted
-from memnun.feedback.masking import mask_name
 from memnun.feedback.models import Feedback
-from memnun.feedback.permissions import queue_office_scope
+from memnun.feedback.permissions import sees_every_office
+from memnun.feedback.personal_fields import CUSTOMER_FIELDS
 from memnun.feedback.selectors.queue import queue_page
 from memnun.feedback.selectors.search import CaseFilters, feedback_search
 from memnun.organisation.models import Office
+from memnun.personaldata.policy import Interface, present
 
 QUEUE_PAGE = 50
 
@@ -54,7 +55,7 @@ _STATES = {
 }
 
 
-def _row(feedback: Feedback, now: datetime) -> QueueRow:
+def _row(feedback: Feedback, now: datetime, role: str) -> QueueRow:
     due = feedback.next_due_at
     if due is None:
         state = ""
@@ -70,7 +71,10 @@ def _row(feedback: Feedback, now: datetime) -> QueueRow:
         channel=str(Channel(feedback.channel).label),
         status=str(Status(feedback.status).label),
         office=feedback.office.name,
-        customer=mask_name(feedback.customer.name) or "—",
+        customer=present(
+            value=feedback.customer.name, field=CUSTOMER_FIELDS["name"], role=role,
+            interface=Interface.DESK,
+        ) or "—",
         received_at=feedback.received_at,
         due_at=due,
         due=str(ObligationKind(feedback.next_due_kind).label) if feedback.next_due_kind else "",
@@ -85,7 +89,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     offices = (
         list(Office.objects.filter(is_active=True).order_by("name"))
-        if queue_office_scope(user) is None
+        if sees_every_office(user)
         else []
     )
     form = QueueFilterForm(request.GET, offices=offices)
@@ -102,7 +106,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "query": query, "offices": offices, "filtered": bool(chosen)}
     if query:
         found = feedback_search(user=user, query=query, filters=filters)
-        context |= {"rows": [_row(f, now) for f in found], "office": None}
+        context |= {"rows": [_row(f, now, user.role) for f in found], "office": None}
         return render(request, "desk/queue.html", context)
     cursor = request.GET.get("cursor") or None
     office = request.GET.get("office") or None
@@ -120,7 +124,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     next_url = f"{base}?{urlencode({**chosen, 'cursor': page.next})}" if page.next else None
     first_url = (f"{base}?{urlencode(chosen)}" if chosen else base) if cursor else None
     context |= {
-        "rows": [_row(f, now) for f in page.items],
+        "rows": [_row(f, now, user.role) for f in page.items],
         "office": page.office,
         "next_url": next_url,
         "first_url": first_url,

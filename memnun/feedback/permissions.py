@@ -2,8 +2,9 @@
 
 Three layers, each answered here and nowhere else:
 - the role matrix: which actions a role may take at all (`MATRIX`);
-- office scope: agents, handlers and reviewers work their own office's cases,
-  quality managers, auditors and administrators every office's;
+- office scope: agents, handlers and reviewers work their own office's cases
+  (and see none while they have no office), quality managers, auditors and
+  administrators every office's;
 - own cases: a handler works only the cases assigned to them.
 Whether a move is possible *now* (the case's status, a missing root cause, an
 involved person) is the lifecycle's business and answers 409, not 403.
@@ -26,9 +27,8 @@ from memnun.feedback.references import reference_parse
 
 class Action(StrEnum):
     VIEW = "view"
-    # See the customer's contact details unmasked in the case itself.
-    VIEW_PERSONAL_DATA = "view_personal_data"
-    # Ask for them explicitly, with a reason; every reveal is audited.
+    # See the customer's personal data whole (every role sees it masked, as
+    # memnun.personaldata.policy decides): ask for it with a reason; audited.
     REVEAL_PERSONAL_DATA = "reveal_personal_data"
     VIEW_ATTACHMENTS = "view_attachments"
     RECORD = "record"
@@ -59,7 +59,7 @@ class Action(StrEnum):
 A = Action
 # Everyone who talks to customers about their case (not the auditor, not the administrator).
 _FRONT_LINE = frozenset({
-    A.VIEW, A.VIEW_PERSONAL_DATA, A.REVEAL_PERSONAL_DATA, A.VIEW_ATTACHMENTS, A.RECORD,
+    A.VIEW, A.REVEAL_PERSONAL_DATA, A.VIEW_ATTACHMENTS, A.RECORD,
     A.ACKNOWLEDGE, A.RECORD_INVOLVED, A.RECORD_AGREEMENT, A.REOPEN, A.ADD_NOTE,
     A.MESSAGE_CUSTOMER, A.ADD_ATTACHMENT, A.LINK,
 })
@@ -73,10 +73,7 @@ MATRIX: dict[str, frozenset[Action]] = {
     Role.AGENT: _FRONT_LINE,
     Role.HANDLER: _FRONT_LINE | _HANDLING,
     Role.REVIEWER: _FRONT_LINE | _HANDLING | _REVIEWING,
-    # Quality managers work across offices and rarely need a customer's contact
-    # details: they see them masked and reveal them when they must.
-    Role.QUALITY: (_FRONT_LINE | _HANDLING | _REVIEWING | {A.CLOSE_EXHAUSTED})
-    - {A.VIEW_PERSONAL_DATA},
+    Role.QUALITY: _FRONT_LINE | _HANDLING | _REVIEWING | {A.CLOSE_EXHAUSTED},
     # Reads everything, changes nothing, sees personal data masked.
     Role.AUDITOR: frozenset({A.VIEW}),
     # Configuration, not case work; reveals contact details for data-subject requests.
@@ -105,20 +102,38 @@ def role_actions(user: User) -> frozenset[Action]:
     return MATRIX.get(user.role, frozenset())
 
 
+def sees_every_office(user: User) -> bool:
+    return user.role not in OFFICE_BOUND_ROLES
+
+
+def queue_office_scope(user: User) -> int | None:
+    """The one office whose cases the user works, or None for every office.
+
+    An office-bound role without an office has no office to work: None here,
+    and nothing at all from `in_scope` and `feedback_visible_to` (never every
+    office by default).
+    """
+    return None if sees_every_office(user) else user.office_id
+
+
+def _unplaced(user: User) -> bool:
+    return not sees_every_office(user) and user.office_id is None
+
+
 def in_scope(user: User, feedback: Feedback) -> bool:
-    if user.role in OFFICE_BOUND_ROLES and user.office_id is not None:
-        return feedback.office_id == user.office_id
-    return True
+    if _unplaced(user):
+        return False
+    office = queue_office_scope(user)
+    return office is None or feedback.office_id == office
 
 
 def feedback_visible_to(user: User) -> QuerySet[Feedback]:
     """The feedback a member of staff may see: their office's, or every office's."""
     qs = Feedback.objects.all()
-    if Action.VIEW not in role_actions(user):
+    if Action.VIEW not in role_actions(user) or _unplaced(user):
         return qs.none()
-    if user.role in OFFICE_BOUND_ROLES and user.office_id is not None:
-        qs = qs.filter(office_id=user.office_id)
-    return qs
+    office = queue_office_scope(user)
+    return qs if office is None else qs.filter(office_id=office)
 
 
 def actions_on(user: User, feedback: Feedback) -> frozenset[Action]:
@@ -173,14 +188,3 @@ def feedback_for_user(*, user: User, reference: str) -> CaseAccess:
     if feedback is None:
         raise NotFound(_("No such feedback."))
     return CaseAccess(feedback, actions_on(user, feedback))
-
-
-def sees_personal_data(user: User) -> bool:
-    return Action.VIEW_PERSONAL_DATA in role_actions(user)
-
-
-def queue_office_scope(user: User) -> int | None:
-    """The one office whose queue the user works, or None for every office."""
-    if user.role in OFFICE_BOUND_ROLES and user.office_id is not None:
-        return user.office_id
-    return None

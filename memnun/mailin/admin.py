@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from memnun.mailin.models import InboundAttachment, InboundMessage
+from memnun.mailin.personal_fields import INBOUND_FIELDS
+from memnun.personaldata.admin import PersonalDataAdmin
 
 
 class InboundAttachmentInline(admin.TabularInline[InboundAttachment, InboundMessage]):
@@ -22,10 +24,13 @@ class InboundAttachmentInline(admin.TabularInline[InboundAttachment, InboundMess
 
 
 @admin.register(InboundMessage)
-class InboundMessageAdmin(admin.ModelAdmin[InboundMessage]):
+class InboundMessageAdmin(PersonalDataAdmin):
+    # Sender, subject and text are personal data: shown as memnun.personaldata.policy says.
+    personal_fields = INBOUND_FIELDS
     list_display = ("received_at", "status", "feedback", "from_address", "subject", "source")
     list_filter = ("status", "source", "html_only")
-    search_fields = ("message_id", "feedback__reference", "subject")
+    # Not by subject: the customer's words.
+    search_fields = ("message_id", "feedback__reference")
     date_hierarchy = "received_at"
     list_select_related = ("feedback",)
     inlines = [InboundAttachmentInline]

@@ -19,17 +19,22 @@ from memnun.notifications.kinds import KINDS, SAMPLES
 from memnun.notifications.letters import letter_mark_printed
 from memnun.notifications.models import Letter, MessageStatus, MessageTemplate, OutboundMessage
 from memnun.notifications.outbox import message_retry
+from memnun.notifications.personal_fields import OUTBOUND_FIELDS
 from memnun.notifications.rendering import Rendered, render_fields, sandbox_compile
+from memnun.personaldata.admin import PersonalDataAdmin
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin[OutboundMessage]):
+class OutboundMessageAdmin(PersonalDataAdmin):
+    # Recipient and texts are personal data: shown as memnun.personaldata.policy says.
+    personal_fields = OUTBOUND_FIELDS
     list_display = (
         "created_at", "kind", "channel", "recipient", "thread_key", "status", "attempts",
         "next_attempt_at", "sent_at",
     )
     list_filter = ("status", "channel", "kind", "language")
-    search_fields = ("thread_key", "idempotency_key", "message_id", "recipient")
+    # Not by recipient: a search would confirm whose messages these are.
+    search_fields = ("thread_key", "idempotency_key", "message_id")
     date_hierarchy = "created_at"
     actions = ["retry_now"]
     fields = (

@@ -87,7 +87,8 @@ class OutboundMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.channel} → {self.recipient} ({self.status})"
+        # Not the recipient: this text shows in admin titles, breadcrumbs and its log.
+        return f"{self.kind} {self.channel} #{self.pk} ({self.status})"
 
 
 class MessageTemplate(models.Model):

@@ -20,7 +20,6 @@ ROLES = ["agent", "handler", "reviewer", "quality", "auditor", "admin"]
 # action: the roles that may take it (the demo users are named after their roles).
 EXPECTED: dict[str, set[str]] = {
     "view": {"agent", "handler", "reviewer", "quality", "auditor", "admin"},
-    "view_personal_data": {"agent", "handler", "reviewer"},
     "reveal_personal_data": {"agent", "handler", "reviewer", "quality", "admin"},
     "view_attachments": {"agent", "handler", "reviewer", "quality"},
     "record": {"agent", "handler", "reviewer", "quality", "admin"},

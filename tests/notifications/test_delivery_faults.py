@@ -103,7 +103,8 @@ def test_permanent_refusal_is_dead_and_visible_to_staff(
     assert response.status_code == 200
     [item] = response.json()["items"]
     assert item["status"] == "dead" and item["kind"] == "acknowledgement"
-    assert "550" in item["last_error"] and item["recipient"] == "isil@example.com"
+    assert "550" in item["last_error"] and item["recipient"] == "i***@e******.com"
+    assert "isil@example.com" not in str(item)
 
 
 @override_settings(**FAST)

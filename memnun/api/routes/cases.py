@@ -44,7 +44,6 @@ from memnun.api.tracking_guard import tracked_feedback
 from memnun.feedback.errors import NotFound
 from memnun.feedback.models import Compensation, Feedback
 from memnun.feedback.permissions import CaseAccess, feedback_for_user
-from memnun.feedback.selectors.attachments import attachment_for_staff
 from memnun.feedback.services.assessment import AssessmentInput, feedback_assess
 from memnun.feedback.services.assignment import feedback_assign
 from memnun.feedback.services.compensation import compensation_decide, compensation_propose
@@ -54,8 +53,9 @@ from memnun.feedback.services.involvement import involved_person_record
 from memnun.feedback.services.lifecycle import TransitionInput, feedback_transition
 from memnun.feedback.services.merging import feedback_link, feedback_merge
 from memnun.feedback.services.notes import attachment_add, message_send, note_add
-from memnun.feedback.services.personal_data import personal_data_reveal
+from memnun.feedback.services.personal_data import attachment_open, personal_data_reveal
 from memnun.feedback.services.questions import question_answer, question_ask
+from memnun.personaldata.policy import Interface
 
 router = Router()
 
@@ -216,6 +216,8 @@ def attachments(request: HttpRequest, reference: str, payload: AttachmentIn) -> 
     auth=StaffToken(),
     tags=["cases"],
     summary="Download a case's file (staff who may see it; 404 for everyone else)",
+    description="Every download is recorded in the audit trail: a file may hold personal"
+    " data that cannot be masked.",
     openapi_extra={
         "responses": {
             200: {
@@ -229,8 +231,9 @@ def attachments(request: HttpRequest, reference: str, payload: AttachmentIn) -> 
 def attachment_download(
     request: HttpRequest, reference: str, attachment_id: PathEx[int, P(ge=1, le=_MAX_ID)]
 ) -> Any:
-    attachment = attachment_for_staff(
-        user=_user(request), reference=reference, attachment_id=attachment_id
+    attachment = attachment_open(
+        actor=_user(request), reference=reference, attachment_id=attachment_id,
+        interface=Interface.API,
     )
     return FileResponse(
         attachment.file.open("rb"), as_attachment=True, filename=attachment.filename,
@@ -382,11 +385,18 @@ def follow_up(request: HttpRequest, reference: str, payload: FollowUpIn) -> Any:
     auth=StaffToken(),
     tags=["cases"],
     summary="Reveal the customer's personal data, with a reason; every reveal is audited",
+    description="The case shows personal data masked to every role. This answers the whole"
+    " values, and records who saw which fields of which case and why (never the values)."
+    " Without a reason 422; a role that may not reveal (the auditor) 403.",
 )
 def reveal(request: HttpRequest, reference: str, payload: RevealIn) -> Any:
     feedback, _actions = _access(request, reference)
     shown = personal_data_reveal(actor=_user(request), feedback=feedback, reason=payload.reason)
-    return Status(200, {"reference": feedback.reference, **shown.__dict__})
+    customer = feedback.customer
+    return Status(200, {
+        "reference": feedback.reference, **shown,
+        "preferred_contact": customer.preferred_contact, "language": customer.language,
+    })
 
 
 def _tracked_now(feedback: Feedback) -> dict[str, Any]:

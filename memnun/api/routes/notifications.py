@@ -13,10 +13,12 @@ from memnun.accounts.models import User
 from memnun.api.auth import StaffToken
 from memnun.api.errors import ErrorOut
 from memnun.api.presenters import local
-from memnun.feedback.masking import mask_email, mask_name, mask_tail
-from memnun.feedback.permissions import feedback_for_user, sees_personal_data
+from memnun.feedback.permissions import feedback_for_user
 from memnun.feedback.services.messaging import feedback_outbound_messages
 from memnun.mailin.models import InboundMessage
+from memnun.mailin.personal_fields import INBOUND_FIELDS
+from memnun.notifications.personal_fields import error_with_recipient, recipient_kind
+from memnun.personaldata.policy import Interface, present
 
 router = Router(tags=["messages"])
 
@@ -58,14 +60,6 @@ class InboundListOut(BaseModel):
     items: list[InboundOut]
 
 
-def _mask_recipient(channel: str, recipient: str) -> str:
-    if channel == "email":
-        return mask_email(recipient)
-    if channel == "sms":
-        return mask_tail(recipient)
-    return mask_name(recipient)
-
-
 def _viewer(request: HttpRequest) -> User:
     user = getattr(request, "auth", None)
     assert isinstance(user, User)
@@ -77,18 +71,20 @@ def _viewer(request: HttpRequest) -> User:
     response={200: OutboundListOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     auth=StaffToken(),
     summary="Every message sent (or being sent) for a case, with its delivery status",
-    description="Recipients are masked for roles that do not see personal data (auditors).",
+    description="Recipients are masked for every role (the case's reveal shows them whole).",
 )
 def outbound_messages(request: HttpRequest, reference: str) -> Any:
     viewer = _viewer(request)
     feedback = feedback_for_user(user=viewer, reference=reference).feedback
-    reveal = sees_personal_data(viewer)
     items = [
         {
             "id": m.pk,
             "kind": m.kind,
             "channel": m.channel,
-            "recipient": m.recipient if reveal else _mask_recipient(m.channel, m.recipient),
+            "recipient": (recipient := present(
+                value=m.recipient, field=recipient_kind(m.channel), role=viewer.role,
+                interface=Interface.API,
+            )),
             "language": m.language,
             "subject": m.subject,
             "status": m.status,
@@ -97,7 +93,9 @@ def outbound_messages(request: HttpRequest, reference: str) -> Any:
             "next_attempt_at": local(m.next_attempt_at) if m.status in ("pending", "failed")
             else None,
             "sent_at": local(m.sent_at),
-            "last_error": m.last_error,
+            "last_error": error_with_recipient(
+                error=m.last_error, recipient=m.recipient, shown=recipient
+            ),
             "message_id": m.message_id,
         }
         for m in feedback_outbound_messages(feedback=feedback)
@@ -110,20 +108,22 @@ def outbound_messages(request: HttpRequest, reference: str) -> Any:
     response={200: InboundListOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     auth=StaffToken(),
     summary="E-mails the customer sent about a case",
-    description="Sender addresses are masked for roles that do not see personal data.",
+    description="Sender addresses are masked for every role; subject and text are shown"
+    " to the roles that work the case only.",
 )
 def inbound_messages(request: HttpRequest, reference: str) -> Any:
     viewer = _viewer(request)
     feedback = feedback_for_user(user=viewer, reference=reference).feedback
-    reveal = sees_personal_data(viewer)
     rows = InboundMessage.objects.filter(feedback=feedback).prefetch_related("attachments")
     items = [
         {
             "id": m.pk,
             "status": m.status,
-            "from_address": m.from_address if reveal else mask_email(m.from_address),
-            "subject": m.subject,
-            "text": m.text,
+            **{
+                name: present(value=getattr(m, name), field=INBOUND_FIELDS[name],
+                              role=viewer.role, interface=Interface.API)
+                for name in ("from_address", "subject", "text")
+            },
             "received_at": local(m.received_at),
             "attachments": [a.filename for a in m.attachments.all()],
             "notes": [str(n) for n in m.notes],

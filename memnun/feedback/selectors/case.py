@@ -62,6 +62,8 @@ class TimelineEntry:
     actor: str = ""
     text: str = ""
     detail: str = ""
+    # The text is personal data (feedback.personal_fields.MESSAGE_TEXT): shown by the policy.
+    personal: bool = False
 
 
 def _stage_entries(feedback: Feedback) -> list[TimelineEntry]:
@@ -85,7 +87,7 @@ def _message_entries(feedback: Feedback) -> list[TimelineEntry]:
             title=_("Message to the customer") if row.visible_to_customer
             else _("Internal note"),
             actor=staff_name(row.author) if row.author_id else _("The system"),
-            text=row.body,
+            text=row.body, personal=True,
         )
         for row in rows
     ]
@@ -127,7 +129,7 @@ def _answer_entries(feedback: Feedback) -> list[TimelineEntry]:
             at=row.at, kind="answer",
             title=_("The customer agreed") if row.accept else _("The customer rejected"),
             actor=staff_name(row.recorded_by) if row.recorded_by_id else _("The customer"),
-            text=row.comment,
+            text=row.comment, personal=True,
             detail=str(AnswerChannel(row.channel).label),
         )
         for row in rows

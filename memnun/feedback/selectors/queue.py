@@ -30,7 +30,7 @@ from memnun.accounts.models import User
 from memnun.feedback.codes import Status
 from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.models import Feedback
-from memnun.feedback.permissions import queue_office_scope
+from memnun.feedback.permissions import feedback_visible_to, queue_office_scope
 from memnun.organisation.models import Office
 
 QUEUE_PAGE_DEFAULT = 50
@@ -125,7 +125,8 @@ def queue_page(
     if not user.is_active:
         return QueuePage([], None, scope)
     # `exclude` writes NOT (status = 'closed'): the indexes' own condition.
-    base = Feedback.objects.exclude(status=Status.CLOSED)
+    # The visible cases only: an office-bound user without an office sees none.
+    base = feedback_visible_to(user).exclude(status=Status.CLOSED)
     if scope is not None:
         base = base.filter(office_id=scope.pk)
     # Objective filters on the case itself; the order stays the fair one.
