@@ -211,3 +211,4 @@ class RevealOut(BaseModel):
     language: str
     imei: str
     device_serial: str
+    address: str

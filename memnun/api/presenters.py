@@ -72,6 +72,7 @@ def tracking_body(feedback: Feedback) -> dict[str, Any]:
         ],
         "awaiting_agreement": resolution_awaiting_answer(feedback) is not None,
         "expected": _expected(feedback),
+        "brand": feedback.brand.name if feedback.brand else (feedback.brand_text or None),
     }
 
 
@@ -88,6 +89,7 @@ def feedback_staff_body(feedback: Feedback, *, viewer: User) -> dict[str, Any]:
         "description": feedback.description,
         "remedy_sought": feedback.remedy_sought,
         "brand": feedback.brand.code if feedback.brand else None,
+        "brand_text": feedback.brand_text,
         "product": feedback.product,
         "device_serial": feedback.device_serial,
         "imei": feedback.imei if reveal else mask_tail(feedback.imei, 4),
@@ -96,6 +98,8 @@ def feedback_staff_body(feedback: Feedback, *, viewer: User) -> dict[str, Any]:
             "name": customer.name if reveal else mask_name(customer.name),
             "email": customer.email if reveal else mask_email(customer.email),
             "phone": customer.phone if reveal else mask_tail(customer.phone),
+            # Masked word by word until the personal-data policy decides its own form.
+            "address": customer.address if reveal else mask_name(customer.address),
             "preferred_contact": customer.preferred_contact,
             "language": customer.language,
             "masked": not reveal,

@@ -46,6 +46,7 @@ def _masked(feedback: Feedback) -> RevealedContact:
         phone=mask_tail(customer.phone), preferred_contact=customer.preferred_contact,
         language=customer.language, imei=mask_tail(feedback.imei),
         device_serial=mask_tail(feedback.device_serial, keep=3),
+        address=mask_name(customer.address),
     )
 
 

@@ -41,11 +41,13 @@ def feedback_follow_up(
             data=IntakeInput(
                 type=old.type, channel=channel, office=old.office.code, subject=old.subject,
                 description=description, remedy_sought=old.remedy_sought,
-                brand=old.brand.code if old.brand else "", product=old.product,
+                brand=old.brand_text or (old.brand.name if old.brand else ""),
+                product=old.product,
                 device_serial=old.device_serial, imei=old.imei, repair_order=old.repair_order,
                 customer=CustomerInput(
                     name=customer.name, email=customer.email, phone=customer.phone,
                     preferred_contact=customer.preferred_contact, language=customer.language,
+                    address=customer.address,
                 ),
                 # The legal basis is the complaint itself; the notice was acknowledged before.
                 privacy_notice=True,

@@ -17,7 +17,7 @@ from memnun.feedback.permissions import Action, require
 from memnun.feedback.services.common import case_audit
 
 REASON_LIMIT = 500
-REVEALED_FIELDS = ("name", "email", "phone", "imei", "device_serial")
+REVEALED_FIELDS = ("name", "email", "phone", "address", "imei", "device_serial")
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class RevealedContact:
     language: str
     imei: str
     device_serial: str
+    address: str = ""
 
 
 def personal_data_reveal(*, actor: User, feedback: Feedback, reason: str) -> RevealedContact:
@@ -54,5 +55,5 @@ def personal_data_reveal(*, actor: User, feedback: Feedback, reason: str) -> Rev
     return RevealedContact(
         name=customer.name, email=customer.email, phone=customer.phone,
         preferred_contact=customer.preferred_contact, language=customer.language,
-        imei=feedback.imei, device_serial=feedback.device_serial,
+        imei=feedback.imei, device_serial=feedback.device_serial, address=customer.address,
     )
