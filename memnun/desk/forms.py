@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from memnun.feedback.codes import (
+    PUBLIC_CHANNELS,
     AckMethod,
     Channel,
     Closure,
@@ -318,6 +319,14 @@ class FileForm(ServiceErrors):
         label=_("File (JPEG, PNG, GIF, WebP or PDF)"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
     )
+
+
+class FollowUpForm(ServiceErrors):
+    channel = forms.ChoiceField(
+        label=_("How the customer came back"),
+        choices=[(c.value, c.label) for c in Channel if c not in PUBLIC_CHANNELS],
+    )
+    description = _text(_("What the customer says now"), rows=5, limit=20_000)
 
 
 class OtherCaseForm(ServiceErrors):
