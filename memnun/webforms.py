@@ -1,5 +1,6 @@
 """What the two web interfaces (the customer portal and the staff desk) share:
-multi-file uploads, turning a feedback form into the intake service's input, PDFs."""
+multi-file uploads, the brand list with "other", turning a feedback form into the
+intake service's input, PDFs."""
 
 from __future__ import annotations
 
@@ -7,8 +8,13 @@ from typing import Any
 
 from django import forms
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from memnun.feedback.services.intake import AttachmentInput, CustomerInput, IntakeInput
+from memnun.organisation.models import Brand
+
+# The "other" choice of the brand list: not a slug, so never a brand's code.
+OTHER_BRAND = "*other"
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -27,6 +33,36 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
+def _brand_choices() -> list[tuple[str, Any]]:
+    brands = [(b.code, b.name) for b in Brand.objects.filter(is_active=True)]
+    return [("", _("Not about a device")), *brands, (OTHER_BRAND, _("Other (write it below)"))]
+
+
+class BrandFields(forms.Form):
+    """The active brands plus "other", and a plain text field for the other one.
+
+    No script needed (the CSP allows none inline): the text is used when "other"
+    is chosen, or when nothing is chosen and a brand is written anyway.
+    """
+
+    brand = forms.ChoiceField(label=_("Brand"), required=False, choices=_brand_choices)
+    brand_other = forms.CharField(
+        label=_("Other brand"), required=False, max_length=100,
+        help_text=_("If the brand is not in the list, choose “Other” and write it here."),
+    )
+
+    def clean_brand_other(self) -> str:
+        text = str(self.cleaned_data.get("brand_other") or "").strip()
+        if self.cleaned_data.get("brand") == OTHER_BRAND and not text:
+            raise forms.ValidationError(_("Write the brand's name."))
+        return text
+
+
+def _brand_text(data: dict[str, Any]) -> str:
+    chosen = data.get("brand") or ""
+    return chosen if chosen and chosen != OTHER_BRAND else data.get("brand_other", "")
+
+
 def intake_input(*, channel: str, data: dict[str, Any]) -> IntakeInput:
     """A feedback form's cleaned data as the intake service takes it."""
     return IntakeInput(
@@ -37,7 +73,7 @@ def intake_input(*, channel: str, data: dict[str, Any]) -> IntakeInput:
         subject=data["subject"],
         description=data["description"],
         remedy_sought=data.get("remedy_sought", ""),
-        brand=data["brand"].code if data.get("brand") else "",
+        brand=_brand_text(data),
         product=data.get("product", ""),
         imei=data.get("imei", ""),
         device_serial=data.get("device_serial", ""),
@@ -48,6 +84,7 @@ def intake_input(*, channel: str, data: dict[str, Any]) -> IntakeInput:
             phone=data.get("phone", ""),
             preferred_contact=data.get("preferred_contact", ""),
             language=data["language"],
+            address=data.get("address", ""),
         ),
         privacy_notice=bool(data.get("privacy_notice")),
         third_party_sharing=bool(data.get("third_party_sharing")),

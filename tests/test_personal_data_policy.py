@@ -40,6 +40,7 @@ LOOKS: dict[str, tuple[str, str]] = {
     "imei": ("490154203237518", "*************18"),
     "device_serial": ("SN-ABC12345", "********345"),
     "repair_order": ("RO-2026-0042", "*********042"),
+    "address": ("Bağdat Caddesi 12 Kadıköy", "B***** C****** 1** K******"),
     "description": (DESCRIPTION, f"[hidden: {len(DESCRIPTION)} characters]"),
 }
 ROLES = ("agent", "handler", "reviewer", "quality", "auditor", "admin")
@@ -51,6 +52,7 @@ TABLE: list[tuple[str, str, str]] = [
     ("imei", "api", "MMMMMM"),
     ("device_serial", "api", "MMMMMM"),
     ("repair_order", "api", "MMMMMM"),
+    ("address", "api", "MMMMMM"),
     ("description", "api", "WWWWHH"),
     ("name", "desk", "MMMMMM"),
     ("email", "desk", "MMMMMM"),
@@ -58,6 +60,7 @@ TABLE: list[tuple[str, str, str]] = [
     ("imei", "desk", "MMMMMM"),
     ("device_serial", "desk", "MMMMMM"),
     ("repair_order", "desk", "MMMMMM"),
+    ("address", "desk", "MMMMMM"),
     ("description", "desk", "WWWWHH"),
     ("name", "export", "MMMMMM"),
     ("email", "export", "MMMMMM"),
@@ -65,6 +68,7 @@ TABLE: list[tuple[str, str, str]] = [
     ("imei", "export", "MMMMMM"),
     ("device_serial", "export", "MMMMMM"),
     ("repair_order", "export", "MMMMMM"),
+    ("address", "export", "MMMMMM"),
     ("description", "export", "WWWWHH"),
     # Only the administrator signs in to /admin/: an outbound message's recipient and text.
     ("email", "admin", ".....M"),
@@ -83,6 +87,7 @@ def _case(api: Client, staff_headers: Callable[[str], dict[str, str]]) -> Feedba
         channel="email", description=DESCRIPTION, imei=LOOKS["imei"][0],
         device_serial=LOOKS["device_serial"][0], repair_order=LOOKS["repair_order"][0],
     )
+    payload["customer"]["address"] = LOOKS["address"][0]
     response = api.post("/api/v1/feedback", payload, content_type="application/json",
                         headers=staff_headers("agent"))
     assert response.status_code == 201, response.content

@@ -13,13 +13,13 @@ from memnun.feedback.models import (
     CustomerAnswer,
     CustomerQuestion,
     Feedback,
-    FeedbackLink,
     InvolvedPerson,
     ResolutionProposal,
     SurveyAnswer,
 )
 from memnun.feedback.permissions import Action, CaseAccess
 from memnun.feedback.personal_fields import MESSAGE_TEXT
+from memnun.feedback.selectors.links import case_links
 from memnun.feedback.selectors.questions import questions_of
 from memnun.feedback.selectors.resolution import resolution_awaiting_answer
 from memnun.personaldata.policy import Interface, present
@@ -74,14 +74,9 @@ def _compensation(c: Compensation) -> dict[str, Any]:
 
 
 def _links(feedback: Feedback) -> list[dict[str, Any]]:
-    out = FeedbackLink.objects.filter(from_feedback=feedback).select_related("to_feedback")
-    into = FeedbackLink.objects.filter(to_feedback=feedback).select_related("from_feedback")
     return [
-        {"reference": link.to_feedback.reference, "kind": link.kind, "direction": "out"}
-        for link in out
-    ] + [
-        {"reference": link.from_feedback.reference, "kind": link.kind, "direction": "in"}
-        for link in into
+        {"reference": link.reference, "kind": link.kind, "direction": link.direction}
+        for link in case_links(feedback=feedback)
     ]
 
 

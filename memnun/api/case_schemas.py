@@ -242,3 +242,4 @@ class RevealOut(BaseModel):
     imei: str
     device_serial: str
     repair_order: str
+    address: str

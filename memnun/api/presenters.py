@@ -83,6 +83,7 @@ def tracking_body(feedback: Feedback) -> dict[str, Any]:
         "waiting_for_customer": question is not None,
         "question": question.question if question is not None else None,
         "expected": _expected(feedback),
+        "brand": feedback.brand.name if feedback.brand else (feedback.brand_text or None),
     }
 
 
@@ -103,6 +104,7 @@ def feedback_staff_body(feedback: Feedback, *, viewer: User) -> dict[str, Any]:
         "description": personal["description"],
         "remedy_sought": personal["remedy_sought"],
         "brand": feedback.brand.code if feedback.brand else None,
+        "brand_text": feedback.brand_text,
         "product": feedback.product,
         "device_serial": personal["device_serial"],
         "imei": personal["imei"],

@@ -36,6 +36,9 @@ class CustomerIn(BaseModel):
     phone: str = Field(default="", max_length=40)
     preferred_contact: Literal["email", "phone", "sms", "letter", ""] = ""
     language: Literal["tr", "en"] = "tr"
+    address: str = Field(
+        default="", max_length=1000, description="Postal address, for replies by letter."
+    )
 
 
 class ConsentIn(BaseModel):
@@ -63,7 +66,11 @@ class FeedbackIn(BaseModel):
     subject: str = Field(min_length=1, max_length=200)
     description: str = Field(min_length=1, max_length=20000)
     remedy_sought: str = Field(default="", max_length=5000)
-    brand: str | None = Field(default=None, max_length=100)
+    brand: str | None = Field(
+        default=None, max_length=100,
+        description="As the customer wrote it: linked when it names a known brand, kept"
+        " as written otherwise (never refused).",
+    )
     product: str | None = Field(default=None, max_length=200)
     device_serial: str | None = Field(default=None, max_length=64)
     imei: str | None = Field(default=None, max_length=20)
@@ -124,6 +131,9 @@ class TrackOut(BaseModel):
     )
     question: str | None = Field(description="The open question, or null.")
     expected: ExpectedOut | None = None
+    brand: str | None = Field(
+        default=None, description="The brand's name, or the customer's words for it."
+    )
 
 
 class CustomerOut(BaseModel):
@@ -132,6 +142,7 @@ class CustomerOut(BaseModel):
     phone: str
     preferred_contact: str
     language: str
+    address: str
     masked: bool
 
 
@@ -151,7 +162,8 @@ class FeedbackOut(BaseModel):
     subject: str
     description: str
     remedy_sought: str
-    brand: str | None
+    brand: str | None = Field(description="The linked brand's code; null when unlinked.")
+    brand_text: str = Field(description="The brand as the customer wrote it.")
     product: str
     device_serial: str
     imei: str

@@ -28,6 +28,7 @@ from memnun.feedback.services.assessment import AssessmentInput, feedback_assess
 from memnun.feedback.services.assignment import feedback_assign
 from memnun.feedback.services.compensation import compensation_decide, compensation_propose
 from memnun.feedback.services.customer_answers import customer_answer_record
+from memnun.feedback.services.follow_up import feedback_follow_up
 from memnun.feedback.services.involvement import involved_person_record
 from memnun.feedback.services.lifecycle import (
     feedback_approve,
@@ -51,13 +52,21 @@ _CLOSURE_ACTIONS = {
 
 
 @dataclass(frozen=True)
+class Recorded:
+    """What a form that records new feedback answers: the desk shows its receipt."""
+
+    reference: str
+    tracking_code: str
+
+
+@dataclass(frozen=True)
 class CaseAction:
     slug: str
     title: Promise
     submit: Promise
     permits: frozenset[Action]
     make: Callable[[User, Feedback, frozenset[Action], Any, str], f.ServiceErrors]
-    run: Callable[[User, Feedback, Data], str]
+    run: Callable[[User, Feedback, Data], str | Recorded]
 
 
 def _plain(cls: type[f.ServiceErrors]) -> Callable[..., f.ServiceErrors]:
@@ -273,6 +282,13 @@ def _add_file(user: User, feedback: Feedback, d: Data) -> str:
     return _("The file is added.")
 
 
+def _follow_up(user: User, feedback: Feedback, d: Data) -> Recorded:
+    result = feedback_follow_up(
+        actor=user, feedback=feedback, channel=d["channel"], description=d["description"]
+    )
+    return Recorded(result.feedback.reference, result.tracking_code)
+
+
 def _other(user: User, reference: str) -> Feedback:
     return feedback_for_user(user=user, reference=reference).feedback
 
@@ -351,6 +367,14 @@ ACTIONS: list[CaseAction] = [
         frozenset({A.REOPEN}),
         _plain(f.ReopenForm),
         _reopen,
+    ),
+    CaseAction(
+        "follow-up",
+        gettext_lazy("Record the customer's return as new feedback"),
+        gettext_lazy("Record the follow-up"),
+        frozenset({A.FOLLOW_UP}),
+        _plain(f.FollowUpForm),
+        _follow_up,
     ),
     CaseAction(
         "message",

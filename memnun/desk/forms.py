@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from memnun.feedback.codes import (
+    PUBLIC_CHANNELS,
     AckMethod,
     AnswerChannel,
     Channel,
@@ -26,8 +27,8 @@ from memnun.feedback.codes import (
     Status,
 )
 from memnun.feedback.services.customer_answers import STAFF_CHANNELS
-from memnun.organisation.models import Brand, Category, Office, RootCauseCategory
-from memnun.webforms import MultipleFileField
+from memnun.organisation.models import Category, Office, RootCauseCategory
+from memnun.webforms import BrandFields, MultipleFileField
 
 _DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -104,7 +105,7 @@ class QueueFilterForm(forms.Form):
 # --- Recording feedback ----------------------------------------------------------------------
 
 
-class IntakeForm(ServiceErrors):
+class IntakeForm(ServiceErrors, BrandFields):
     type = forms.ChoiceField(
         label=_("Type"), choices=FeedbackType.choices, widget=forms.RadioSelect,
         initial=FeedbackType.COMPLAINT,
@@ -120,10 +121,6 @@ class IntakeForm(ServiceErrors):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = _text(_("Description"), rows=6, limit=20_000)
     remedy_sought = _text(_("What the customer asks for"), required=False, limit=5000)
-    brand = forms.ModelChoiceField(
-        label=_("Brand"), queryset=Brand.objects.filter(is_active=True), to_field_name="code",
-        required=False, empty_label=_("Not about a device / other"),
-    )
     product = forms.CharField(label=_("Product or model"), required=False, max_length=200)
     imei = forms.CharField(label=_("IMEI"), required=False, max_length=20)
     device_serial = forms.CharField(label=_("Serial number"), required=False, max_length=64)
@@ -135,6 +132,10 @@ class IntakeForm(ServiceErrors):
     phone = forms.CharField(
         label=_("Phone"), required=False, max_length=40,
         widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    address = forms.CharField(
+        label=_("Postal address"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     preferred_contact = forms.ChoiceField(
         label=_("How to reply"), required=False,
@@ -157,6 +158,7 @@ class IntakeForm(ServiceErrors):
         "customer.name": "name",
         "customer.email": "email",
         "customer.phone": "phone",
+        "customer.address": "address",
         "customer.preferred_contact": "preferred_contact",
         "customer.language": "language",
         "customer": "email",
@@ -338,6 +340,14 @@ class FileForm(ServiceErrors):
         label=_("File (JPEG, PNG, GIF, WebP or PDF)"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
     )
+
+
+class FollowUpForm(ServiceErrors):
+    channel = forms.ChoiceField(
+        label=_("How the customer came back"),
+        choices=[(c.value, c.label) for c in Channel if c not in PUBLIC_CHANNELS],
+    )
+    description = _text(_("What the customer says now"), rows=5, limit=20_000)
 
 
 class OtherCaseForm(ServiceErrors):

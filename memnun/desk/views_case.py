@@ -17,10 +17,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from memnun.accounts.models import User
-from memnun.desk.case_actions import BY_SLUG, offered
+from memnun.desk.case_actions import BY_SLUG, Recorded, offered
 from memnun.desk.common import staff_user
 from memnun.desk.forms import RevealForm, ServiceErrors
 from memnun.feedback.errors import Conflict, FieldErrors, NotFound, NotPermitted
@@ -40,6 +41,7 @@ from memnun.feedback.selectors.case import (
     case_deadlines,
     case_timeline,
 )
+from memnun.feedback.selectors.links import case_links
 from memnun.feedback.services.personal_data import attachment_open, personal_data_reveal
 from memnun.personaldata.policy import Interface, present, project
 
@@ -113,6 +115,7 @@ def _context(
         "attachments": list(feedback.attachments.all()),
         "deadlines": case_deadlines(feedback=feedback),
         "timeline": _timeline(user, feedback),
+        "links": case_links(feedback=feedback),
         "forms": forms,
         "conflict": conflict,
         "receipt": request.session.get(RECEIPT_SESSION, {}).get("reference")
@@ -155,6 +158,15 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
         except Conflict as exc:
             conflict, status = exc.detail, 409
         else:
+            if isinstance(done, Recorded):
+                # New feedback: its receipt, with the tracking code shown this once.
+                request.session[RECEIPT_SESSION] = {
+                    "reference": done.reference, "code": done.tracking_code,
+                }
+                messages.success(request, _(
+                    "The customer's return is recorded as new feedback, linked to %(old)s."
+                ) % {"old": feedback.reference})
+                return redirect("desk:receipt", reference=done.reference)
             messages.success(request, done)
             return redirect("desk:case", reference=feedback.reference)
     feedback.refresh_from_db()

@@ -232,13 +232,16 @@ def _batch(
         }
         running = [(d.due_at, _KIND_ORDER[k], k, d) for k, d in due.items() if met[k] is None]
         first_due = min(running) if running else None
+        subject = rng.choice(_SUBJECTS)  # drawn before the brand, as always: same seed, same data
+        brand = rng.choice(brands) if brands and rng.random() < 0.9 else None
         cases.append({
             "id": feedback_ids[i],
             "reference": reference_format(year=year, seq=first_seq + i),
             "tracking_code_hash": os.urandom(32).hex(),  # a code nobody holds
             "type": types[i], "channel": channel, "office_id": office.pk, "status": status,
-            "subject": rng.choice(_SUBJECTS), "description": "Toplu doldurulmuş örnek kayıt.",
-            "brand_id": rng.choice(brands).pk if brands and rng.random() < 0.9 else None,
+            "subject": subject, "description": "Toplu doldurulmuş örnek kayıt.",
+            "brand_id": brand.pk if brand else None,
+            "brand_text": brand.name if brand else "",
             "customer_id": customer_ids[i], "received_at": received, "recorded_at": now,
             "privacy_notice_version": "fill",
             "ack_due_at": ack.due_at, "ack_sent_at": ack_met, "ack_method": ack_method,

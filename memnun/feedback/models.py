@@ -42,6 +42,8 @@ class Customer(models.Model):
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.TURKISH
     )
+    # For letters (the address window); optional, many customers are reached otherwise.
+    address = models.TextField(_("postal address"), blank=True)
     # Turkish-aware folded name, for search.
     name_folded = models.CharField(max_length=200, blank=True, db_index=True)
 
@@ -63,6 +65,9 @@ class Feedback(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("description"))
     remedy_sought = models.TextField(_("remedy sought"), blank=True)
+    # The brand as the customer wrote it, always kept; `brand` is set when it names a
+    # known brand (organisation/brands.py), now or once staff teach it the spelling.
+    brand_text = models.CharField(_("brand (as written)"), max_length=100, blank=True)
     brand = models.ForeignKey(
         "organisation.Brand", verbose_name=_("brand"), on_delete=models.PROTECT,
         null=True, blank=True,
@@ -144,6 +149,16 @@ class Feedback(models.Model):
         if self.ack_sent_at is None or self.ack_due_at is None:
             return None
         return self.ack_sent_at <= self.ack_due_at
+
+
+class UnmatchedBrand(Feedback):
+    """Feedback seen through its brand text: /admin/ lists the spellings that name no
+    known brand, with counts, for staff to link (feedback/admin.py)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("unmatched brand")
+        verbose_name_plural = _("unmatched brands")
 
 
 class Obligation(models.Model):

@@ -54,6 +54,8 @@ class Action(StrEnum):
     COMPENSATION_APPROVE = "compensation_approve"
     MERGE = "merge"
     LINK = "link"
+    # Record a closed case's customer coming back after the reopening window (new feedback).
+    FOLLOW_UP = "follow_up"
 
 
 A = Action
@@ -61,7 +63,7 @@ A = Action
 _FRONT_LINE = frozenset({
     A.VIEW, A.REVEAL_PERSONAL_DATA, A.VIEW_ATTACHMENTS, A.RECORD,
     A.ACKNOWLEDGE, A.RECORD_INVOLVED, A.RECORD_AGREEMENT, A.REOPEN, A.ADD_NOTE,
-    A.MESSAGE_CUSTOMER, A.ADD_ATTACHMENT, A.LINK,
+    A.MESSAGE_CUSTOMER, A.ADD_ATTACHMENT, A.LINK, A.FOLLOW_UP,
 })
 _HANDLING = frozenset({
     A.ASSESS, A.START, A.PROPOSE, A.CLOSE_AGREED, A.CLOSE_RESPONDED, A.COMPENSATION_PROPOSE,

@@ -15,6 +15,7 @@ CUSTOMER_FIELDS: dict[str, PersonalField] = {
     "name": P.NAME,
     "email": P.EMAIL,
     "phone": P.PHONE,
+    "address": P.ADDRESS,
 }
 DEVICE_FIELDS: dict[str, PersonalField] = {
     "imei": P.IMEI,

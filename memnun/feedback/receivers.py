@@ -1,4 +1,5 @@
-"""Deadlines follow the rules: recompute when calendars, targets or categories change.
+"""Deadlines follow the rules: recompute when calendars, targets or categories change;
+feedback links to a brand once the brand is known by the words the customer used.
 
 Connected in FeedbackConfig.ready(). The signals come from lower floors
 (servicelevels, organisation) that may not import feedback; each receiver only
@@ -13,9 +14,14 @@ from typing import Any
 from memnun.feedback.codes import ObligationKind
 from memnun.feedback.deadline_rules import kinds_for_target_key
 from memnun.feedback.models import Feedback
+from memnun.feedback.services.brands import feedback_brands_relink
 from memnun.feedback.services.obligations import obligations_recompute_many
-from memnun.organisation.models import Category, Office
-from memnun.organisation.signals import category_safety_changed, office_calendar_changed
+from memnun.organisation.models import Brand, Category, Office
+from memnun.organisation.signals import (
+    brand_spellings_changed,
+    category_safety_changed,
+    office_calendar_changed,
+)
 from memnun.servicelevels.models import Calendar
 from memnun.servicelevels.signals import calendar_edited, target_edited
 
@@ -59,6 +65,12 @@ def on_category_safety_changed(
     )
 
 
+def on_brand_spellings_changed(
+    sender: Any, *, brand: Brand, actor: str = "", **kwargs: Any
+) -> None:
+    feedback_brands_relink(actor=actor)
+
+
 def connect() -> None:
     calendar_edited.connect(on_calendar_edited, dispatch_uid="feedback.calendar_edited")
     target_edited.connect(on_target_edited, dispatch_uid="feedback.target_edited")
@@ -67,4 +79,7 @@ def connect() -> None:
     )
     category_safety_changed.connect(
         on_category_safety_changed, dispatch_uid="feedback.category_safety_changed"
+    )
+    brand_spellings_changed.connect(
+        on_brand_spellings_changed, dispatch_uid="feedback.brand_spellings_changed"
     )

@@ -7,7 +7,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from memnun.organisation.models import Brand, Category, Office, RootCauseCategory
-from memnun.organisation.signals import category_safety_changed, office_calendar_changed
+from memnun.organisation.signals import (
+    brand_spellings_changed,
+    category_safety_changed,
+    office_calendar_changed,
+)
 
 
 @admin.register(Office)
@@ -31,7 +35,17 @@ class OfficeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class BrandAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("code", "name", "is_active")
     list_filter = ("is_active",)
-    search_fields = ("code", "name")
+    search_fields = ("code", "name", "aliases")
+
+    def save_model(
+        self, request: HttpRequest, obj: Brand, form: forms.ModelForm, change: bool  # type: ignore[type-arg]
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        if not change or {"code", "name", "aliases", "is_active"} & set(form.changed_data):
+            # Feedback that named the brand in words it is now known by gets linked.
+            brand_spellings_changed.send(
+                sender=Brand, brand=obj, actor=request.user.get_username()
+            )
 
 
 @admin.register(Category)

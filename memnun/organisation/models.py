@@ -32,6 +32,12 @@ class Office(models.Model):
 class Brand(models.Model):
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    # How customers write it when it is not the name ("Galaxy", "Apel"): matched
+    # like the name (organisation/brands.py), so past and future feedback link to it.
+    aliases = models.TextField(
+        _("other spellings"), blank=True,
+        help_text=_("One per line. Feedback that names the brand so is linked to it."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -15,3 +15,7 @@ office_calendar_changed = Signal()
 # Sent with category=<Category> and actor=<username> after its safety flag changed:
 # its cases follow another resolution target.
 category_safety_changed = Signal()
+
+# Sent with brand=<Brand> and actor=<username> after a brand was added or its code,
+# name, other spellings or active flag changed: feedback that named it may now link.
+brand_spellings_changed = Signal()

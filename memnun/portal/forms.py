@@ -9,11 +9,11 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from memnun.feedback.codes import ContactMethod, FeedbackType, Language
-from memnun.organisation.models import Brand, Office
-from memnun.webforms import MultipleFileField
+from memnun.organisation.models import Office
+from memnun.webforms import BrandFields, MultipleFileField
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(BrandFields):
     type = forms.ChoiceField(
         label=_("What would you like to tell us?"),
         choices=FeedbackType.choices,
@@ -36,13 +36,6 @@ class FeedbackForm(forms.Form):
         to_field_name="code",
         required=False,
         empty_label=_("No preference"),
-    )
-    brand = forms.ModelChoiceField(
-        label=_("Brand"),
-        queryset=Brand.objects.filter(is_active=True),
-        to_field_name="code",
-        required=False,
-        empty_label=_("Not about a device / other"),
     )
     product = forms.CharField(label=_("Product or model"), required=False, max_length=200)
     imei = forms.CharField(
@@ -74,6 +67,12 @@ class FeedbackForm(forms.Form):
         required=False,
         max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    address = forms.CharField(
+        label=_("Postal address (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
     )
     preferred_contact = forms.ChoiceField(
         label=_("How should we reach you?"),
@@ -112,6 +111,7 @@ class FeedbackForm(forms.Form):
         "customer.name": "name",
         "customer.email": "email",
         "customer.phone": "phone",
+        "customer.address": "address",
         "customer.preferred_contact": "preferred_contact",
         "customer.language": "language",
         "customer": "email",

@@ -166,14 +166,6 @@ def test_unknown_office_is_refused(demo: None, api: Client) -> None:
     assert_invalid(post(api, feedback_payload(office="bursa")), "office")
 
 
-def test_unknown_brand_is_refused(demo: None, api: Client) -> None:
-    assert_invalid(post(api, feedback_payload(brand="Nokla")), "brand")
-
-
-def test_brand_names_match_with_turkish_casing(demo: None, api: Client) -> None:
-    assert post(api, feedback_payload(brand="SAMSUNG")).status_code == 201
-
-
 def test_subject_is_required(demo: None, api: Client) -> None:
     assert_invalid(post(api, feedback_payload(subject="   ")), "subject")
 

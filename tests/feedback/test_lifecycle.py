@@ -412,10 +412,12 @@ def test_after_the_window_the_return_becomes_linked_feedback(
     ):
         feedback_reopen(actor=user("agent"), feedback=case.feedback, reason="Geri geldi.",
                         now=closed_at + timedelta(days=10, seconds=1))
-    response = staff_api.post(
-        "agent", f"/feedback/{case.reference}/follow-up",
-        {"channel": "phone", "description": "Aynı arıza yeniden başladı."},
-    )
+    follow_up = {"channel": "phone", "description": "Aynı arıza yeniden başladı."}
+    # Within the window the case is reopened, not followed up.
+    response = staff_api.post("agent", f"/feedback/{case.reference}/follow-up", follow_up)
+    assert response.status_code == 409, response.content
+    with override_settings(MEMNUN_REOPEN_DAYS=0):  # the window has passed
+        response = staff_api.post("agent", f"/feedback/{case.reference}/follow-up", follow_up)
     assert response.status_code == 201, response.content
     new = response.json()
     assert new["status"] == "created" and new["reference"] != case.reference

@@ -44,6 +44,7 @@ EXPECTED: dict[str, set[str]] = {
     "compensation_approve": {"reviewer", "quality"},
     "merge": {"handler", "reviewer", "quality"},
     "link": {"agent", "handler", "reviewer", "quality"},
+    "follow_up": {"agent", "handler", "reviewer", "quality"},
 }
 ROWS = [(role, action, role in allowed) for action, allowed in EXPECTED.items() for role in ROLES]
 

@@ -108,7 +108,7 @@ def _intake_input(payload: FeedbackIn) -> IntakeInput:
         repair_order=payload.repair_order or "",
         customer=CustomerInput(
             name=c.name, email=c.email, phone=c.phone,
-            preferred_contact=c.preferred_contact, language=c.language,
+            preferred_contact=c.preferred_contact, language=c.language, address=c.address,
         ),
         privacy_notice=payload.consent.privacy_notice,
         third_party_sharing=payload.consent.third_party_sharing,

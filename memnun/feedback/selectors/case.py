@@ -9,9 +9,8 @@ under lock and refuses (Conflict) what is not possible after all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +41,7 @@ from memnun.feedback.models import (
     StageChange,
 )
 from memnun.feedback.permissions import Action, actions_on
+from memnun.feedback.reopen_window import reopen_window_open
 from memnun.feedback.services.messaging import feedback_outbound_messages
 from memnun.notifications.models import MessageStatus
 
@@ -281,11 +281,12 @@ def _lifecycle_now(feedback: Feedback) -> set[Action]:
             possible |= {A.RECORD_AGREEMENT, A.CLOSE_AGREED}
         else:
             possible.add(A.CLOSE_RESPONDED)
-    elif status == Status.CLOSED and feedback.closure != Closure.MERGED and (
-        feedback.closed_at is not None
-        and timezone.now() - feedback.closed_at <= timedelta(days=settings.MEMNUN_REOPEN_DAYS)
-    ):
-        possible.add(A.REOPEN)
+    elif status == Status.CLOSED and feedback.closure != Closure.MERGED:
+        # Within the window the case is reopened; after it, followed up as new feedback.
+        if reopen_window_open(feedback=feedback, at=timezone.now()):
+            possible.add(A.REOPEN)
+        else:
+            possible.add(A.FOLLOW_UP)
     return possible
 
 

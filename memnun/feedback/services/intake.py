@@ -35,7 +35,8 @@ from memnun.feedback.models import Attachment, Customer, Feedback, StageChange
 from memnun.feedback.permissions import Action, may
 from memnun.feedback.references import reference_allocate, tracking_code_hash, tracking_code_new
 from memnun.feedback.services.obligations import obligations_open
-from memnun.organisation.models import Brand, Office
+from memnun.organisation.brands import brand_for_text
+from memnun.organisation.models import Office
 from memnun.text import tr_fold
 
 # Channels where the acknowledgement is given on the spot by the person recording it.
@@ -52,6 +53,7 @@ class CustomerInput:
     phone: str = ""
     preferred_contact: str = ""
     language: str = Language.TURKISH
+    address: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,17 +135,6 @@ def _resolve_office(code: str | None, actor: User | None, errors: _Errors) -> Of
     return office
 
 
-def _resolve_brand(name: str, errors: _Errors) -> Brand | None:
-    if not name.strip():
-        return None
-    wanted = tr_fold(name)
-    for brand in Brand.objects.filter(is_active=True):
-        if wanted in (tr_fold(brand.code), tr_fold(brand.name)):
-            return brand
-    errors.add("brand", _("Unknown brand: %(name)s.") % {"name": name})
-    return None
-
-
 def _check(data: IntakeInput, actor: User | None, now: datetime, errors: _Errors) -> None:
     if data.type not in FeedbackType.values:
         errors.add("type", _("Unknown feedback type."))
@@ -178,6 +169,8 @@ def _check(data: IntakeInput, actor: User | None, now: datetime, errors: _Errors
         errors.add("customer.preferred_contact", _("Unknown contact method."))
     if len(customer.name) > 200:
         errors.add("customer.name", _("Keep the name under 200 characters."))
+    if len(customer.address) > 1000:
+        errors.add("customer.address", _("Keep the address under 1,000 characters."))
     if customer.email.strip():
         try:
             validate_email(customer.email.strip())
@@ -196,6 +189,7 @@ def _check(data: IntakeInput, actor: User | None, now: datetime, errors: _Errors
     ):
         errors.add("customer.phone", _("A phone number is needed to reply by phone or SMS."))
     for label, value, limit in (
+        ("brand", data.brand, 100),
         ("product", data.product, 200),
         ("device_serial", data.device_serial, 64),
         ("repair_order", data.repair_order, 64),
@@ -232,18 +226,21 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
     _check(data, actor, now, errors)
     phone = _normalise_phone(data.customer.phone, errors)
     imei = _normalise_imei(data.imei, errors)
-    brand = _resolve_brand(data.brand, errors)
     office = _resolve_office(data.office, actor, errors)
     errors.raise_if_any()
     assert office is not None
     received_at = data.received_at or now
     code = tracking_code_new()
+    # Kept as written; linked when it names a known brand. Never a reason to refuse.
+    brand_text = " ".join(data.brand.split())
+    brand = brand_for_text(text=brand_text)
 
     with transaction.atomic():
         customer = Customer.objects.create(
             name=data.customer.name.strip(),
             email=data.customer.email.strip().lower(),
             phone=phone,
+            address=data.customer.address.strip(),
             preferred_contact=data.customer.preferred_contact,
             language=data.customer.language,
             name_folded=tr_fold(data.customer.name),
@@ -258,6 +255,7 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
             subject=data.subject.strip(),
             description=data.description.strip(),
             remedy_sought=data.remedy_sought.strip(),
+            brand_text=brand_text,
             brand=brand,
             product=data.product.strip(),
             device_serial=data.device_serial.strip(),
@@ -297,6 +295,7 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
                     "type": feedback.type,
                     "channel": feedback.channel,
                     "office": office.code,
+                    "brand": brand.code if brand else None,
                     "received_at": received_at,
                     "ack_due_at": feedback.ack_due_at,
                     "ack_sent_at": feedback.ack_sent_at,

@@ -22,7 +22,7 @@ and the move's requirements (409 with the reason), enters the new stage (a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -34,6 +34,7 @@ from memnun.feedback.codes import Closure, FeedbackType, ObligationKind, Proposa
 from memnun.feedback.errors import Conflict, FieldErrors, NotPermitted
 from memnun.feedback.models import Feedback, Obligation, ResolutionProposal, StageChange
 from memnun.feedback.permissions import LIFECYCLE_ACTIONS, Action, actions_on, require
+from memnun.feedback.reopen_window import reopen_window_open
 from memnun.feedback.selectors.resolution import resolution_accepted, resolution_latest_approved
 from memnun.feedback.services import messaging
 from memnun.feedback.services.assessment import (
@@ -416,7 +417,7 @@ def feedback_reopen(
         ensure_status(feedback, [S.CLOSED], _("Only a closed case can be reopened."))
         if feedback.closure == Closure.MERGED:
             raise Conflict(_("This case was merged into another: reopen that one."))
-        if feedback.closed_at is None or at - feedback.closed_at > timedelta(days=days):
+        if not reopen_window_open(feedback=feedback, at=at):
             raise Conflict(
                 _("This case was closed more than %(days)s days ago and cannot be reopened;"
                   " record the customer's return as new feedback linked to it.")

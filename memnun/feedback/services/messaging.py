@@ -228,6 +228,7 @@ def _send(
                 "office_name": feedback.office.name,
                 "office_address": feedback.office.address,
                 "recipient_name": route.recipient,
+                "recipient_address": feedback.customer.address,
                 "reference": feedback.reference,
                 "date": timezone.now(),
             },

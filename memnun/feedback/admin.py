@@ -1,0 +1,100 @@
+"""/admin/ pages of the feedback app: the brand texts that name no known brand.
+
+One page, not a model admin of feedback: it lists the unlinked spellings with
+their counts and links a spelling to a brand (`services/brands.py`), which
+links the past feedback and teaches the brand the spelling for the future.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from memnun.accounts.models import User
+from memnun.feedback.errors import FieldErrors, NotPermitted
+from memnun.feedback.models import UnmatchedBrand
+from memnun.feedback.selectors.brands import unmatched_brand_texts
+from memnun.feedback.services.brands import brand_text_link
+from memnun.organisation.models import Brand
+
+
+class BrandLinkForm(forms.Form):
+    text = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    brand = forms.ModelChoiceField(
+        label=gettext_lazy("Brand"), queryset=Brand.objects.filter(is_active=True),
+        empty_label=gettext_lazy("Choose the brand"),
+    )
+
+
+@admin.register(UnmatchedBrand)
+class UnmatchedBrandAdmin(admin.ModelAdmin[UnmatchedBrand]):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("organisation.view_brand")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("organisation.change_brand")
+
+    def get_urls(self) -> list[URLPattern]:
+        # The list is the whole page: no change form of a single feedback here.
+        return [
+            path("", self.admin_site.admin_view(self.changelist_view),
+                 name="feedback_unmatchedbrand_changelist"),
+        ]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = BrandLinkForm(request.POST)
+            if form.is_valid():
+                user = request.user
+                if not isinstance(user, User):
+                    raise PermissionDenied
+                try:
+                    linked = brand_text_link(
+                        actor=user, text=form.cleaned_data["text"],
+                        brand=form.cleaned_data["brand"],
+                    )
+                except NotPermitted as exc:
+                    raise PermissionDenied(exc.detail) from exc
+                except FieldErrors as exc:
+                    for problems in exc.fields.values():
+                        for problem in problems:
+                            messages.error(request, problem)
+                else:
+                    messages.success(request, _(
+                        "“%(text)s” is now a spelling of %(brand)s; %(count)s feedback linked."
+                    ) % {"text": form.cleaned_data["text"],
+                         "brand": form.cleaned_data["brand"].name, "count": linked})
+                    return redirect("admin:feedback_unmatchedbrand_changelist")
+            else:
+                messages.error(request, _("Choose the brand to link the spelling to."))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Brands as customers wrote them, not linked to a brand"),
+            "opts": self.model._meta,
+            "rows": [
+                (row, BrandLinkForm(initial={"text": row.text}))
+                for row in unmatched_brand_texts()
+            ],
+            "may_link": self.has_change_permission(request),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/feedback/unmatchedbrand/list.html", context)
