@@ -15,7 +15,10 @@ from django.utils import timezone
 
 from memnun.accounts.models import User
 from memnun.feedback.models import Feedback, Obligation
+from memnun.feedback.selectors.case import case_deadlines
+from memnun.feedback.selectors.deadline_state import DeadlineState, queue_state
 from memnun.feedback.services import messaging
+from memnun.feedback.services.acknowledgement import feedback_acknowledge
 from memnun.feedback.services.assessment import AssessmentInput
 from memnun.feedback.services.intake import CustomerInput
 from memnun.feedback.services.lifecycle import feedback_start
@@ -146,3 +149,24 @@ def test_the_acknowledgement_promises_the_stored_safety_deadline(demo: None) -> 
     assert message is not None and message.channel == "sms"
     assert "25 Kasım 2026" in message.text  # the stored deadline, not ten days on
     assert messaging.resolution_due(case) == resolution.due_at
+
+
+def test_queue_and_case_page_speak_one_vocabulary(demo: None) -> None:
+    case = record(channel="fax", received_at=at("2026-11-23 09:00"))  # ack due 15:00
+    ack_warn = Obligation.objects.get(feedback=case, kind="acknowledgement").warn_at
+    assert ack_warn == at("2026-11-23 13:48")  # 80 % of six business hours
+    for now, expected in [
+        (at("2026-11-23 10:00"), DeadlineState.ON_TRACK),
+        (at("2026-11-23 13:48"), DeadlineState.AT_RISK),  # where the breach watch warns
+        (at("2026-11-23 15:00"), DeadlineState.AT_RISK),  # due, not yet late
+        (at("2026-11-23 15:01"), DeadlineState.LATE),
+    ]:
+        [first, *_] = case_deadlines(feedback=case, now=now)
+        assert first.kind == "acknowledgement"
+        assert first.state == queue_state(feedback=case, now=now) == expected
+    feedback = Feedback.objects.get(pk=case.pk)
+    feedback_acknowledge(feedback=feedback, method="letter", sent_at=at("2026-11-23 15:00"),
+                         actor=User.objects.get(username="agent"))
+    states = {d.kind: d.state for d in case_deadlines(feedback=case, now=at("2026-11-24 10:00"))}
+    assert states["acknowledgement"] == DeadlineState.MET_ON_TIME
+    assert states["resolution"] == DeadlineState.ON_TRACK
