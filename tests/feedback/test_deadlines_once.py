@@ -14,17 +14,19 @@ from django.test import Client
 from django.utils import timezone
 
 from memnun.accounts.models import User
-from memnun.feedback.models import Feedback, Obligation
+from memnun.feedback.models import Feedback, Obligation, StaffAlert
 from memnun.feedback.selectors.case import case_deadlines
 from memnun.feedback.selectors.deadline_state import DeadlineState, queue_state
 from memnun.feedback.services import messaging
 from memnun.feedback.services.acknowledgement import feedback_acknowledge
 from memnun.feedback.services.assessment import AssessmentInput
+from memnun.feedback.services.breach_watch import breach_watch
 from memnun.feedback.services.intake import CustomerInput
 from memnun.feedback.services.lifecycle import feedback_start
 from memnun.jobs.worker import Worker
 from memnun.notifications.models import OutboundMessage
 from memnun.servicelevels.models import ServiceTarget, TargetMode
+from tests.casework import staff
 from tests.conftest import feedback_payload
 from tests.feedback.cases import at, record
 
@@ -170,3 +172,18 @@ def test_queue_and_case_page_speak_one_vocabulary(demo: None) -> None:
     states = {d.kind: d.state for d in case_deadlines(feedback=case, now=at("2026-11-24 10:00"))}
     assert states["acknowledgement"] == DeadlineState.MET_ON_TIME
     assert states["resolution"] == DeadlineState.ON_TRACK
+
+
+def test_one_idea_of_an_office_lead_for_safety_alerts_and_warnings(demo: None) -> None:
+    # Ankara has no reviewer: its quality managers stand in, not another office's.
+    staff("quality-izmir", "quality", office="izmir")
+    staff("quality-ankara", "quality", office="ankara")
+    case = record(channel="fax", office="ankara", actor="quality",
+                  received_at=at("2026-11-23 09:00"))
+    feedback_start(actor=User.objects.get(username="quality"), feedback=case,
+                   assessment=AssessmentInput(severity="high", safety_hazard=True),
+                   assignee="quality", now=at("2026-11-23 10:00"))
+    safety = {a.recipient.username for a in StaffAlert.objects.filter(kind="safety_hazard")}
+    breach_watch(now=at("2026-11-23 14:00"))  # the acknowledgement is at risk
+    warned = {a.recipient.username for a in StaffAlert.objects.filter(kind="obligation_at_risk")}
+    assert safety == warned == {"quality", "quality-ankara"}

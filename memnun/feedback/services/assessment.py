@@ -14,12 +14,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
-from memnun.accounts.roles import Role
 from memnun.feedback.codes import WORKING_STATUSES, AlertKind, Severity
 from memnun.feedback.deadline_rules import Deadlines, alert_office
 from memnun.feedback.errors import FieldErrors
 from memnun.feedback.models import Feedback, StaffAlert
 from memnun.feedback.permissions import Action, require
+from memnun.feedback.selectors.staff import office_leads
 from memnun.feedback.services.common import case_audit, case_lock, ensure_status, now_or
 from memnun.feedback.services.involvement import ensure_not_involved
 from memnun.feedback.services.obligations import obligations_recompute
@@ -51,19 +51,10 @@ def assessment_check(data: AssessmentInput) -> Category | None:
     return _category(data.category)
 
 
-def office_leads(feedback: Feedback) -> list[User]:
-    """The office's team leads; quality managers when the office has none."""
-    active = User.objects.filter(is_active=True).order_by("id")
-    leads = list(active.filter(role=Role.REVIEWER, office_id=feedback.office_id))
-    if not leads:
-        leads = list(active.filter(role=Role.QUALITY))
-    return leads
-
-
 def _alert(
     *, feedback: Feedback, kind: AlertKind, actor: User, at: datetime
 ) -> None:
-    leads = office_leads(feedback)
+    leads = office_leads(office_id=feedback.office_id)
     deadlines = Deadlines()
     StaffAlert.objects.bulk_create(
         StaffAlert(
