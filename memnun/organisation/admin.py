@@ -1,4 +1,4 @@
-"""Offices, brands and categories, edited by an administrator."""
+"""Offices (with their on-call rota), brands and categories, edited by an administrator."""
 
 from __future__ import annotations
 
@@ -6,8 +6,14 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from memnun.organisation.models import Brand, Category, Office
+from memnun.organisation.models import Brand, Category, Office, OnCall
 from memnun.organisation.signals import category_safety_changed, office_calendar_changed
+
+
+class OnCallInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = OnCall
+    extra = 0
+    fields = ("name", "email", "phone", "starts_at", "ends_at", "is_active")
 
 
 @admin.register(Office)
@@ -15,6 +21,7 @@ class OfficeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("code", "name", "calendar", "is_active")
     list_filter = ("is_active",)
     search_fields = ("code", "name")
+    inlines = [OnCallInline]
 
     def save_model(
         self, request: HttpRequest, obj: Office, form: forms.ModelForm, change: bool  # type: ignore[type-arg]
@@ -48,3 +55,13 @@ class CategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             category_safety_changed.send(
                 sender=Category, category=obj, actor=request.user.get_username()
             )
+
+
+@admin.register(OnCall)
+class OnCallAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The rota across offices; each office's turns are also edited on its own page."""
+
+    list_display = ("office", "name", "email", "phone", "starts_at", "ends_at", "is_active")
+    list_filter = ("office", "is_active")
+    search_fields = ("name", "email", "phone")
+    date_hierarchy = "starts_at"

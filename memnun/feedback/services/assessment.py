@@ -1,8 +1,9 @@
 """The initial assessment: category, severity, safety hazard, need for immediate action.
 
-A safety hazard (or a need for immediate action) alerts the office's lead at
-once: a `StaffAlert` per lead, delivered by the notifications worker from the
-lead's next opening hour (as every staff alert).
+A safety hazard (or a need for immediate action) alerts the office's lead: a
+`StaffAlert` per lead, delivered by the notifications worker from the lead's
+next opening hour (as every staff alert); and it reaches the office's on-call
+person at once, at any hour, by e-mail and SMS (`services/on_call.py`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from memnun.feedback.selectors.staff import office_leads
 from memnun.feedback.services.common import case_audit, case_lock, ensure_status, now_or
 from memnun.feedback.services.involvement import ensure_not_involved
 from memnun.feedback.services.obligations import obligations_recompute
+from memnun.feedback.services.on_call import on_call_alert
 from memnun.organisation.models import Category
 from memnun.servicelevels.clock import next_opening
 
@@ -65,9 +67,11 @@ def _alert(
         )
         for lead in leads
     )
+    on_call = on_call_alert(feedback=feedback, kind=kind, at=at)
     case_audit(
         actor=actor, action="feedback.alert_raised", feedback=feedback,
-        data={"kind": kind.value, "recipients": [lead.username for lead in leads]},
+        data={"kind": kind.value, "recipients": [lead.username for lead in leads],
+              "on_call": on_call},
     )
 
 

@@ -63,6 +63,7 @@ from memnun.notifications.outbox import (
 )
 from memnun.notifications.rendering import language_of, render_letter, render_message
 from memnun.notifications.selectors import message_get, messages_for_source
+from memnun.organisation.models import OnCall
 from memnun.text import tr_lower
 
 SOURCE_TYPE = "feedback"
@@ -375,6 +376,29 @@ def message_staff_alert(
         context=context, language=language,
         key=f"staff:{user.pk}:{kind}:{feedback.pk}:{key}",
     )
+
+
+def message_on_call(*, person: OnCall, kind: str, feedback: Feedback) -> list[OutboundMessage]:
+    """A safety alert to the office's on-call person, at once and at any hour: by e-mail
+    and by SMS (whichever they have), once per person, kind and case."""
+    language = language_of(settings.LANGUAGE_CODE)
+    context = _context(
+        feedback, language,
+        staff_name=person.name,
+        alert_kind=kind,
+        alert_label=_alert_label(kind, language),
+        due_at=None,
+        case_url=f"{settings.PUBLIC_URL}/desk/feedback/{feedback.reference}",
+    )
+    routes = [Route(MessageChannel.EMAIL, person.email)] if person.email else []
+    routes += [Route(MessageChannel.SMS, person.phone)] if person.phone else []
+    return [
+        _send(
+            feedback, kind="staff_alert", route=route, context=context, language=language,
+            key=f"on_call:{person.pk}:{kind}:{feedback.pk}:{route.channel}",
+        )
+        for route in routes
+    ]
 
 
 # --- Delivery callbacks and periodic reminders ---------------------------------------
