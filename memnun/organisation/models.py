@@ -5,6 +5,7 @@ from __future__ import annotations
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -97,8 +98,8 @@ class OnCall(models.Model):
         _("mobile phone"), max_length=32, blank=True,
         help_text=_("For SMS, e.g. +90 532 123 45 67."),
     )
-    starts_at = models.DateTimeField(_("from"), null=True, blank=True)
-    ends_at = models.DateTimeField(_("until"), null=True, blank=True)
+    starts_at = models.DateTimeField(_("on call from"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("on call until"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -110,7 +111,7 @@ class OnCall(models.Model):
         return f"{self.name} ({self.office})"
 
     def clean(self) -> None:
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[str | Promise]] = {}
         if not self.email and not self.phone:
             errors["email"] = [_("Give an e-mail address, a mobile phone, or both.")]
         if self.phone:
