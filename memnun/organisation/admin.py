@@ -1,4 +1,4 @@
-"""Offices (with their on-call rota), brands and categories, edited by an administrator."""
+"""Offices, their on-call rota, brands and categories, edited by an administrator."""
 
 from __future__ import annotations
 
@@ -10,18 +10,11 @@ from memnun.organisation.models import Brand, Category, Office, OnCall
 from memnun.organisation.signals import category_safety_changed, office_calendar_changed
 
 
-class OnCallInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = OnCall
-    extra = 0
-    fields = ("name", "email", "phone", "starts_at", "ends_at", "is_active")
-
-
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("code", "name", "calendar", "is_active")
     list_filter = ("is_active",)
     search_fields = ("code", "name")
-    inlines = [OnCallInline]
 
     def save_model(
         self, request: HttpRequest, obj: Office, form: forms.ModelForm, change: bool  # type: ignore[type-arg]
@@ -59,7 +52,7 @@ class CategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(OnCall)
 class OnCallAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """The rota across offices; each office's turns are also edited on its own page."""
+    """The rota of every office, filtered by office."""
 
     list_display = ("office", "name", "email", "phone", "starts_at", "ends_at", "is_active")
     list_filter = ("office", "is_active")

@@ -96,4 +96,5 @@ def test_the_rota_is_edited_in_the_admin(demo: None) -> None:
                               "phone": "0532 123 45 67", "is_active": "on"})
     assert saved.status_code == 302
     assert OnCall.objects.get(name="Nöbetçi").phone == "+905321234567"
-    assert client.get(f"/admin/organisation/office/{office.pk}/change/").status_code == 200
+    listed = client.get(f"/admin/organisation/oncall/?office__id__exact={office.pk}")
+    assert "Nöbetçi" in listed.content.decode() and "+905321234567" in listed.content.decode()
