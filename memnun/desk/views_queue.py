@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from memnun.desk.common import staff_user
@@ -22,6 +21,7 @@ from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.models import Feedback
 from memnun.feedback.permissions import sees_every_office
 from memnun.feedback.personal_fields import CUSTOMER_FIELDS
+from memnun.feedback.selectors.deadline_state import DeadlineState, queue_state
 from memnun.feedback.selectors.queue import queue_page
 from memnun.feedback.selectors.search import CaseFilters, feedback_search
 from memnun.organisation.models import Office
@@ -43,28 +43,13 @@ class QueueRow:
     received_at: datetime
     due_at: datetime | None
     due: str
-    state: str  # "late", "at_risk", "on_track" or "" (nothing running)
+    state: DeadlineState
     state_label: str
-
-
-_STATES = {
-    "late": _("Late"),
-    "at_risk": _("At risk"),
-    "on_track": _("On track"),
-    "": _("Nothing due"),
-}
 
 
 def _row(feedback: Feedback, now: datetime, role: str) -> QueueRow:
     due = feedback.next_due_at
-    if due is None:
-        state = ""
-    elif due < now:
-        state = "late"
-    elif feedback.next_warn_at is not None and feedback.next_warn_at <= now:
-        state = "at_risk"
-    else:
-        state = "on_track"
+    state = queue_state(feedback=feedback, now=now)
     return QueueRow(
         reference=feedback.reference,
         type=str(FeedbackType(feedback.type).label),
@@ -79,7 +64,7 @@ def _row(feedback: Feedback, now: datetime, role: str) -> QueueRow:
         due_at=due,
         due=str(ObligationKind(feedback.next_due_kind).label) if feedback.next_due_kind else "",
         state=state,
-        state_label=str(_STATES[state]),
+        state_label=str(state.label),
     )
 
 

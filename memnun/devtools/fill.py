@@ -31,16 +31,11 @@ from memnun.feedback.codes import (
     ObligationKind,
     Status,
 )
-from memnun.feedback.deadline_rules import (
-    INTAKE_KINDS,
-    Deadline,
-    Deadlines,
-    deadline_compute,
-    target_keys,
-)
+from memnun.feedback.deadline_rules import INTAKE_KINDS, Deadlines, target_keys
 from memnun.feedback.models import Customer, Feedback, Obligation, ReferenceCounter
 from memnun.feedback.references import reference_format
 from memnun.organisation.models import Brand, Office
+from memnun.servicelevels.deadlines import Deadline, deadline_compute
 from memnun.text import tr_fold
 
 BATCH = 5000

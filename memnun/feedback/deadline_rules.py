@@ -9,7 +9,9 @@ Rules, in one place:
   lifecycle when it needs them.
 * A deadline is the target's business time on the office's calendar after the
   start, pushed back by the business time the case spent paused; a start
-  outside business hours counts from the next opening.
+  outside business hours counts from the next opening. Targets met "at once"
+  (web, e-mail, phone, face to face) are due at receipt plus a grace of at
+  most a minute (`memnun.servicelevels.deadlines`, the arithmetic's one home).
 * While a question to the customer is open (``services/questions.py``) the
   clocks of the pausable kinds stop. The acknowledgement never pauses: it is
   owed whatever the customer does.
@@ -20,15 +22,15 @@ Rules, in one place:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from memnun.accounts.models import User
 from memnun.feedback.codes import ObligationKind
 from memnun.feedback.models import Feedback, Obligation
 from memnun.organisation.models import Office
 from memnun.servicelevels.calendar import BusinessCalendar
-from memnun.servicelevels.clock import add_business_time, next_opening
+from memnun.servicelevels.clock import next_opening
+from memnun.servicelevels.deadlines import Deadline, deadline_compute
 from memnun.servicelevels.store import Target, calendar_get, target_get
 
 # Every case owes: an acknowledgement, a first substantive response, regular updates
@@ -62,34 +64,6 @@ def is_safety_case(feedback: Feedback) -> bool:
     return feedback.category.is_safety
 
 
-@dataclass(frozen=True)
-class Deadline:
-    target_key: str
-    due_at: datetime
-    warn_at: datetime
-
-
-def deadline_compute(
-    *, target: Target, calendar: BusinessCalendar, started_at: datetime, paused_seconds: int = 0
-) -> Deadline:
-    """Due and warning instants of an obligation under a target.
-
-    Immediate targets (acknowledge at once) are a clock-time grace and never pause;
-    business targets count open time only, plus the business time spent paused.
-    """
-    if target.mode == "immediate":
-        grace = timedelta(minutes=target.minutes)
-        return Deadline(
-            target.key, started_at + grace, started_at + grace * target.warn_at_percent / 100
-        )
-    budget = timedelta(minutes=target.minutes)
-    paused = timedelta(seconds=paused_seconds)
-    warn_share = budget * min(target.warn_at_percent, 100) / 100
-    return Deadline(
-        target.key,
-        add_business_time(calendar, started_at, budget + paused),
-        add_business_time(calendar, started_at, warn_share + paused),
-    )
 
 
 class Deadlines:

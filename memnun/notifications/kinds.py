@@ -35,6 +35,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "ack_due_at": datetime(2026, 11, 30, 15, 0, tzinfo=_IST),
         "resolution_due_at": datetime(2026, 12, 11, 18, 0, tzinfo=_IST),
         "channel": "web",
+        "channel_label": "Web",
     },
     "stage_changed": {
         **_COMMON,

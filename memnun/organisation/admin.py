@@ -1,4 +1,4 @@
-"""Offices, brands and categories, edited by an administrator."""
+"""Offices, their on-call rota, brands and categories, edited by an administrator."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from memnun.organisation.models import Brand, Category, Office, RootCauseCategory
+from memnun.organisation.models import Brand, Category, Office, OnCall, RootCauseCategory
 from memnun.organisation.signals import (
     brand_spellings_changed,
     category_safety_changed,
@@ -69,3 +69,13 @@ class RootCauseCategoryAdmin(admin.ModelAdmin[RootCauseCategory]):
     list_display = ("code", "name_tr", "name_en", "is_active")
     list_filter = ("is_active",)
     search_fields = ("code", "name_tr", "name_en")
+
+
+@admin.register(OnCall)
+class OnCallAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The rota of every office, filtered by office."""
+
+    list_display = ("office", "name", "email", "phone", "starts_at", "ends_at", "is_active")
+    list_filter = ("office", "is_active")
+    search_fields = ("name", "email", "phone")
+    date_hierarchy = "starts_at"

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from memnun.accounts.models import User
 from memnun.accounts.roles import Role
-from memnun.organisation.models import Brand, Category, Office, RootCauseCategory
+from memnun.organisation.models import Brand, Category, Office, OnCall, RootCauseCategory
 from memnun.servicelevels.defaults import STANDARD_CALENDAR, STANDARD_TIMEZONE
 from memnun.servicelevels.models import Calendar, OpeningPeriod
 
@@ -23,6 +23,12 @@ OFFICES = [
     ("ankara", "Ankara", "Kızılay Mahallesi, Necatibey Caddesi No:55/A, Çankaya, Ankara"),
     ("izmir", "İzmir", "İsmet Kaptan Mahallesi, Şair Eşref Bulvarı No:30/A, Konak, İzmir"),
 ]
+# office → (name, e-mail, mobile): a standing on-call person for safety alerts at any hour.
+ON_CALL = {
+    "istanbul": ("İstanbul nöbetçi amiri", "nobet-istanbul@memnun.local", "+905321234501"),
+    "ankara": ("Ankara nöbetçi amiri", "nobet-ankara@memnun.local", "+905321234502"),
+    "izmir": ("İzmir nöbetçi amiri", "nobet-izmir@memnun.local", "+905321234503"),
+}
 BRANDS = [
     ("samsung", "Samsung"),
     ("apple", "Apple"),
@@ -78,6 +84,10 @@ def demo_load() -> dict[str, int]:
     for code, name, address in OFFICES:
         offices[code], _ = Office.objects.update_or_create(
             code=code, defaults={"name": name, "address": address, "calendar": calendar}
+        )
+    for code, (name, email, phone) in ON_CALL.items():
+        OnCall.objects.update_or_create(
+            office=offices[code], name=name, defaults={"email": email, "phone": phone}
         )
     for code, name in BRANDS:
         Brand.objects.update_or_create(code=code, defaults={"name": name})

@@ -1,8 +1,11 @@
-"""The organisation's own reference data: offices, brands, categories."""
+"""The organisation's own reference data: offices, brands, categories, the on-call rota."""
 
 from __future__ import annotations
 
+import phonenumbers
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -82,3 +85,51 @@ class RootCauseCategory(models.Model):
 
     def __str__(self) -> str:
         return self.name_tr
+
+
+class OnCall(models.Model):
+    """Who answers for an office out of hours: reached at once, by e-mail and SMS, about a
+    safety hazard or a need for immediate action (routine alerts wait for office hours).
+
+    A rota: one row per turn. A row with no start or end is a standing assignment;
+    every row that covers the moment is alerted.
+    """
+
+    office = models.ForeignKey(
+        Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="on_call"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(
+        _("mobile phone"), max_length=32, blank=True,
+        help_text=_("For SMS, e.g. +90 532 123 45 67."),
+    )
+    starts_at = models.DateTimeField(_("on call from"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("on call until"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["office", "starts_at", "id"]
+        verbose_name = _("on-call person")
+        verbose_name_plural = _("on-call rota")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.office})"
+
+    def clean(self) -> None:
+        errors: dict[str, list[str | Promise]] = {}
+        if not self.email and not self.phone:
+            errors["email"] = [_("Give an e-mail address, a mobile phone, or both.")]
+        if self.phone:
+            try:
+                number = phonenumbers.parse(self.phone, "TR")
+            except phonenumbers.NumberParseException:
+                number = None
+            if number is None or not phonenumbers.is_valid_number(number):
+                errors["phone"] = [_("Enter a valid phone number, e.g. +90 532 123 45 67.")]
+            else:
+                self.phone = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = [_("The turn must end after it starts.")]
+        if errors:
+            raise ValidationError(errors)

@@ -112,6 +112,11 @@ class TargetMode(models.TextChoices):
     BUSINESS = "business", _("Within business minutes")
 
 
+# "At once" means at once: an immediate target's grace covers delivery (about a
+# second to the mail server), never a working delay.
+IMMEDIATE_GRACE_MAX_MINUTES = 1
+
+
 class ServiceTarget(models.Model):
     """How long an obligation may take. Looked up by key, most specific first."""
 
@@ -120,7 +125,9 @@ class ServiceTarget(models.Model):
     mode = models.CharField(_("mode"), max_length=16, choices=TargetMode.choices)
     minutes = models.PositiveIntegerField(
         _("minutes"),
-        help_text=_("Business minutes; for immediate targets, the grace in clock minutes."),
+        help_text=_(
+            "Business minutes; for immediate targets, the grace in clock minutes (0 or 1)."
+        ),
     )
     warn_at_percent = models.PositiveSmallIntegerField(
         _("warn at (%)"), default=80, help_text=_("Warn the lead when this share has elapsed."),
@@ -136,3 +143,9 @@ class ServiceTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.minutes} ({self.mode})"
+
+    def clean(self) -> None:
+        if self.mode == TargetMode.IMMEDIATE and (self.minutes or 0) > IMMEDIATE_GRACE_MAX_MINUTES:
+            raise ValidationError({"minutes": _(
+                "An immediate target allows at most %(max)s minute of grace (60 seconds)."
+            ) % {"max": IMMEDIATE_GRACE_MAX_MINUTES}})

@@ -15,7 +15,7 @@ from memnun.servicelevels.defaults import (
     STANDARD_TIMEZONE,
     STANDARD_WEEK,
 )
-from memnun.servicelevels.models import Calendar, DayKind, ServiceTarget
+from memnun.servicelevels.models import Calendar, DayKind, ServiceTarget, TargetMode
 from memnun.servicelevels.signals import calendar_edited, target_edited
 from memnun.servicelevels.turkish_holidays import turkish_public_holidays
 
@@ -106,7 +106,7 @@ class Target:
     """A service target as the deadline rules use it, stored or built in."""
 
     key: str
-    mode: str
+    mode: TargetMode
     minutes: int
     warn_at_percent: int
 
@@ -117,7 +117,7 @@ def target_get(keys: list[str]) -> Target:
     for key in keys:
         if key in stored:
             t = stored[key]
-            return Target(t.key, t.mode, t.minutes, t.warn_at_percent)
+            return Target(t.key, TargetMode(t.mode), t.minutes, t.warn_at_percent)
         if key in DEFAULT_TARGETS:
             mode, minutes, warn = DEFAULT_TARGETS[key]
             return Target(key, mode, minutes, warn)

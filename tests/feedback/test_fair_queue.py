@@ -196,7 +196,7 @@ def test_the_api_pages_the_queue(api: Client, staff_headers: Headers) -> None:
     assert body["items"] == [{
         "reference": web.reference, "type": "complaint", "status": "created",
         "office": "istanbul", "received_at": "2026-11-20T10:00:00+03:00",
-        "due_at": "2026-11-20T10:10:00+03:00", "due": "acknowledgement",
+        "due_at": "2026-11-20T10:01:00+03:00", "due": "acknowledgement",
     }]
     second = api.get(f"/api/v1/queue?limit=1&cursor={body['next']}", headers=headers).json()
     assert [i["reference"] for i in second["items"]] == [fax.reference]

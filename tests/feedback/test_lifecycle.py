@@ -428,7 +428,10 @@ def test_after_the_window_the_return_becomes_linked_feedback(
         {"reference": new["reference"], "kind": "reopened_as", "direction": "out"}
     ]
     detail = staff_api.get("agent", f"/feedback/{new['reference']}").json()
-    assert detail["customer"]["email"] == "isil@example.com"
+    # The same customer (shown masked, as every role sees personal data on the API).
+    followed = type(case.feedback).objects.get(reference=new["reference"])
+    assert followed.customer_id == case.feedback.customer_id
+    assert detail["customer"]["email"] == "i***@e******.com"
     assert detail["subject"] == case.feedback.subject
 
 

@@ -215,7 +215,8 @@ def test_lifecycle_messages(demo: None, api: Client, sink: SmtpSink, language: s
         assert "tracking code" not in by_kind[kind].part("plain")
 
     stage_text = by_kind["stage_changed"].part("plain")
-    assert ("İşlem sırasında" if language == "tr" else "In progress") in stage_text
+    # The catalogue's label, in the customer's language.
+    assert ("İşlem Sırasında" if language == "tr" else "In progress") in stage_text
 
     resolution = by_kind["resolution"]
     text, html = resolution.part("plain"), resolution.part("html")

@@ -42,6 +42,7 @@ from memnun.feedback.models import (
 )
 from memnun.feedback.permissions import Action, actions_on
 from memnun.feedback.reopen_window import reopen_window_open
+from memnun.feedback.selectors.deadline_state import DeadlineState, obligation_state
 from memnun.feedback.services.messaging import feedback_outbound_messages
 from memnun.notifications.models import MessageStatus
 
@@ -213,32 +214,18 @@ class Deadline:
     label: str
     due_at: datetime
     met_at: datetime | None
-    state: str  # met_on_time, met_late, open, overdue, paused
+    state: DeadlineState
     state_label: str
-
-
-_DEADLINE_STATES = {
-    "met_on_time": lambda: _("Met on time"),
-    "met_late": lambda: _("Met late"),
-    "open": lambda: _("Open, on time so far"),
-    "overdue": lambda: _("Open, late"),
-    "paused": lambda: _("Paused while waiting for the customer"),
-}
 
 
 def case_deadlines(*, feedback: Feedback, now: datetime | None = None) -> list[Deadline]:
     now = now or timezone.now()
     result = []
     for row in Obligation.objects.filter(feedback=feedback).order_by("due_at", "id"):
-        if row.met_at is not None:
-            state = "met_on_time" if row.on_time else "met_late"
-        elif row.paused_since is not None:
-            state = "paused"
-        else:
-            state = "overdue" if row.due_at < now else "open"
+        state = obligation_state(obligation=row, now=now)
         result.append(Deadline(
             kind=row.kind, label=str(ObligationKind(row.kind).label), due_at=row.due_at,
-            met_at=row.met_at, state=state, state_label=str(_DEADLINE_STATES[state]()),
+            met_at=row.met_at, state=state, state_label=str(state.label),
         ))
     return result
 

@@ -1,8 +1,9 @@
 """The initial assessment: category, severity, safety hazard, need for immediate action.
 
-A safety hazard (or a need for immediate action) alerts the office's lead at
-once: a `StaffAlert` per lead, delivered by the notifications worker from the
-lead's next opening hour (as every staff alert).
+A safety hazard (or a need for immediate action) alerts the office's lead: a
+`StaffAlert` per lead, delivered by the notifications worker from the lead's
+next opening hour (as every staff alert); and it reaches the office's on-call
+person at once, at any hour, by e-mail and SMS (`services/on_call.py`).
 """
 
 from __future__ import annotations
@@ -14,15 +15,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
-from memnun.accounts.roles import Role
 from memnun.feedback.codes import WORKING_STATUSES, AlertKind, Severity
 from memnun.feedback.deadline_rules import Deadlines, alert_office
 from memnun.feedback.errors import FieldErrors
 from memnun.feedback.models import Feedback, StaffAlert
 from memnun.feedback.permissions import Action, require
+from memnun.feedback.selectors.staff import office_leads
 from memnun.feedback.services.common import case_audit, case_lock, ensure_status, now_or
 from memnun.feedback.services.involvement import ensure_not_involved
 from memnun.feedback.services.obligations import obligations_recompute
+from memnun.feedback.services.on_call import on_call_alert
 from memnun.organisation.models import Category
 from memnun.servicelevels.clock import next_opening
 
@@ -51,19 +53,10 @@ def assessment_check(data: AssessmentInput) -> Category | None:
     return _category(data.category)
 
 
-def office_leads(feedback: Feedback) -> list[User]:
-    """The office's team leads; quality managers when the office has none."""
-    active = User.objects.filter(is_active=True).order_by("id")
-    leads = list(active.filter(role=Role.REVIEWER, office_id=feedback.office_id))
-    if not leads:
-        leads = list(active.filter(role=Role.QUALITY))
-    return leads
-
-
 def _alert(
     *, feedback: Feedback, kind: AlertKind, actor: User, at: datetime
 ) -> None:
-    leads = office_leads(feedback)
+    leads = office_leads(office_id=feedback.office_id)
     deadlines = Deadlines()
     StaffAlert.objects.bulk_create(
         StaffAlert(
@@ -74,9 +67,11 @@ def _alert(
         )
         for lead in leads
     )
+    on_call = on_call_alert(feedback=feedback, kind=kind, at=at)
     case_audit(
         actor=actor, action="feedback.alert_raised", feedback=feedback,
-        data={"kind": kind.value, "recipients": [lead.username for lead in leads]},
+        data={"kind": kind.value, "recipients": [lead.username for lead in leads],
+              "on_call": on_call},
     )
 
 

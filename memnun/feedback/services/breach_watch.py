@@ -29,12 +29,12 @@ from django.utils import timezone
 from django_tasks import task
 
 from memnun.accounts.models import User
-from memnun.accounts.roles import Role
 from memnun.audit.chain import AuditEntry, audit_record_many
 from memnun.feedback.codes import AlertKind, Status
 from memnun.feedback.deadline_rules import Deadlines, alert_office
 from memnun.feedback.models import Obligation, StaffAlert
 from memnun.feedback.rows_update import rows_update
+from memnun.feedback.selectors.staff import office_leads, office_quality_managers
 from memnun.servicelevels.clock import next_opening
 
 BATCH = 500
@@ -49,23 +49,21 @@ class BreachWatchSummary:
 
 
 class _Recipients:
-    """Active reviewers per office and quality managers, read once per run."""
+    """The leads and quality managers of each office, read once per office and run."""
 
     def __init__(self) -> None:
-        self.reviewers: dict[int, list[User]] = {}
-        self.quality: list[User] = []
-        staff = User.objects.filter(is_active=True, role__in=[Role.REVIEWER, Role.QUALITY])
-        for user in staff.select_related("office__calendar").order_by("id"):
-            if user.role == Role.QUALITY:
-                self.quality.append(user)
-            elif user.office_id is not None:
-                self.reviewers.setdefault(user.office_id, []).append(user)
+        self._leads: dict[int, list[User]] = {}
+        self._quality: dict[int, list[User]] = {}
 
     def leads(self, office_id: int) -> list[User]:
-        return self.reviewers.get(office_id) or self.quality_for(office_id)
+        if office_id not in self._leads:
+            self._leads[office_id] = office_leads(office_id=office_id)
+        return self._leads[office_id]
 
     def quality_for(self, office_id: int) -> list[User]:
-        return [u for u in self.quality if u.office_id in (None, office_id)]
+        if office_id not in self._quality:
+            self._quality[office_id] = office_quality_managers(office_id=office_id)
+        return self._quality[office_id]
 
 
 def _running() -> QuerySet[Obligation]:

@@ -266,7 +266,8 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
             recorded_by=actor,
             privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
             consent_third_party_sharing=data.third_party_sharing,
-            ack_sent_at=now if ack_method else None,
+            # Given on the spot, when the call or visit took place, not when typed in.
+            ack_sent_at=received_at if ack_method else None,
             ack_method=ack_method or "",
         )
         # The acknowledgement and resolution deadlines, with their copies on the case.

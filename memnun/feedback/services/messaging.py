@@ -28,7 +28,6 @@ the templates as values, never compiled as a template.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -36,13 +35,23 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from memnun.accounts.models import User
 from memnun.audit.chain import audit_record
-from memnun.feedback.codes import AckMethod, Channel, ContactMethod, Status
+from memnun.feedback.codes import (
+    AckMethod,
+    AlertKind,
+    Channel,
+    ContactMethod,
+    FeedbackType,
+    Language,
+    ObligationKind,
+    Status,
+)
 from memnun.feedback.errors import Conflict
-from memnun.feedback.models import CustomerQuestion, Feedback, StageChange
+from memnun.feedback.models import CustomerQuestion, Feedback, Obligation, StageChange
 from memnun.feedback.services.acknowledgement import feedback_acknowledge
 from memnun.feedback.tracking_access import tracking_link_url
 from memnun.notifications.models import MessageChannel, OutboundMessage
@@ -54,49 +63,34 @@ from memnun.notifications.outbox import (
 )
 from memnun.notifications.rendering import language_of, render_letter, render_message
 from memnun.notifications.selectors import message_get, messages_for_source
-from memnun.servicelevels.deadlines import deadline_for
-
-logger = logging.getLogger("memnun.feedback.messaging")
+from memnun.organisation.models import OnCall
+from memnun.text import tr_lower
 
 SOURCE_TYPE = "feedback"
 ACK_CALLBACK = "memnun.feedback.tasks.acknowledgement_delivered"
 SYSTEM_ACTOR = "system"
 
-_STATUS_LABELS = {
-    "tr": {
-        "created": "Oluşturuldu", "in_progress": "İşlem sırasında",
-        "under_review": "Gözden geçiriliyor", "resolved": "Çözümlendi", "closed": "Kapatıldı",
-    },
-    "en": {
-        "created": "Created", "in_progress": "In progress", "under_review": "Under review",
-        "resolved": "Resolved", "closed": "Closed",
-    },
-}
-_TYPE_LABELS = {
-    "tr": {"complaint": "şikâyet", "suggestion": "öneri", "compliment": "teşekkür",
-           "request": "talep"},
-    "en": {"complaint": "complaint", "suggestion": "suggestion", "compliment": "compliment",
-           "request": "request"},
-}
-_ALERT_LABELS = {
-    "tr": {
-        "obligation_at_risk": "Süre dolmak üzere", "obligation_breached": "Süre aşıldı",
-        "safety_hazard": "Güvenlik riski", "customer_reply": "Müşteri yanıt verdi",
-        "delivery_failed": "Müşteriye mesaj iletilemedi", "assigned": "Size atandı",
-        "immediate_action": "Acil önlem gerekli",
-    },
-    "en": {
-        "obligation_at_risk": "Deadline at risk", "obligation_breached": "Deadline missed",
-        "safety_hazard": "Safety hazard", "customer_reply": "The customer replied",
-        "delivery_failed": "A message to the customer could not be delivered",
-        "assigned": "Assigned to you", "immediate_action": "Immediate action needed",
-    },
-}
 _ACK_METHOD = {
     MessageChannel.EMAIL: AckMethod.EMAIL,
     MessageChannel.SMS: AckMethod.SMS,
     MessageChannel.LETTER: AckMethod.LETTER,
 }
+
+
+def label_in(label: str | Promise, language: str) -> str:
+    """A code's label (TextChoices, gettext) in the message's language, not the request's."""
+    with translation.override(language):
+        return str(label)
+
+
+def _type_label(feedback: Feedback, language: str) -> str:
+    # Said mid-sentence ("your complaint", "şikâyet kaydınızı"): in lower case.
+    label = label_in(FeedbackType(feedback.type).label, language)
+    return tr_lower(label) if language == Language.TURKISH else label.lower()
+
+
+def _alert_label(kind: str, language: str) -> str:
+    return label_in(AlertKind(kind).label, language) if kind in AlertKind.values else kind
 
 
 @dataclass(frozen=True)
@@ -161,16 +155,13 @@ def signed_link(feedback: Feedback, purpose: str) -> str:
 
 
 def resolution_due(feedback: Feedback) -> datetime | None:
-    """When the outcome is promised: the resolution target on the office's calendar."""
-    try:
-        return deadline_for(
-            keys=[f"resolution:{feedback.type}"],
-            calendar_code=feedback.office.calendar_code,
-            start=feedback.received_at,
-        )
-    except Exception:  # no target configured: the message leaves the date out
-        logger.exception("no resolution deadline for %s", feedback.reference)
-        return None
+    """When the outcome is promised: the case's stored resolution obligation, as the
+    deadline rules set it (safety target, pauses); None when the case owes none."""
+    return (
+        Obligation.objects.filter(feedback=feedback, kind=ObligationKind.RESOLUTION)
+        .values_list("due_at", flat=True)
+        .first()
+    )
 
 
 def _language(feedback: Feedback) -> str:
@@ -185,7 +176,7 @@ def _context(feedback: Feedback, language: str, **extra: Any) -> dict[str, Any]:
         "office_name": feedback.office.name,
         "feedback_subject": feedback.subject,
         "feedback_type": feedback.type,
-        "feedback_type_label": _TYPE_LABELS[language].get(feedback.type, feedback.type),
+        "feedback_type_label": _type_label(feedback, language),
         **extra,
     }
 
@@ -269,6 +260,7 @@ def message_acknowledgement(*, feedback: Feedback, tracking_code: str) -> Outbou
         ack_due_at=feedback.ack_due_at,
         resolution_due_at=resolution_due(feedback),
         channel=feedback.channel,
+        channel_label=label_in(Channel(feedback.channel).label, language),
     )
     stamps = is_acknowledgement and feedback.ack_sent_at is None
     return _send(
@@ -296,7 +288,7 @@ def message_stage_changed(feedback: Feedback, status: str) -> OutboundMessage | 
     changed_at = stage.at if stage is not None else timezone.now()
     context = _context(
         feedback, language, status=status,
-        status_label=_STATUS_LABELS[language].get(status, status), changed_at=changed_at,
+        status_label=label_in(Status(status).label, language), changed_at=changed_at,
     )
     return _send(
         feedback, kind="stage_changed", route=route, context=context, language=language,
@@ -409,7 +401,7 @@ def message_staff_alert(
         feedback, language,
         staff_name=user.get_full_name() or user.username,
         alert_kind=kind,
-        alert_label=_ALERT_LABELS[language].get(kind, kind),
+        alert_label=_alert_label(kind, language),
         due_at=due_at,
         case_url=f"{settings.PUBLIC_URL}/desk/feedback/{feedback.reference}",
     )
@@ -419,6 +411,29 @@ def message_staff_alert(
         context=context, language=language,
         key=f"staff:{user.pk}:{kind}:{feedback.pk}:{key}",
     )
+
+
+def message_on_call(*, person: OnCall, kind: str, feedback: Feedback) -> list[OutboundMessage]:
+    """A safety alert to the office's on-call person, at once and at any hour: by e-mail
+    and by SMS (whichever they have), once per person, kind and case."""
+    language = language_of(settings.LANGUAGE_CODE)
+    context = _context(
+        feedback, language,
+        staff_name=person.name,
+        alert_kind=kind,
+        alert_label=_alert_label(kind, language),
+        due_at=None,
+        case_url=f"{settings.PUBLIC_URL}/desk/feedback/{feedback.reference}",
+    )
+    routes = [Route(MessageChannel.EMAIL, person.email)] if person.email else []
+    routes += [Route(MessageChannel.SMS, person.phone)] if person.phone else []
+    return [
+        _send(
+            feedback, kind="staff_alert", route=route, context=context, language=language,
+            key=f"on_call:{person.pk}:{kind}:{feedback.pk}:{route.channel}",
+        )
+        for route in routes
+    ]
 
 
 # --- Delivery callbacks and periodic reminders ---------------------------------------

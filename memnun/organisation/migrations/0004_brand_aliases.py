@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisation', '0002_root_cause_category'),
+        ('organisation', '0003_on_call'),
     ]
 
     operations = [
