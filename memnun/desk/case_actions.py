@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy
 
 from memnun.accounts.models import User
 from memnun.desk import forms as f
-from memnun.feedback.codes import Closure
 from memnun.feedback.errors import NotFound
 from memnun.feedback.models import Compensation, Feedback
+from memnun.feedback.moves import CLOSURE_ACTIONS
 from memnun.feedback.permissions import Action, feedback_for_user, require
 from memnun.feedback.selectors.case import assignee_candidates, compensations_pending, staff_name
 from memnun.feedback.selectors.questions import question_open
@@ -44,11 +44,6 @@ from memnun.feedback.services.questions import question_answer, question_ask
 
 A = Action
 Data = dict[str, Any]
-_CLOSURE_ACTIONS = {
-    Closure.CUSTOMER_AGREED: A.CLOSE_AGREED,
-    Closure.RESPONSE_SENT: A.CLOSE_RESPONDED,
-    Closure.OPTIONS_EXHAUSTED: A.CLOSE_EXHAUSTED,
-}
 
 
 @dataclass(frozen=True)
@@ -162,7 +157,7 @@ def _question(user: User, feedback: Feedback, d: Data) -> str:
 def _close_form(
     user: User, feedback: Feedback, actions: frozenset[Action], data: Any, prefix: str
 ) -> Any:
-    closures = [c for c, action in _CLOSURE_ACTIONS.items() if action in actions]
+    closures = [c for c, action in CLOSURE_ACTIONS.items() if action in actions]
     return f.CloseForm(data, closures=closures, prefix=prefix)
 
 
@@ -356,7 +351,7 @@ ACTIONS: list[CaseAction] = [
         "close",
         gettext_lazy("Close the case"),
         gettext_lazy("Close"),
-        frozenset(_CLOSURE_ACTIONS.values()),
+        frozenset(CLOSURE_ACTIONS.values()),
         _close_form,
         _close,
     ),

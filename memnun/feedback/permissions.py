@@ -90,12 +90,6 @@ _OWN_CASES_ONLY: dict[str, frozenset[Action]] = {
     }),
 }
 
-# The actions that move a case through its lifecycle (for telling 403 from 409).
-LIFECYCLE_ACTIONS = frozenset({
-    A.START, A.PROPOSE, A.APPROVE, A.SEND_BACK, A.RECORD_AGREEMENT, A.CLOSE_AGREED,
-    A.CLOSE_RESPONDED, A.CLOSE_EXHAUSTED, A.REOPEN,
-})
-
 
 def role_actions(user: User) -> frozenset[Action]:
     """What the user's role allows anywhere; nothing for an inactive account."""

@@ -43,6 +43,7 @@ from memnun.api.schemas import AttachmentIn, FeedbackCreatedOut, TrackOut
 from memnun.api.tracking_guard import tracked_feedback
 from memnun.feedback.errors import NotFound
 from memnun.feedback.models import Compensation, Feedback
+from memnun.feedback.moves import transition_description
 from memnun.feedback.permissions import CaseAccess, feedback_for_user
 from memnun.feedback.services.assessment import AssessmentInput, feedback_assess
 from memnun.feedback.services.assignment import feedback_assign
@@ -95,17 +96,7 @@ def _staff(summary: str, description: str = "", status: int = 200) -> dict[str, 
     "/feedback/{reference}/transition",
     **_staff(
         "Move a case through its lifecycle",
-        "Moves: `created → in_progress` (`assignee` or `auto_assign`, `assessment`);"
-        " `in_progress → under_review` (`resolution`; for a complaint `root_cause` and"
-        " `corrective_action`, optional `root_cause_category`); `under_review → resolved`"
-        " (a reviewer other than the proposer); `under_review → in_progress` (the reviewer's"
-        " send-back, with `send_back_reason`); `resolved → closed` (`closure`:"
-        " `customer_agreed` with the agreement on record, `response_sent` for suggestions,"
-        " compliments and requests, `options_exhausted` with `external_recourse`, quality"
-        " manager only, also from `in_progress` after a rejection); `closed → in_progress`"
-        " (reopen within the window, `note` says why). A move the lifecycle does not allow,"
-        " or whose requirements are missing, answers 409 with the reason; a role that may"
-        " not make it, 403.",
+        transition_description(),
     ),
 )
 def transition(request: HttpRequest, reference: str, payload: TransitionIn) -> Any:

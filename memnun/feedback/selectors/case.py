@@ -21,10 +21,8 @@ from memnun.feedback.codes import (
     WORKING_STATUSES,
     AckMethod,
     AnswerChannel,
-    Closure,
     CompensationKind,
     CompensationStatus,
-    FeedbackType,
     ObligationKind,
     ProposalDecision,
     Status,
@@ -40,8 +38,8 @@ from memnun.feedback.models import (
     ResolutionProposal,
     StageChange,
 )
+from memnun.feedback.moves import moves_possible, not_merged, reopen_window_open
 from memnun.feedback.permissions import Action, actions_on
-from memnun.feedback.reopen_window import reopen_window_open
 from memnun.feedback.selectors.deadline_state import DeadlineState, obligation_state
 from memnun.feedback.services.messaging import feedback_outbound_messages
 from memnun.notifications.models import MessageStatus
@@ -249,49 +247,41 @@ def assignee_candidates(*, feedback: Feedback) -> list[User]:
     )
 
 
-def _lifecycle_now(feedback: Feedback) -> set[Action]:
-    status = feedback.status
-    possible: set[Action] = set()
-    if status == Status.CREATED:
-        possible.add(A.START)
-    elif status == Status.IN_PROGRESS:
-        possible |= {A.PROPOSE, A.ASSESS, A.ASSIGN}
-        if ResolutionProposal.objects.filter(
-            feedback=feedback, decision=ProposalDecision.APPROVED
-        ).exists():
-            possible.add(A.CLOSE_EXHAUSTED)
-    elif status == Status.UNDER_REVIEW:
-        possible |= {A.APPROVE, A.SEND_BACK, A.ASSIGN}
-    elif status == Status.RESOLVED:
-        possible |= {A.CLOSE_EXHAUSTED, A.ASSIGN}
-        if feedback.type == FeedbackType.COMPLAINT:
-            possible |= {A.RECORD_AGREEMENT, A.CLOSE_AGREED}
-        else:
-            possible.add(A.CLOSE_RESPONDED)
-    elif status == Status.CLOSED and feedback.closure != Closure.MERGED:
-        # Within the window the case is reopened; after it, followed up as new feedback.
-        if reopen_window_open(feedback=feedback, at=timezone.now()):
-            possible.add(A.REOPEN)
-        else:
-            possible.add(A.FOLLOW_UP)
-    return possible
+# Work on a case that is not a move: done while it is worked (the services' WORKING_STATUSES).
+_WHILE_WORKED = frozenset({A.ASSESS, A.ASSIGN, A.COMPENSATION_PROPOSE})
 
 
-def actions_now(*, user: User, feedback: Feedback) -> frozenset[Action]:
-    """What the user may do with the case and its state makes possible at the moment."""
+def actions_now(
+    *, user: User, feedback: Feedback, now: datetime | None = None
+) -> frozenset[Action]:
+    """What the user may do with the case and its state makes possible at the moment.
+
+    The moves come from the lifecycle's table (`moves.MOVES`): those whose
+    from-states and guards hold now, for this user.
+    """
     allowed = actions_on(user, feedback)
-    possible = _lifecycle_now(feedback) | {
+    at = now or timezone.now()
+    possible = {
+        move.action
+        for move in moves_possible(feedback=feedback, actor=user, now=at, among=allowed)
+    }
+    possible |= {
         A.VIEW, A.REVEAL_PERSONAL_DATA, A.VIEW_ATTACHMENTS, A.ADD_NOTE, A.RECORD_INVOLVED,
         A.MESSAGE_CUSTOMER, A.ADD_ATTACHMENT, A.LINK,
     }
-    if feedback.status != Status.CLOSED:
-        possible.add(A.MERGE)
     if feedback.ack_sent_at is None:
         possible.add(A.ACKNOWLEDGE)
+    if (
+        feedback.status == Status.CLOSED
+        and not_merged(feedback=feedback, actor=user, now=at)
+        and not reopen_window_open(feedback=feedback, actor=user, now=at)
+    ):
+        # Past the reopening window the customer's return is new feedback linked to this.
+        possible.add(A.FOLLOW_UP)
     if feedback.status == Status.IN_PROGRESS:
         possible.add(A.ASK_CUSTOMER)  # ask, or record the answer to the open question
     if feedback.status in WORKING_STATUSES:
-        possible.add(A.COMPENSATION_PROPOSE)
+        possible |= _WHILE_WORKED
         if Compensation.objects.filter(
             feedback=feedback, status=CompensationStatus.PROPOSED
         ).exists():

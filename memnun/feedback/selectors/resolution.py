@@ -23,6 +23,15 @@ def resolution_latest_approved(feedback: Feedback) -> ResolutionProposal | None:
     )
 
 
+def resolution_pending(feedback: Feedback) -> ResolutionProposal | None:
+    """The proposed resolution that waits for its review."""
+    return (
+        ResolutionProposal.objects.filter(feedback=feedback, decision=ProposalDecision.PENDING)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
 def resolution_awaiting_answer(feedback: Feedback) -> ResolutionProposal | None:
     """The resolution a complainant is asked to agree to, while they have not answered."""
     if feedback.status != Status.RESOLVED or feedback.type != FeedbackType.COMPLAINT:

@@ -13,10 +13,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
+from memnun.feedback import moves
 from memnun.feedback.codes import AnswerChannel, Closure, Status
 from memnun.feedback.errors import Conflict, FieldErrors
 from memnun.feedback.models import CustomerAnswer, Feedback, SurveyAnswer
-from memnun.feedback.permissions import Action, require
+from memnun.feedback.permissions import require
 from memnun.feedback.selectors.resolution import resolution_awaiting_answer
 from memnun.feedback.services.common import case_audit, case_lock, ensure_status, now_or
 from memnun.feedback.services.lifecycle import stage_enter
@@ -36,7 +37,7 @@ def customer_answer_record(
     give the channel the answer came by.
     """
     if recorded_by is not None:
-        require(recorded_by, Action.RECORD_AGREEMENT, feedback)
+        require(recorded_by, moves.CUSTOMER_REJECTS.action, feedback)
         if channel not in STAFF_CHANNELS:
             raise FieldErrors({"channel": [_("Say how the customer gave their answer.")]})
     else:
@@ -59,7 +60,9 @@ def customer_answer_record(
                        feedback=feedback, data=data)
             return answer
         before_level = feedback.escalation_level
-        change = stage_enter(feedback=feedback, to=Status.IN_PROGRESS, by=recorded_by, at=at)
+        change = stage_enter(
+            feedback=feedback, to=moves.CUSTOMER_REJECTS.target, by=recorded_by, at=at
+        )
         feedback.escalation_level = before_level + 1
         feedback.save(update_fields=["escalation_level"])
         case_audit(

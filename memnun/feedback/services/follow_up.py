@@ -11,8 +11,8 @@ from memnun.accounts.models import User
 from memnun.feedback.codes import Closure, LinkKind, Status
 from memnun.feedback.errors import Conflict
 from memnun.feedback.models import Feedback, FeedbackLink
+from memnun.feedback.moves import reopen_window_open
 from memnun.feedback.permissions import Action, require
-from memnun.feedback.reopen_window import reopen_window_open
 from memnun.feedback.services.common import case_audit, case_lock
 from memnun.feedback.services.intake import (
     CustomerInput,
@@ -38,7 +38,7 @@ def feedback_follow_up(
             raise Conflict(_("This case is still open: work on it instead."))
         if old.closure == Closure.MERGED:
             raise Conflict(_("This case was merged into another: follow that one up."))
-        if reopen_window_open(feedback=old, at=timezone.now()):
+        if reopen_window_open(feedback=old, actor=actor, now=timezone.now()):
             raise Conflict(
                 _("This case was closed less than %(days)s days ago: reopen it instead.")
                 % {"days": settings.MEMNUN_REOPEN_DAYS}

@@ -1,22 +1,12 @@
-"""The lifecycle: created → in_progress → under_review → resolved → closed.
+"""The lifecycle's services: one function per move of the table in `feedback/moves.py`.
 
-`MOVES` is the state machine; `stage_enter` is the only code that changes a
-case's status, and refuses any move not in it. Each `feedback_<move>` function
-is one transaction: it checks the role (403), locks the row, checks the status
-and the move's requirements (409 with the reason), enters the new stage (a
+The table (`moves.MOVES`) says which moves exist, from which statuses, with
+which permission and guards; `docs/lifecycle.md` shows it. `stage_enter` is
+the only code that changes a case's status, and refuses any change the table
+does not make. Each `feedback_<move>` function is one transaction: it checks
+the role (403), locks the row, re-checks the move's from-states and guards and
+the request's requirements (409 with the reason), enters the new stage (a
 `StageChange` row on the customer's timeline) and writes its audit event.
-
-| from         | to           | move                 | who                                    |
-|--------------|--------------|----------------------|----------------------------------------|
-| created      | in_progress  | start                | handler (taking it), reviewer, quality |
-| in_progress  | under_review | propose              | assignee, reviewer, quality            |
-| under_review | resolved     | approve              | reviewer, quality — not the proposer   |
-| under_review | in_progress  | send back            | reviewer, quality — not the proposer   |
-| resolved     | in_progress  | customer rejects     | the customer, or staff recording it    |
-| resolved     | closed       | close                | see `feedback_close`                   |
-| in_progress  | closed       | options exhausted    | quality                                |
-| closed       | in_progress  | reopen (in window)   | front line                             |
-| any but closed | closed     | merged (merging.py)  | handler, reviewer, quality             |
 """
 
 from __future__ import annotations
@@ -30,12 +20,19 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
+from memnun.feedback import moves
 from memnun.feedback.codes import Closure, FeedbackType, ObligationKind, ProposalDecision, Status
 from memnun.feedback.errors import Conflict, FieldErrors, NotPermitted
 from memnun.feedback.models import Feedback, Obligation, ResolutionProposal, StageChange
-from memnun.feedback.permissions import LIFECYCLE_ACTIONS, Action, actions_on, require
-from memnun.feedback.reopen_window import reopen_window_open
-from memnun.feedback.selectors.resolution import resolution_accepted, resolution_latest_approved
+from memnun.feedback.moves import (
+    CLOSURE_ACTIONS,
+    MOVE_ACTIONS,
+    STATUS_CHANGES,
+    move_refusal,
+    transition_move,
+)
+from memnun.feedback.permissions import actions_on, require
+from memnun.feedback.selectors.resolution import resolution_pending
 from memnun.feedback.services import messaging
 from memnun.feedback.services.assessment import (
     AssessmentInput,
@@ -49,7 +46,6 @@ from memnun.feedback.services.common import (
     ensure_status,
     note_write,
     now_or,
-    status_label,
 )
 from memnun.feedback.services.involvement import ensure_not_involved
 from memnun.feedback.services.obligations import (
@@ -60,19 +56,6 @@ from memnun.feedback.services.obligations import (
 from memnun.organisation.models import RootCauseCategory
 
 S = Status
-_OPEN = (S.CREATED, S.IN_PROGRESS, S.UNDER_REVIEW, S.RESOLVED)
-MOVES: frozenset[tuple[str, str]] = frozenset({
-    (S.CREATED, S.IN_PROGRESS),
-    (S.IN_PROGRESS, S.UNDER_REVIEW),
-    (S.UNDER_REVIEW, S.RESOLVED),
-    (S.UNDER_REVIEW, S.IN_PROGRESS),
-    (S.RESOLVED, S.IN_PROGRESS),
-    (S.RESOLVED, S.CLOSED),
-    (S.IN_PROGRESS, S.CLOSED),
-    (S.CLOSED, S.IN_PROGRESS),
-    # Merging closes a duplicate wherever it stands.
-    *((source, S.CLOSED) for source in _OPEN),
-})
 
 
 # Steps the customer is told of as they happen; resolved and closed carry their own messages.
@@ -90,11 +73,8 @@ def customer_options() -> list[str]:
 def stage_enter(*, feedback: Feedback, to: str, by: User | None, at: datetime) -> dict[str, str]:
     """Move a locked case to a new status with its timeline row; the audit's before → after."""
     before = feedback.status
-    if (before, to) not in MOVES:
-        raise Conflict(
-            _("A case that is %(source)s cannot move to %(target)s.")
-            % {"source": status_label(before), "target": status_label(to)}
-        )
+    if (before, to) not in STATUS_CHANGES:
+        raise move_refusal(before, to)
     feedback.status = to
     feedback.save(update_fields=["status"])
     StageChange.objects.create(feedback=feedback, status=to, at=at, by=by)
@@ -146,12 +126,12 @@ def feedback_start(
     A handler may take a case themselves; giving it to someone else (or to the
     round robin) needs a lead's `assign` permission.
     """
-    require(actor, Action.START, feedback)
+    require(actor, moves.START.action, feedback)
     category = assessment_check(assessment) if assessment is not None else None
     at = now_or(now)
     with transaction.atomic():
         feedback = case_lock(feedback)
-        ensure_status(feedback, [S.CREATED], _("Only a new case can be started."))
+        ensure_status(feedback, moves.START.sources, _("Only a new case can be started."))
         ensure_not_involved(feedback, actor)
         if assessment is None:
             raise Conflict(_("The initial assessment is required to start work on a case."))
@@ -165,8 +145,8 @@ def feedback_start(
         assessment_apply(
             actor=actor, feedback=feedback, data=assessment, category=category, at=at
         )
-        change = stage_enter(feedback=feedback, to=S.IN_PROGRESS, by=actor, at=at)
-        _moved(actor=actor, feedback=feedback, move="start", change=change,
+        change = stage_enter(feedback=feedback, to=moves.START.target, by=actor, at=at)
+        _moved(actor=actor, feedback=feedback, move=moves.START.name, change=change,
                note_id=_note_id(feedback, actor, note, at))
     return feedback
 
@@ -190,13 +170,14 @@ def feedback_propose(
     A complaint needs its root cause and corrective action; every type needs the
     resolution, the message the customer will get, with its reasons.
     """
-    require(actor, Action.PROPOSE, feedback)
+    require(actor, moves.PROPOSE.action, feedback)
     rc_category = _root_cause_category(root_cause_category)
     at = now_or(now)
     with transaction.atomic():
         feedback = case_lock(feedback)
         ensure_status(
-            feedback, [S.IN_PROGRESS], _("Only a case in progress can be proposed for review.")
+            feedback, moves.PROPOSE.sources,
+            _("Only a case in progress can be proposed for review."),
         )
         ensure_not_involved(feedback, actor)
         required = {"resolution": resolution}
@@ -213,23 +194,19 @@ def feedback_propose(
             root_cause_category=rc_category, corrective_action=corrective_action.strip(),
             resolution=resolution.strip(), created_at=at,
         )
-        change = stage_enter(feedback=feedback, to=S.UNDER_REVIEW, by=actor, at=at)
-        _moved(actor=actor, feedback=feedback, move="propose", change=change,
+        change = stage_enter(feedback=feedback, to=moves.PROPOSE.target, by=actor, at=at)
+        _moved(actor=actor, feedback=feedback, move=moves.PROPOSE.name, change=change,
                proposal_id=proposal.pk,
                root_cause_category=rc_category.code if rc_category else None,
                note_id=_note_id(feedback, actor, note, at))
     return proposal
 
 
-def _pending_proposal(feedback: Feedback, actor: User) -> ResolutionProposal:
-    proposal = (
-        ResolutionProposal.objects.filter(feedback=feedback, decision=ProposalDecision.PENDING)
-        .order_by("-created_at", "-id")
-        .first()
-    )
+def _pending_proposal(feedback: Feedback, actor: User, at: datetime) -> ResolutionProposal:
+    proposal = resolution_pending(feedback)
     if proposal is None:
         raise Conflict(_("No proposed resolution awaits review."))
-    if proposal.proposed_by_id == actor.pk:
+    if not moves.actor_not_the_proposer(feedback=feedback, actor=actor, now=at):
         raise Conflict(
             _("You proposed this resolution: someone else must review it.")
         )
@@ -261,14 +238,14 @@ def feedback_approve(
     The customer's message carries the resolution with its reasons and, for a
     complaint, what they can do if they disagree (the customer is then asked to agree).
     """
-    require(actor, Action.APPROVE, feedback)
+    require(actor, moves.APPROVE.action, feedback)
     at = now_or(now)
     with transaction.atomic():
         feedback = case_lock(feedback)
         ensure_status(
-            feedback, [S.UNDER_REVIEW], _("Only a case under review can be approved.")
+            feedback, moves.APPROVE.sources, _("Only a case under review can be approved.")
         )
-        proposal = _pending_proposal(feedback, actor)
+        proposal = _pending_proposal(feedback, actor, at)
         ensure_not_involved(feedback, actor)
         proposal.decision = ProposalDecision.APPROVED
         proposal.decided_by = actor
@@ -279,12 +256,12 @@ def feedback_approve(
             feedback=feedback, author=actor, body=_decision_message(feedback, proposal),
             visible_to_customer=True, at=at,
         )
-        change = stage_enter(feedback=feedback, to=S.RESOLVED, by=actor, at=at)
+        change = stage_enter(feedback=feedback, to=moves.APPROVE.target, by=actor, at=at)
         _resolution_given(feedback, at)
         with translation.override(feedback.customer.language):
             options = customer_options() if feedback.type == FeedbackType.COMPLAINT else []
         messaging.message_resolution(feedback, proposal.resolution, options)
-        _moved(actor=actor, feedback=feedback, move="approve", change=change,
+        _moved(actor=actor, feedback=feedback, move=moves.APPROVE.name, change=change,
                proposal_id=proposal.pk, message_id=message.pk if message else None)
     return feedback
 
@@ -293,14 +270,14 @@ def feedback_send_back(
     *, actor: User, feedback: Feedback, reason: str, now: datetime | None = None
 ) -> Feedback:
     """under_review → in_progress: the reviewer sends the proposal back, saying why."""
-    require(actor, Action.SEND_BACK, feedback)
+    require(actor, moves.SEND_BACK.action, feedback)
     at = now_or(now)
     with transaction.atomic():
         feedback = case_lock(feedback)
         ensure_status(
-            feedback, [S.UNDER_REVIEW], _("Only a case under review can be sent back.")
+            feedback, moves.SEND_BACK.sources, _("Only a case under review can be sent back.")
         )
-        proposal = _pending_proposal(feedback, actor)
+        proposal = _pending_proposal(feedback, actor, at)
         ensure_not_involved(feedback, actor)
         if not reason.strip():
             raise Conflict(_("Say why the resolution is sent back (send_back_reason)."))
@@ -309,45 +286,39 @@ def feedback_send_back(
         proposal.decided_at = at
         proposal.reason = reason.strip()
         proposal.save(update_fields=["decision", "decided_by", "decided_at", "reason"])
-        change = stage_enter(feedback=feedback, to=S.IN_PROGRESS, by=actor, at=at)
-        _moved(actor=actor, feedback=feedback, move="send_back", change=change,
+        change = stage_enter(feedback=feedback, to=moves.SEND_BACK.target, by=actor, at=at)
+        _moved(actor=actor, feedback=feedback, move=moves.SEND_BACK.name, change=change,
                proposal_id=proposal.pk)
     return feedback
 
 
-_CLOSE_ACTIONS: dict[str, Action] = {
-    Closure.CUSTOMER_AGREED: Action.CLOSE_AGREED,
-    Closure.RESPONSE_SENT: Action.CLOSE_RESPONDED,
-    Closure.OPTIONS_EXHAUSTED: Action.CLOSE_EXHAUSTED,
-}
-
-
 def _closure_requirements(
-    feedback: Feedback, closure: str, external_recourse: str
+    feedback: Feedback, closure: str, external_recourse: str, actor: User, at: datetime
 ) -> None:
     if closure == Closure.CUSTOMER_AGREED:
         ensure_status(
-            feedback, [S.RESOLVED],
+            feedback, moves.CLOSE_AGREED.sources,
             _("Only a resolved case closes with the customer's agreement."),
         )
-        if not resolution_accepted(feedback):
+        if not moves.agreement_on_record(feedback=feedback, actor=actor, now=at):
             raise Conflict(_("The customer's agreement to the resolution is not on record."))
     elif closure == Closure.RESPONSE_SENT:
         ensure_status(
-            feedback, [S.RESOLVED], _("Only a resolved case closes once the response is sent.")
+            feedback, moves.CLOSE_RESPONDED.sources,
+            _("Only a resolved case closes once the response is sent."),
         )
-        if feedback.type == FeedbackType.COMPLAINT:
+        if not moves.is_not_complaint(feedback=feedback, actor=actor, now=at):
             raise Conflict(
                 _("A complaint closes only with the customer's agreement or when a quality"
                   " manager records that all reasonable options are exhausted.")
             )
     else:
         ensure_status(
-            feedback, [S.RESOLVED, S.IN_PROGRESS],
+            feedback, moves.CLOSE_EXHAUSTED.sources,
             _("Options can be declared exhausted only for a resolved case or one the"
               " customer sent back."),
         )
-        if resolution_latest_approved(feedback) is None:
+        if not moves.has_approved_decision(feedback=feedback, actor=actor, now=at):
             raise Conflict(
                 _("The customer has not yet been given a decision with its reasons.")
             )
@@ -370,9 +341,9 @@ def feedback_close(
       after the customer rejected a decision; the external recourse given to
       the customer is recorded and sent to them as a message.
     """
-    action = _CLOSE_ACTIONS.get(closure or "")
+    action = CLOSURE_ACTIONS.get(closure or "")
     if action is None:
-        if not (actions_on(actor, feedback) & LIFECYCLE_ACTIONS):
+        if not (actions_on(actor, feedback) & MOVE_ACTIONS):
             raise NotPermitted(_("Your role may not do this."))
         raise Conflict(
             _("Say how the case closes: customer_agreed, options_exhausted or response_sent.")
@@ -382,7 +353,7 @@ def feedback_close(
     with transaction.atomic():
         feedback = case_lock(feedback)
         assert closure is not None
-        _closure_requirements(feedback, closure, external_recourse)
+        _closure_requirements(feedback, closure, external_recourse, actor, at)
         ensure_not_involved(feedback, actor)
         message = None
         if closure == Closure.OPTIONS_EXHAUSTED:
@@ -409,29 +380,28 @@ def feedback_reopen(
     Later than that, the case stays closed and the customer's return is
     recorded as new feedback linked to it (`linking.feedback_follow_up`).
     """
-    require(actor, Action.REOPEN, feedback)
+    require(actor, moves.REOPEN.action, feedback)
     at = now_or(now)
-    days = settings.MEMNUN_REOPEN_DAYS
     with transaction.atomic():
         feedback = case_lock(feedback)
-        ensure_status(feedback, [S.CLOSED], _("Only a closed case can be reopened."))
-        if feedback.closure == Closure.MERGED:
+        ensure_status(feedback, moves.REOPEN.sources, _("Only a closed case can be reopened."))
+        if not moves.not_merged(feedback=feedback, actor=actor, now=at):
             raise Conflict(_("This case was merged into another: reopen that one."))
-        if not reopen_window_open(feedback=feedback, at=at):
+        if not moves.reopen_window_open(feedback=feedback, actor=actor, now=at):
             raise Conflict(
                 _("This case was closed more than %(days)s days ago and cannot be reopened;"
                   " record the customer's return as new feedback linked to it.")
-                % {"days": days}
+                % {"days": settings.MEMNUN_REOPEN_DAYS}
             )
         if not reason.strip():
             raise Conflict(_("Say why the case is reopened (note)."))
         before_level = feedback.escalation_level
-        change = stage_enter(feedback=feedback, to=S.IN_PROGRESS, by=actor, at=at)
+        change = stage_enter(feedback=feedback, to=moves.REOPEN.target, by=actor, at=at)
         feedback.escalation_level = before_level + 1
         feedback.closure = ""
         feedback.closed_at = None
         feedback.save(update_fields=["escalation_level", "closure", "closed_at"])
-        _moved(actor=actor, feedback=feedback, move="reopen", change=change,
+        _moved(actor=actor, feedback=feedback, move=moves.REOPEN.name, change=change,
                escalation_level={"before": before_level, "after": feedback.escalation_level},
                note_id=_note_id(feedback, actor, reason, at))
     return feedback
@@ -458,41 +428,8 @@ class TransitionInput:
 def feedback_transition(
     *, actor: User, feedback: Feedback, data: TransitionInput, now: datetime | None = None
 ) -> None:
-    """Dispatch a requested move to its service. The service re-checks the status under lock."""
-    if not (actions_on(actor, feedback) & LIFECYCLE_ACTIONS):
+    """Hand a requested move to its service (`moves.transition_move`); the service judges it."""
+    if not (actions_on(actor, feedback) & MOVE_ACTIONS):
         raise NotPermitted(_("Your role may not move cases."))
-    source, target = feedback.status, data.to
-    if (source, target) == (S.CREATED, S.IN_PROGRESS):
-        feedback_start(
-            actor=actor, feedback=feedback, assessment=data.assessment, assignee=data.assignee,
-            auto_assign=data.auto_assign, note=data.note, now=now,
-        )
-    elif (source, target) == (S.IN_PROGRESS, S.UNDER_REVIEW):
-        feedback_propose(
-            actor=actor, feedback=feedback, resolution=data.resolution,
-            root_cause=data.root_cause, root_cause_category=data.root_cause_category,
-            corrective_action=data.corrective_action, note=data.note, now=now,
-        )
-    elif (source, target) == (S.UNDER_REVIEW, S.RESOLVED):
-        feedback_approve(actor=actor, feedback=feedback, note=data.note, now=now)
-    elif (source, target) == (S.UNDER_REVIEW, S.IN_PROGRESS):
-        feedback_send_back(
-            actor=actor, feedback=feedback, reason=data.send_back_reason or data.note, now=now
-        )
-    elif (source, target) == (S.CLOSED, S.IN_PROGRESS):
-        feedback_reopen(actor=actor, feedback=feedback, reason=data.note, now=now)
-    elif target == S.CLOSED and source in (S.RESOLVED, S.IN_PROGRESS):
-        feedback_close(
-            actor=actor, feedback=feedback, closure=data.closure,
-            external_recourse=data.external_recourse, note=data.note, now=now,
-        )
-    elif (source, target) == (S.RESOLVED, S.IN_PROGRESS):
-        raise Conflict(
-            _("A resolved case goes back to work when the customer rejects the resolution:"
-              " record their answer instead.")
-        )
-    else:
-        raise Conflict(
-            _("A case that is %(source)s cannot move to %(target)s.")
-            % {"source": status_label(source), "target": status_label(target)}
-        )
+    move = transition_move(source=feedback.status, target=data.to, closure=data.closure)
+    move.perform(actor=actor, feedback=feedback, now=now, **move.arguments(data))

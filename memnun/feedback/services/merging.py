@@ -15,7 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
-from memnun.feedback.codes import Closure, LinkKind, Status
+from memnun.feedback import moves
+from memnun.feedback.codes import Closure, LinkKind
 from memnun.feedback.errors import Conflict
 from memnun.feedback.models import Feedback, FeedbackLink
 from memnun.feedback.permissions import Action, require
@@ -38,22 +39,22 @@ def feedback_merge(
     now: datetime | None = None,
 ) -> Feedback:
     """Close `duplicate` as merged into `into` (same customer, same matter)."""
-    require(actor, Action.MERGE, duplicate)
-    require(actor, Action.MERGE, into)
+    require(actor, moves.MERGE.action, duplicate)
+    require(actor, moves.MERGE.action, into)
     if duplicate.pk == into.pk:
         raise Conflict(_("A case cannot be merged into itself."))
     at = now_or(now)
     with transaction.atomic():
         duplicate, into = cases_lock(duplicate, into)
-        if duplicate.status == Status.CLOSED:
+        if duplicate.status not in moves.MERGE.sources:
             raise Conflict(_("This case is already closed."))
-        if into.status == Status.CLOSED:
+        if into.status not in moves.MERGE.sources:
             raise Conflict(_("A case cannot be merged into a closed one; reopen it first."))
         if not _same_customer(duplicate, into):
             raise Conflict(_("Only feedback from the same customer can be merged."))
         ensure_not_involved(duplicate, actor)
         ensure_not_involved(into, actor)
-        change = stage_enter(feedback=duplicate, to=Status.CLOSED, by=actor, at=at)
+        change = stage_enter(feedback=duplicate, to=moves.MERGE.target, by=actor, at=at)
         duplicate.closure = Closure.MERGED
         duplicate.closed_at = at
         duplicate.save(update_fields=["closure", "closed_at"])
