@@ -184,3 +184,8 @@ def feedback_for_user(*, user: User, reference: str) -> CaseAccess:
     if feedback is None:
         raise NotFound(_("No such feedback."))
     return CaseAccess(feedback, actions_on(user, feedback))
+
+
+def own_cases_only(role: str) -> frozenset[Action]:
+    """The actions a role may take only on the cases assigned to it (for the docs' table)."""
+    return _OWN_CASES_ONLY.get(role, frozenset())

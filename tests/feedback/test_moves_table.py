@@ -8,7 +8,7 @@ import inspect
 import pytest
 from django.utils import translation
 
-from memnun.devtools.lifecycle_doc import LIFECYCLE_DOC, lifecycle_doc_table
+from memnun.devtools.lifecycle_doc import LIFECYCLE_DOC, lifecycle_doc_table, matrix_markdown
 from memnun.feedback.codes import Status
 from memnun.feedback.errors import Conflict
 from memnun.feedback.moves import MOVES, Move, moves_markdown, transition_move
@@ -19,6 +19,12 @@ def test_the_doc_shows_the_table_as_the_code_has_it() -> None:
     """Fails after a change to MOVES: run `python manage.py lifecycle_table --write`."""
     document = LIFECYCLE_DOC.read_text(encoding="utf-8")
     assert lifecycle_doc_table(document) == moves_markdown()
+
+
+def test_the_doc_shows_the_permission_matrix_as_the_code_has_it() -> None:
+    """Fails after a change to MATRIX: run `python manage.py lifecycle_table --write`."""
+    document = LIFECYCLE_DOC.read_text(encoding="utf-8")
+    assert lifecycle_doc_table(document, "roles") == matrix_markdown()
 
 
 @pytest.mark.parametrize("move", MOVES, ids=[m.name for m in MOVES])

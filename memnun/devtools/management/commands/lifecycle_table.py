@@ -1,4 +1,4 @@
-"""manage.py lifecycle_table [--write]: the moves table of docs/lifecycle.md, from the code."""
+"""manage.py lifecycle_table [--write]: the generated tables of docs/lifecycle.md, from the code."""
 
 from __future__ import annotations
 
