@@ -19,9 +19,27 @@ from memnun.notifications.kinds import KINDS, SAMPLES
 from memnun.notifications.letters import letter_mark_printed
 from memnun.notifications.models import Letter, MessageStatus, MessageTemplate, OutboundMessage
 from memnun.notifications.outbox import message_retry
-from memnun.notifications.personal_fields import OUTBOUND_FIELDS
+from memnun.notifications.personal_fields import (
+    OUTBOUND_FIELDS,
+    error_with_recipient,
+    recipient_kind,
+)
 from memnun.notifications.rendering import Rendered, render_fields, sandbox_compile
 from memnun.personaldata.admin import PersonalDataAdmin
+from memnun.personaldata.policy import Interface, present
+
+
+def _delivery_error(role: str) -> Any:
+    """The last delivery error with the recipient it quotes (mail servers do) shown as the
+    recipient column shows it: the operator still reads why delivery failed."""
+
+    def last_error(obj: OutboundMessage) -> str:
+        shown = present(value=obj.recipient, field=recipient_kind(obj.channel), role=role,
+                        interface=Interface.ADMIN)
+        return error_with_recipient(error=obj.last_error, recipient=obj.recipient, shown=shown)
+
+    last_error.short_description = _("last error")  # type: ignore[attr-defined]
+    return last_error
 
 
 @admin.register(OutboundMessage)
@@ -44,6 +62,13 @@ class OutboundMessageAdmin(PersonalDataAdmin):
         "source_type", "source_id", "callback_task", "claimed_by", "lease_until",
     )
     readonly_fields = fields
+
+    def _through_policy(self, request: HttpRequest, names: Any) -> list[Any]:
+        role = str(getattr(request.user, "role", ""))
+        return [
+            _delivery_error(role) if name == "last_error" else name
+            for name in super()._through_policy(request, names)
+        ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
