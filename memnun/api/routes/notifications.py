@@ -16,7 +16,7 @@ from memnun.api.presenters import local
 from memnun.feedback.masking import mask_email, mask_name, mask_tail
 from memnun.feedback.permissions import feedback_for_user, sees_personal_data
 from memnun.feedback.services.messaging import feedback_outbound_messages
-from memnun.mailin.models import InboundMessage
+from memnun.mailin.selectors import inbound_for_case
 
 router = Router(tags=["messages"])
 
@@ -116,7 +116,6 @@ def inbound_messages(request: HttpRequest, reference: str) -> Any:
     viewer = _viewer(request)
     feedback = feedback_for_user(user=viewer, reference=reference).feedback
     reveal = sees_personal_data(viewer)
-    rows = InboundMessage.objects.filter(feedback=feedback).prefetch_related("attachments")
     items = [
         {
             "id": m.pk,
@@ -128,6 +127,6 @@ def inbound_messages(request: HttpRequest, reference: str) -> Any:
             "attachments": [a.filename for a in m.attachments.all()],
             "notes": [str(n) for n in m.notes],
         }
-        for m in rows.order_by("received_at", "id")
+        for m in inbound_for_case(feedback=feedback)
     ]
     return Status(200, {"reference": feedback.reference, "items": items})
