@@ -52,6 +52,7 @@ imap-server:
 
 lint: install-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 
 typecheck: install-test
 	MEMNUN_TESTING=1 $(VENV)/bin/mypy memnun/feedback memnun/servicelevels memnun/audit memnun/accounts memnun/organisation memnun/ratelimit memnun/jobs memnun/api memnun/portal memnun/notifications memnun/mailin memnun/desk memnun/devtools

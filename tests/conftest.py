@@ -23,9 +23,12 @@ def _fresh_calendar_cache() -> None:
     calendar_cache_clear()
 
 
-@pytest.fixture
-def demo(db: Any) -> None:
-    """Offices, brands, categories and one user per role (password: PASSWORD)."""
+# Where the session fixture leaves pytest-django's database blocker for the teardown hook.
+_DB_BLOCKER = pytest.StashKey[Any]()
+
+
+def _demo_seed() -> None:
+    """Offices, brands, categories and one user per role, each with PASSWORD."""
     from memnun.accounts.models import User
     from memnun.organisation.demo import demo_load
 
@@ -33,6 +36,72 @@ def demo(db: Any) -> None:
     for user in User.objects.all():
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
+
+
+def _demo_present() -> bool:
+    from memnun.accounts.models import User
+    from memnun.organisation.demo import USERS
+
+    return User.objects.filter(username__in=[u[0] for u in USERS]).count() == len(USERS)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_db_setup: None, django_db_blocker: Any, request: pytest.FixtureRequest
+) -> None:
+    """The test database (one per xdist worker) starts with the demo organisation in it.
+
+    Loaded once here, committed, so that every test's transaction rolls back to it
+    instead of each test loading it again.
+    """
+    from django.db import connection
+
+    # When no collected test uses the database, pytest-django creates no test
+    # database and the connection still names the real one: never seed that.
+    if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+        return
+    with django_db_blocker.unblock():
+        _demo_seed()
+    request.config.stash[_DB_BLOCKER] = django_db_blocker
+
+
+def _flushes_the_database(item: pytest.Item) -> bool:
+    """Whether pytest-django ran the test as a TransactionTestCase, which empties
+    every table afterwards (transaction=True, reset_sequences, live_server)."""
+    names = getattr(item, "fixturenames", ())
+    if "transactional_db" in names or "live_server" in names:
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    return bool(
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+        or (marker.args and marker.args[0])
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    result = yield
+    # After the flush (the test's own fixtures are torn down by now): put the demo back.
+    # Not after the last test: the session's fixtures are gone too, the test database
+    # with them, and the connection points at the real one again.
+    blocker = item.config.stash.get(_DB_BLOCKER, None)
+    if blocker is not None and nextitem is not None and _flushes_the_database(item):
+        with blocker.unblock():
+            _demo_seed()
+    return result
+
+
+@pytest.fixture
+def demo(db: Any) -> None:
+    """Offices, brands, categories and one user per role (password: PASSWORD).
+
+    Already in the database (see django_db_setup); this fixture names the dependency
+    and, should a flush have escaped the teardown hook, loads it again.
+    """
+    if not _demo_present():
+        _demo_seed()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Bearer tokens for staff calls, and the client identity used by rate limits."""
+"""Bearer tokens for staff calls."""
 
 from __future__ import annotations
 
@@ -27,7 +27,3 @@ def optional_staff(request: HttpRequest) -> User | None:
     if user is None:
         raise AuthenticationError()
     return user
-
-
-def client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "unknown")

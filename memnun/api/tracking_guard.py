@@ -10,10 +10,10 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 
-from memnun.api.auth import client_address
 from memnun.api.errors import error_response
 from memnun.feedback.models import Feedback
 from memnun.feedback.tracking_access import Outcome, tracking_lookup
+from memnun.ratelimit.clients import client_address
 
 
 def tracked_feedback(

@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy
 
 from memnun.accounts.models import User
 from memnun.desk import forms as f
-from memnun.feedback.errors import NotFound
-from memnun.feedback.models import Compensation, Feedback
+from memnun.feedback.models import Feedback
 from memnun.feedback.moves import CLOSURE_ACTIONS
-from memnun.feedback.permissions import Action, feedback_for_user, require
+from memnun.feedback.permissions import Action, feedback_for_user
 from memnun.feedback.selectors.case import assignee_candidates, compensations_pending, staff_name
+from memnun.feedback.selectors.compensation import compensation_on_case
 from memnun.feedback.selectors.questions import question_open
 from memnun.feedback.services.acknowledgement import feedback_acknowledge
 from memnun.feedback.services.assessment import AssessmentInput, feedback_assess
@@ -198,8 +198,7 @@ def _involved(user: User, feedback: Feedback, d: Data) -> str:
 
 
 def _acknowledge(user: User, feedback: Feedback, d: Data) -> str:
-    require(user, A.ACKNOWLEDGE, feedback)
-    feedback_acknowledge(feedback=feedback, method=d["method"], sent_at=d["sent_at"], actor=user)
+    feedback_acknowledge(actor=user, feedback=feedback, method=d["method"], sent_at=d["sent_at"])
     return _("The acknowledgement is recorded.")
 
 
@@ -225,13 +224,9 @@ def _decision_form(
 
 
 def _decide(user: User, feedback: Feedback, d: Data) -> str:
-    compensation = (
-        Compensation.objects.filter(feedback=feedback, pk=d["compensation"])
-        .select_related("feedback")
-        .first()
+    compensation = compensation_on_case(
+        feedback=feedback, compensation_id=int(d["compensation"])
     )
-    if compensation is None:
-        raise NotFound(_("No such compensation on this case."))
     compensation_decide(
         actor=user, compensation=compensation, approve=d["approve"], reason=d["reason"]
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from memnun.feedback.errors import Conflict, FieldErrors
+from memnun.feedback.intake_limit import web_intake_throttled
 from memnun.feedback.models import Feedback
 from memnun.feedback.references import reference_parse
 from memnun.feedback.selectors.expectation import feedback_expectation
@@ -39,15 +40,11 @@ from memnun.portal.forms import (
     TrackForm,
 )
 from memnun.portal.timeline import timeline_for
-from memnun.ratelimit.limiter import rate_exceeded
+from memnun.ratelimit.clients import client_address
 from memnun.webforms import intake_input, pdf_response
 
 _RECEIPT = "memnun_receipt"
 _SUBMITTED = "memnun_submitted"
-
-
-def _client(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -80,11 +77,7 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data.get("website"):
             # Only bots fill the hidden field; tell them nothing.
             return redirect("portal:home")
-        if rate_exceeded(
-            key=f"intake:{_client(request)}",
-            limit=settings.WEB_INTAKE_PER_MINUTE,
-            window_seconds=60,
-        ):
+        if web_intake_throttled(client=client_address(request)):
             form.add_error(
                 None,
                 _("Too many submissions from your connection. Please wait a minute and try again."),
@@ -155,7 +148,7 @@ def track(request: HttpRequest) -> HttpResponse:
         result = tracking_lookup(
             reference=form.cleaned_data["reference"],
             code=form.cleaned_data["code"],
-            client=_client(request),
+            client=client_address(request),
         )
         if result.outcome is Outcome.FOUND and result.feedback is not None:
             access_grant(request, result.feedback.reference)

@@ -11,8 +11,13 @@ from django.test import Client
 from django.utils import timezone
 
 from memnun.audit.models import AuditEvent
+from memnun.feedback.errors import NotPermitted
 from memnun.feedback.models import Feedback, Obligation
-from memnun.feedback.services.acknowledgement import feedback_acknowledge
+from memnun.feedback.services.acknowledgement import (
+    feedback_acknowledge,
+    feedback_acknowledge_delivered,
+)
+from tests.casework import staff, user
 from tests.feedback.cases import IST, at, record
 
 pytestmark = pytest.mark.django_db
@@ -145,11 +150,32 @@ def test_an_acknowledgement_is_never_in_the_future(api: Client, staff_headers: H
 def test_the_mail_worker_stamps_the_automatic_acknowledgement(demo: None) -> None:
     case = record(channel="web", actor="")
     handed_over = timezone.now()
-    feedback_acknowledge(feedback=case, method="email", sent_at=handed_over, actor=None)
+    feedback_acknowledge_delivered(feedback=case, method="email", sent_at=handed_over)
     case.refresh_from_db()
     assert case.ack_sent_at == handed_over and case.ack_on_time is True
     event = AuditEvent.objects.get(object_id=case.reference, action="feedback.acknowledged")
     assert event.actor == "system"
+
+
+@pytest.mark.parametrize("who", ["auditor", "agent of another office"])
+def test_the_service_itself_refuses_who_may_not_acknowledge(demo: None, who: str) -> None:
+    # Called directly, as a new interface would: the service asks the matrix, not its caller.
+    case = record(channel="letter")
+    actor = user("auditor") if who == "auditor" else staff("ankara-agent", "agent", "ankara")
+    with pytest.raises(NotPermitted):
+        feedback_acknowledge(actor=actor, feedback=case, method="letter")
+    case.refresh_from_db()
+    assert case.ack_sent_at is None
+    assert not AuditEvent.objects.filter(
+        object_id=case.reference, action="feedback.acknowledged"
+    ).exists()
+
+
+def test_the_service_records_who_acknowledged_by_hand(demo: None) -> None:
+    case = record(channel="letter")
+    feedback_acknowledge(actor=user("agent"), feedback=case, method="letter")
+    event = AuditEvent.objects.get(object_id=case.reference, action="feedback.acknowledged")
+    assert event.actor == "agent"
 
 
 def test_the_contract_declares_the_errors(api: Client) -> None:

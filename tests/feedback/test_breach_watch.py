@@ -12,7 +12,7 @@ from memnun.audit.chain import audit_verify
 from memnun.audit.models import AuditEvent
 from memnun.feedback.models import Feedback, Obligation, StaffAlert
 from memnun.feedback.selectors.alerts import alerts_deliverable
-from memnun.feedback.services.acknowledgement import feedback_acknowledge
+from memnun.feedback.services.acknowledgement import feedback_acknowledge_delivered
 from memnun.feedback.services.breach_watch import breach_watch, breach_watch_task
 from memnun.feedback.services.obligations import obligations_pause
 from memnun.organisation.models import Office
@@ -105,7 +105,7 @@ def test_an_undelivered_alert_waits_again_after_closing(demo: None) -> None:
 
 def test_met_paused_and_closed_cases_are_left_alone(demo: None) -> None:
     met = record(channel="fax", received_at=at("2026-11-20 20:00"))
-    feedback_acknowledge(feedback=met, method="sms", sent_at=at("2026-11-23 09:30"), actor=None)
+    feedback_acknowledge_delivered(feedback=met, method="sms", sent_at=at("2026-11-23 09:30"))
     paused = record(channel="phone", received_at=at("2026-11-20 20:00"))
     obligations_pause(feedback=paused, at=at("2026-11-23 09:00"))
     closed = record(channel="fax", received_at=at("2026-11-20 20:00"))

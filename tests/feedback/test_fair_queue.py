@@ -16,7 +16,7 @@ from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.models import Customer, Feedback
 from memnun.feedback.references import reference_format
 from memnun.feedback.selectors.queue import queue_page
-from memnun.feedback.services.acknowledgement import feedback_acknowledge
+from memnun.feedback.services.acknowledgement import feedback_acknowledge_delivered
 from memnun.feedback.services.intake import CustomerInput
 from memnun.feedback.services.obligations import obligations_pause
 from memnun.organisation.models import Brand, Office
@@ -98,7 +98,7 @@ def test_intake_places_cases_by_their_deadline(demo: None) -> None:
     fax = record(channel="fax", received_at=at("2026-11-20 09:00"))  # due at 15:00
     phoned = record(channel="phone", received_at=at("2026-11-20 08:00"))  # acknowledged
     assert refs(queue_page(user=user("agent"))) == [web.reference, fax.reference, phoned.reference]
-    feedback_acknowledge(feedback=web, method="email", sent_at=at("2026-11-20 10:05"), actor=None)
+    feedback_acknowledge_delivered(feedback=web, method="email", sent_at=at("2026-11-20 10:05"))
     assert refs(queue_page(user=user("agent"))) == [fax.reference, phoned.reference, web.reference]
     # Waiting for the customer takes the resolution clock out of the order.
     obligations_pause(feedback=phoned, at=at("2026-11-20 11:00"))

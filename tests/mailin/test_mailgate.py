@@ -7,13 +7,14 @@ import subprocess
 import sys
 from collections.abc import Callable
 from io import BytesIO, StringIO
+from typing import Any
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from memnun.feedback.models import Attachment, Feedback
 from memnun.mailin.models import InboundMessage
@@ -152,6 +153,27 @@ def test_reply_attachments_are_kept_on_the_message(
     assert attachment.content_type == "image/png" and attachment.size == len(PNG)
     with attachment.file.open("rb") as f:
         assert f.read() == PNG
+
+
+@override_settings(**reply_settings())
+def test_staff_read_the_customers_mails_through_the_api(
+    demo: None, mail: Callable[..., bytes], api: Client, staff_headers: Callable[[str], Any]
+) -> None:
+    mailgate(mail(message_id="<first@example.com>"))
+    reference = Feedback.objects.get().reference
+    mailgate(mail(subject=f"Re: [{reference}]", text="Ek olarak fotoğraf gönderiyorum.",
+                  attachments=[("ek.png", "image/png", PNG)]))
+    url = f"/api/v1/feedback/{reference}/messages/inbound"
+    body = api.get(url, headers=staff_headers("agent")).json()
+    assert body["reference"] == reference
+    first, reply = body["items"]
+    assert first["status"] == "created" and first["attachments"] == []
+    assert reply["status"] == "threaded" and reply["attachments"] == ["ek.png"]
+    assert reply["text"].startswith("Ek olarak fotoğraf") and reply["from_address"] == (
+        "isil@example.com"
+    )
+    masked = api.get(url, headers=staff_headers("auditor")).json()["items"]
+    assert all(m["from_address"] != "isil@example.com" for m in masked)
 
 
 def test_english_mail_gets_an_english_acknowledgement(

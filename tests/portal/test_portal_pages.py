@@ -104,6 +104,30 @@ def test_the_form_is_rate_limited(demo: None, client: Client) -> None:
     assert Feedback.objects.count() == 2
 
 
+@override_settings(WEB_INTAKE_PER_MINUTE=2)
+def test_the_form_and_the_api_share_one_allowance_per_address(
+    demo: None, client: Client
+) -> None:
+    from tests.conftest import feedback_payload
+
+    api = client.post(
+        "/api/v1/feedback", feedback_payload(), content_type="application/json"
+    )
+    assert api.status_code == 201
+    submit(client)
+    # A forwarded-for header names another client, but the connection is the same one.
+    response = client.post(
+        "/feedback/new/", form_data(client), HTTP_X_FORWARDED_FOR="203.0.113.9"
+    )
+    assert response.status_code == 429
+    again = client.post(
+        "/api/v1/feedback", feedback_payload(), content_type="application/json",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
+    assert again.status_code == 429
+    assert Feedback.objects.count() == 2
+
+
 def test_a_disguised_executable_is_refused(demo: None, client: Client) -> None:
     exe = SimpleUploadedFile("foto.jpg", b"MZ\x90\x00" + b"\x00" * 200, content_type="image/jpeg")
     response = client.post("/feedback/new/", form_data(client, attachments=exe))

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, JsonResponse
-from django.utils.translation import gettext as _
 from ninja import P, PathEx, Router, Status
 
 from memnun.accounts.models import User
@@ -41,10 +40,10 @@ from memnun.api.errors import ErrorOut
 from memnun.api.presenters import feedback_created_body, tracking_body
 from memnun.api.schemas import AttachmentIn, FeedbackCreatedOut, TrackOut
 from memnun.api.tracking_guard import tracked_feedback
-from memnun.feedback.errors import NotFound
-from memnun.feedback.models import Compensation, Feedback
+from memnun.feedback.models import Feedback
 from memnun.feedback.moves import transition_description
 from memnun.feedback.permissions import CaseAccess, feedback_for_user
+from memnun.feedback.selectors.compensation import compensation_on_case
 from memnun.feedback.services.assessment import AssessmentInput, feedback_assess
 from memnun.feedback.services.assignment import feedback_assign
 from memnun.feedback.services.compensation import compensation_decide, compensation_propose
@@ -314,13 +313,7 @@ def compensation_decision(
     compensation_id: PathEx[int, P(ge=1, le=_MAX_ID)],
 ) -> Any:
     feedback, _actions = _access(request, reference)
-    compensation = (
-        Compensation.objects.filter(feedback=feedback, pk=compensation_id)
-        .select_related("feedback")
-        .first()
-    )
-    if compensation is None:
-        raise NotFound(_("No such compensation on this case."))
+    compensation = compensation_on_case(feedback=feedback, compensation_id=compensation_id)
     compensation_decide(
         actor=_user(request), compensation=compensation, approve=payload.approve,
         reason=payload.reason,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from pydantic import BaseModel, Field
 from memnun.accounts.lockout import lockout_response
 from memnun.accounts.models import User
 from memnun.accounts.tokens import token_issue
-from memnun.api.auth import StaffToken, client_address, optional_staff
+from memnun.api.auth import StaffToken, optional_staff
 from memnun.api.case_presenters import case_body
 from memnun.api.case_schemas import CaseOut
 from memnun.api.errors import ErrorOut, error_response
@@ -31,6 +30,7 @@ from memnun.api.schemas import (
 )
 from memnun.api.tracking_guard import tracked_feedback
 from memnun.feedback.errors import FieldErrors
+from memnun.feedback.intake_limit import web_intake_throttled
 from memnun.feedback.permissions import feedback_for_user
 from memnun.feedback.services.intake import (
     AttachmentInput,
@@ -38,7 +38,7 @@ from memnun.feedback.services.intake import (
     IntakeInput,
     feedback_record,
 )
-from memnun.ratelimit.limiter import rate_exceeded
+from memnun.ratelimit.clients import client_address
 
 router = Router()
 
@@ -133,11 +133,7 @@ def feedback_create(request: HttpRequest, payload: FeedbackIn) -> Any:
     scope = f"user:{actor.pk}" if actor else f"client:{client_address(request)}"
 
     def create() -> tuple[int, dict[str, Any]]:
-        if actor is None and rate_exceeded(
-            key=f"intake:{client_address(request)}",
-            limit=settings.WEB_INTAKE_PER_MINUTE,
-            window_seconds=60,
-        ):
+        if actor is None and web_intake_throttled(client=client_address(request)):
             message = _("Too many submissions from this address. Try again in a minute.")
             raise HttpError(429, message)
         result = feedback_record(data=_intake_input(payload), actor=actor)

@@ -15,8 +15,8 @@ from memnun.api.errors import ErrorOut
 from memnun.api.presenters import local
 from memnun.feedback.permissions import feedback_for_user
 from memnun.feedback.services.messaging import feedback_outbound_messages
-from memnun.mailin.models import InboundMessage
 from memnun.mailin.personal_fields import INBOUND_FIELDS
+from memnun.mailin.selectors import inbound_for_case
 from memnun.notifications.personal_fields import error_with_recipient, recipient_kind
 from memnun.personaldata.policy import Interface, present
 
@@ -114,7 +114,6 @@ def outbound_messages(request: HttpRequest, reference: str) -> Any:
 def inbound_messages(request: HttpRequest, reference: str) -> Any:
     viewer = _viewer(request)
     feedback = feedback_for_user(user=viewer, reference=reference).feedback
-    rows = InboundMessage.objects.filter(feedback=feedback).prefetch_related("attachments")
     items = [
         {
             "id": m.pk,
@@ -128,6 +127,6 @@ def inbound_messages(request: HttpRequest, reference: str) -> Any:
             "attachments": [a.filename for a in m.attachments.all()],
             "notes": [str(n) for n in m.notes],
         }
-        for m in rows.order_by("received_at", "id")
+        for m in inbound_for_case(feedback=feedback)
     ]
     return Status(200, {"reference": feedback.reference, "items": items})

@@ -14,7 +14,7 @@ from memnun.api.auth import StaffToken
 from memnun.api.errors import ErrorOut
 from memnun.api.presenters import local
 from memnun.feedback.models import Feedback
-from memnun.feedback.permissions import Action, feedback_for_user, require
+from memnun.feedback.permissions import feedback_for_user
 from memnun.feedback.selectors.queue import QUEUE_PAGE_DEFAULT, QUEUE_PAGE_MAX, queue_page
 from memnun.feedback.services.acknowledgement import feedback_acknowledge
 
@@ -71,9 +71,8 @@ def acknowledgement_record(
 ) -> Any:
     user = _staff(request)
     feedback = feedback_for_user(user=user, reference=reference).feedback
-    require(user, Action.ACKNOWLEDGE, feedback)
     feedback = feedback_acknowledge(
-        feedback=feedback, method=payload.method, sent_at=payload.sent_at, actor=user
+        actor=user, feedback=feedback, method=payload.method, sent_at=payload.sent_at
     )
     return Status(
         200,

@@ -1,8 +1,10 @@
 """Recording that the customer was told their feedback was taken in (ele alındı bilgisi).
 
-Called by the API when a member of staff gave it by hand (a phone call back,
-a letter), and by the mail worker once the automatic e-mail is handed to the
-mail system (web and e-mail channels): the time recorded is when it left us.
+Two doors, one record: `feedback_acknowledge` when a member of staff gave it
+by hand (a phone call back, a letter) — it checks their permission itself —
+and `feedback_acknowledge_delivered` when the worker handed the automatic
+message to the mail system (web and e-mail channels): no person acts there,
+so no permission is asked. The time recorded is when it left us.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from memnun.audit.chain import audit_record
 from memnun.feedback.codes import AckMethod, ObligationKind
 from memnun.feedback.errors import Conflict, FieldErrors
 from memnun.feedback.models import Feedback
+from memnun.feedback.permissions import Action, require
 from memnun.feedback.services.obligations import obligation_meet
 
 # The audit trail's actor when no person gave it (the mail worker).
@@ -39,14 +42,37 @@ def _check(*, feedback: Feedback, method: str, sent_at: datetime, now: datetime)
 
 
 def feedback_acknowledge(
-    *, feedback: Feedback, method: str, sent_at: datetime | None = None, actor: User | None
+    *, actor: User, feedback: Feedback, method: str, sent_at: datetime | None = None
 ) -> Feedback:
-    """Record the acknowledgement once; a late one is kept, and shows as late.
+    """A member of staff records the acknowledgement they gave; a late one is kept, and
+    shows as late.
 
     `sent_at` defaults to now; it may be earlier (given by hand, recorded later),
     never in the future nor before receipt. A second acknowledgement is a
     Conflict: the first one is what the customer got.
     """
+    require(actor, Action.ACKNOWLEDGE, feedback)
+    return _acknowledgement_record(
+        feedback=feedback, method=method, sent_at=sent_at, actor_name=actor.username
+    )
+
+
+def feedback_acknowledge_delivered(
+    *, feedback: Feedback, method: str, sent_at: datetime
+) -> Feedback:
+    """The worker's acknowledgement: the automatic message reached the provider at `sent_at`.
+
+    Recorded under the system actor; a Conflict when the case was acknowledged
+    already (by hand, or by an earlier delivery).
+    """
+    return _acknowledgement_record(
+        feedback=feedback, method=method, sent_at=sent_at, actor_name=SYSTEM_ACTOR
+    )
+
+
+def _acknowledgement_record(
+    *, feedback: Feedback, method: str, sent_at: datetime | None, actor_name: str
+) -> Feedback:
     now = timezone.now()
     sent_at = sent_at or now
     _check(feedback=feedback, method=method, sent_at=sent_at, now=now)
@@ -61,7 +87,7 @@ def feedback_acknowledge(
         locked.ack_method = method
         locked.save(update_fields=["ack_method"])
         audit_record(
-            actor=actor.username if actor else SYSTEM_ACTOR,
+            actor=actor_name,
             action="feedback.acknowledged",
             object_type="feedback",
             object_id=locked.reference,

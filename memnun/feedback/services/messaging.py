@@ -52,7 +52,7 @@ from memnun.feedback.codes import (
 )
 from memnun.feedback.errors import Conflict
 from memnun.feedback.models import CustomerQuestion, Feedback, Obligation, StageChange
-from memnun.feedback.services.acknowledgement import feedback_acknowledge
+from memnun.feedback.services.acknowledgement import feedback_acknowledge_delivered
 from memnun.feedback.tracking_access import tracking_link_url
 from memnun.notifications.models import MessageChannel, OutboundMessage
 from memnun.notifications.outbox import (
@@ -445,7 +445,7 @@ def _acknowledgement_stamp(*, feedback_id: int, method: str, sent_at: datetime) 
     if feedback is None:
         return False
     try:
-        feedback_acknowledge(feedback=feedback, method=method, sent_at=sent_at, actor=None)
+        feedback_acknowledge_delivered(feedback=feedback, method=method, sent_at=sent_at)
     except Conflict:
         return False  # acknowledged already (by hand, or an earlier delivery)
     return True
