@@ -131,3 +131,16 @@ def test_the_reports_are_documented_with_their_refusals(demo: None, api: Client)
     schemas = api.get("/api/v1/openapi.json").json()["components"]["schemas"]
     assert {"from", "to", "received", "resolution_business_hours"} <= set(
         schemas["KpiOut"]["properties"])
+
+
+def test_the_docs_show_the_catalogue_as_it_is() -> None:
+    from pathlib import Path
+
+    from django.utils import translation
+
+    from memnun.feedback.selectors.reports.catalogue import catalogue_markdown
+
+    text = (Path(__file__).parents[2] / "docs" / "reports.md").read_text(encoding="utf-8")
+    documented = text.split("<!-- catalogue:start -->\n")[1].split("\n<!-- catalogue:end -->")[0]
+    with translation.override("en"):
+        assert documented == catalogue_markdown()
