@@ -10,6 +10,8 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", _("Reviewer (team lead)")
     QUALITY = "quality", _("Quality manager")
     AUDITOR = "auditor", _("Auditor")
+    # Top management: reads every report and approves objectives; no case work.
+    MANAGEMENT = "management", _("Top management")
     ADMIN = "admin", _("Administrator")
 
 

@@ -3,8 +3,9 @@
 Three layers, each answered here and nowhere else:
 - the role matrix: which actions a role may take at all (`MATRIX`);
 - office scope: agents, handlers and reviewers work their own office's cases
-  (and see none while they have no office), quality managers, auditors and
-  administrators every office's;
+  (and see none while they have no office), quality managers, auditors, top
+  management and administrators every office's; the same scope bounds the
+  reports (`reports_office_scope`);
 - own cases: a handler works only the cases assigned to them.
 Whether a move is possible *now* (the case's status, a missing root cause, an
 involved person) is the lifecycle's business and answers 409, not 403.
@@ -56,6 +57,8 @@ class Action(StrEnum):
     LINK = "link"
     # Record a closed case's customer coming back after the reopening window (new feedback).
     FOLLOW_UP = "follow_up"
+    # Read the reports (feedback/selectors/reports/): office-bound roles their own office's.
+    VIEW_REPORTS = "view_reports"
 
 
 A = Action
@@ -74,10 +77,12 @@ _REVIEWING = frozenset({A.ASSIGN, A.APPROVE, A.SEND_BACK, A.COMPENSATION_APPROVE
 MATRIX: dict[str, frozenset[Action]] = {
     Role.AGENT: _FRONT_LINE,
     Role.HANDLER: _FRONT_LINE | _HANDLING,
-    Role.REVIEWER: _FRONT_LINE | _HANDLING | _REVIEWING,
-    Role.QUALITY: _FRONT_LINE | _HANDLING | _REVIEWING | {A.CLOSE_EXHAUSTED},
+    Role.REVIEWER: _FRONT_LINE | _HANDLING | _REVIEWING | {A.VIEW_REPORTS},
+    Role.QUALITY: _FRONT_LINE | _HANDLING | _REVIEWING | {A.CLOSE_EXHAUSTED, A.VIEW_REPORTS},
     # Reads everything, changes nothing, sees personal data masked.
-    Role.AUDITOR: frozenset({A.VIEW}),
+    Role.AUDITOR: frozenset({A.VIEW, A.VIEW_REPORTS}),
+    # Top management: the reports, and the cases behind a figure as the auditor sees them.
+    Role.MANAGEMENT: frozenset({A.VIEW, A.VIEW_REPORTS}),
     # Configuration, not case work; reveals contact details for data-subject requests.
     Role.ADMIN: frozenset({A.VIEW, A.REVEAL_PERSONAL_DATA, A.RECORD, A.ACKNOWLEDGE, A.ADD_NOTE}),
 }
@@ -163,6 +168,25 @@ def require(user: User, action: Action, feedback: Feedback | None = None) -> Non
             _("Only the case's assignee, a team lead or a quality manager may do this.")
         )
     raise NotPermitted(_("Your role may not do this."))
+
+
+def reports_office_scope(*, user: User, office: str | None) -> str | None:
+    """The office whose figures the user may read: its code, or None for every office.
+
+    Roles with `view_reports` that see every office read any office or all of
+    them. An office-bound role (the reviewer) reads its own office's figures:
+    asking for none means theirs, asking for another office is refused (403),
+    and without an office of their own they read nothing.
+    """
+    if Action.VIEW_REPORTS not in role_actions(user):
+        raise NotPermitted(_("Your role may not read reports."))
+    if sees_every_office(user):
+        return office
+    if user.office is None:
+        raise NotPermitted(_("You have no office whose reports you could read."))
+    if office is not None and office != user.office.code:
+        raise NotPermitted(_("You may read the reports of your own office only."))
+    return user.office.code
 
 
 class CaseAccess(NamedTuple):

@@ -63,6 +63,7 @@ USERS = [
     ("reviewer", Role.REVIEWER, "istanbul", "Zeynep", "Kaya"),
     ("quality", Role.QUALITY, None, "Emre", "Şahin"),
     ("auditor", Role.AUDITOR, None, "Elif", "Çelik"),
+    ("manager", Role.MANAGEMENT, None, "Selin", "Arslan"),
     ("admin", Role.ADMIN, None, "İlker", "Aydın"),
 ]
 

@@ -11,10 +11,12 @@ Decided here and nowhere else:
   messages and notes of the case, the customer's comments, e-mails in and
   out) cannot be masked: they are shown **whole to the roles that work the
   case** (agent, handler, reviewer, quality manager) on the API, the desk and
-  in exports, and **hidden** (only their length shown) from the auditor and
-  the administrator, and from everyone in `/admin/`. The auditor audits the
-  handling (stages, deadlines, proposals and their root causes, who did
-  what), which the case shows without the customer's words.
+  in exports, and **hidden** (only their length shown) from the auditor, top
+  management and the administrator, and from everyone in `/admin/`. The
+  auditor audits the handling (stages, deadlines, proposals and their root
+  causes, who did what), which the case shows without the customer's words;
+  top management reads the reports and, behind a figure, the cases as the
+  auditor sees them.
 - A role this table does not know (a role added later) gets the most
   restricted look: masked, hidden.
 """

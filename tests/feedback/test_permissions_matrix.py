@@ -16,10 +16,12 @@ from tests.casework import Case, case_in, staff, user
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["agent", "handler", "reviewer", "quality", "auditor", "admin"]
-# action: the roles that may take it (the demo users are named after their roles).
+ROLES = ["agent", "handler", "reviewer", "quality", "auditor", "management", "admin"]
+# The demo users are named after their roles, but for top management's `manager`.
+USERNAME = {role: role for role in ROLES} | {"management": "manager"}
+# action: the roles that may take it.
 EXPECTED: dict[str, set[str]] = {
-    "view": {"agent", "handler", "reviewer", "quality", "auditor", "admin"},
+    "view": {"agent", "handler", "reviewer", "quality", "auditor", "management", "admin"},
     "reveal_personal_data": {"agent", "handler", "reviewer", "quality", "admin"},
     "view_attachments": {"agent", "handler", "reviewer", "quality"},
     "record": {"agent", "handler", "reviewer", "quality", "admin"},
@@ -45,6 +47,7 @@ EXPECTED: dict[str, set[str]] = {
     "merge": {"handler", "reviewer", "quality"},
     "link": {"agent", "handler", "reviewer", "quality"},
     "follow_up": {"agent", "handler", "reviewer", "quality"},
+    "view_reports": {"reviewer", "quality", "auditor", "management"},
 }
 ROWS = [(role, action, role in allowed) for action, allowed in EXPECTED.items() for role in ROLES]
 
@@ -58,11 +61,12 @@ def test_the_table_covers_every_action_and_role() -> None:
 def test_role_action(demo: None, role: str, action: str, expected: bool) -> None:
     # On a case of the user's office assigned to the handler: scope and own-case rules pass.
     case = case_in("in_progress")
-    assert may(user(role), Action(action), case.feedback) is expected
-    assert may(user(role), Action(action)) is expected
+    member = user(USERNAME[role])
+    assert may(member, Action(action), case.feedback) is expected
+    assert may(member, Action(action)) is expected
     if not expected:
         with pytest.raises(NotPermitted):
-            require(user(role), Action(action), case.feedback)
+            require(member, Action(action), case.feedback)
 
 
 @pytest.mark.parametrize("role", ["agent", "handler", "reviewer"])
@@ -73,10 +77,10 @@ def test_office_bound_roles_may_do_nothing_with_another_office(demo: None, role:
         feedback_for_user(user=user(role), reference=case.reference)
 
 
-@pytest.mark.parametrize("role", ["quality", "auditor", "admin"])
+@pytest.mark.parametrize("role", ["quality", "auditor", "management", "admin"])
 def test_roles_without_an_office_see_every_office(demo: None, role: str) -> None:
     case = Case(office="izmir")
-    feedback, actions = feedback_for_user(user=user(role), reference=case.reference)
+    feedback, actions = feedback_for_user(user=user(USERNAME[role]), reference=case.reference)
     assert feedback.pk == case.feedback.pk
     assert actions == {Action(a) for a, allowed in EXPECTED.items() if role in allowed}
 
