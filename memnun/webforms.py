@@ -17,6 +17,40 @@ from memnun.organisation.models import Brand
 OTHER_BRAND = "*other"
 
 
+class ServiceErrors(forms.Form):
+    """A form that shows a service's `FieldErrors` beside its own fields.
+
+    `SERVICE_FIELDS` maps a service's field name ("customer.email") to the form's
+    field; unmapped names go to the field named like their last part, and an
+    error about no field of the form goes to the top of the form.
+    """
+
+    SERVICE_FIELDS: dict[str, str] = {}
+
+    def add_service_errors(self, fields: dict[str, list[str]]) -> None:
+        for name, messages in fields.items():
+            target: str | None = self.SERVICE_FIELDS.get(name, name.rsplit(".", 1)[-1])
+            if name.startswith("attachments"):
+                target = "attachments"
+            if target not in self.fields:
+                target = None
+            for message in messages:
+                self.add_error(target, message)
+
+
+# The intake service's customer and consent fields, as both feedback forms name them.
+INTAKE_SERVICE_FIELDS: dict[str, str] = {
+    "customer.name": "name",
+    "customer.email": "email",
+    "customer.phone": "phone",
+    "customer.address": "address",
+    "customer.preferred_contact": "preferred_contact",
+    "customer.language": "language",
+    "customer": "email",
+    "consent.privacy_notice": "privacy_notice",
+}
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

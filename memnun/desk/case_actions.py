@@ -41,6 +41,7 @@ from memnun.feedback.services.lifecycle import (
 from memnun.feedback.services.merging import feedback_link, feedback_merge
 from memnun.feedback.services.notes import attachment_add, message_send, note_add
 from memnun.feedback.services.questions import question_answer, question_ask
+from memnun.webforms import ServiceErrors
 
 A = Action
 Data = dict[str, Any]
@@ -60,11 +61,11 @@ class CaseAction:
     title: Promise
     submit: Promise
     permits: frozenset[Action]
-    make: Callable[[User, Feedback, frozenset[Action], Any, str], f.ServiceErrors]
+    make: Callable[[User, Feedback, frozenset[Action], Any, str], ServiceErrors]
     run: Callable[[User, Feedback, Data], str | Recorded]
 
 
-def _plain(cls: type[f.ServiceErrors]) -> Callable[..., f.ServiceErrors]:
+def _plain(cls: type[ServiceErrors]) -> Callable[..., ServiceErrors]:
     def make(
         user: User, feedback: Feedback, actions: frozenset[Action], data: Any, prefix: str
     ) -> Any:

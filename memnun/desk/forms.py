@@ -1,6 +1,6 @@
 """Desk forms: they collect and shape input; every rule is the services'.
 
-`ServiceErrors.add_service_errors` puts a service's `FieldErrors` beside the
+`ServiceErrors.add_service_errors` (`memnun.webforms`) puts a service's `FieldErrors` beside the
 field they are about (dotted service names mapped to this form's fields).
 """
 
@@ -28,7 +28,12 @@ from memnun.feedback.codes import (
 )
 from memnun.feedback.services.customer_answers import STAFF_CHANNELS
 from memnun.organisation.models import Category, Office, RootCauseCategory
-from memnun.webforms import BrandFields, MultipleFileField
+from memnun.webforms import (
+    INTAKE_SERVICE_FIELDS,
+    BrandFields,
+    MultipleFileField,
+    ServiceErrors,
+)
 
 _DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -46,20 +51,6 @@ def _moment(label: Any, help_text: Any = "") -> forms.DateTimeField:
         label=label, required=False, help_text=help_text, input_formats=[_DATETIME_LOCAL],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=_DATETIME_LOCAL),
     )
-
-
-class ServiceErrors(forms.Form):
-    SERVICE_FIELDS: dict[str, str] = {}
-
-    def add_service_errors(self, fields: dict[str, list[str]]) -> None:
-        for name, messages in fields.items():
-            target: str | None = self.SERVICE_FIELDS.get(name, name.rsplit(".", 1)[-1])
-            if name.startswith("attachments"):
-                target = "attachments"
-            if target not in self.fields:
-                target = None
-            for message in messages:
-                self.add_error(target, message)
 
 
 # --- Finding cases ---------------------------------------------------------------------------
@@ -154,16 +145,7 @@ class IntakeForm(ServiceErrors, BrandFields):
         required=False,
     )
 
-    SERVICE_FIELDS = {
-        "customer.name": "name",
-        "customer.email": "email",
-        "customer.phone": "phone",
-        "customer.address": "address",
-        "customer.preferred_contact": "preferred_contact",
-        "customer.language": "language",
-        "customer": "email",
-        "consent.privacy_notice": "privacy_notice",
-    }
+    SERVICE_FIELDS = INTAKE_SERVICE_FIELDS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -180,8 +162,9 @@ class RevealForm(ServiceErrors):
     )
 
 
-class StartForm(ServiceErrors):
-    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+class AssessmentFields(ServiceErrors):
+    """The initial assessment's fields, given at the start and when it is revised."""
+
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.filter(is_active=True),
@@ -189,6 +172,10 @@ class StartForm(ServiceErrors):
     )
     safety_hazard = forms.BooleanField(label=_("Safety hazard"), required=False)
     immediate_action = forms.BooleanField(label=_("Immediate action needed"), required=False)
+
+
+class StartForm(AssessmentFields):
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
     note = _text(_("Note (internal)"), required=False, rows=2)
 
     def __init__(self, *args: Any, candidates: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -324,14 +311,8 @@ class ReassignForm(ServiceErrors):
         _choices(self, "assignee", _blank(_("Automatic (round robin)"), candidates))
 
 
-class AssessForm(ServiceErrors):
-    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
-    category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.filter(is_active=True),
-        to_field_name="code", required=False, empty_label=_("Not set"),
-    )
-    safety_hazard = forms.BooleanField(label=_("Safety hazard"), required=False)
-    immediate_action = forms.BooleanField(label=_("Immediate action needed"), required=False)
+class AssessForm(AssessmentFields):
+    """Revising the assessment while the case is worked."""
 
 
 class FileForm(ServiceErrors):

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from memnun.accounts.models import User
 from memnun.desk.case_actions import BY_SLUG, Recorded, offered
 from memnun.desk.common import staff_user
-from memnun.desk.forms import RevealForm, ServiceErrors
+from memnun.desk.forms import RevealForm
 from memnun.feedback.errors import Conflict, FieldErrors, NotFound, NotPermitted
 from memnun.feedback.models import Customer, Feedback
 from memnun.feedback.permissions import Action, CaseAccess, feedback_for_user
@@ -44,6 +44,7 @@ from memnun.feedback.selectors.case import (
 from memnun.feedback.selectors.links import case_links
 from memnun.feedback.services.personal_data import attachment_open, personal_data_reveal
 from memnun.personaldata.policy import Interface, present, project
+from memnun.webforms import ServiceErrors
 
 RECEIPT_SESSION = "desk_receipt"
 

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from memnun.feedback.codes import ContactMethod, FeedbackType, Language
 from memnun.organisation.models import Office
-from memnun.webforms import BrandFields, MultipleFileField
+from memnun.webforms import INTAKE_SERVICE_FIELDS, BrandFields, MultipleFileField, ServiceErrors
 
 
-class FeedbackForm(BrandFields):
+class FeedbackForm(ServiceErrors, BrandFields):
     type = forms.ChoiceField(
         label=_("What would you like to tell us?"),
         choices=FeedbackType.choices,
@@ -107,28 +107,9 @@ class FeedbackForm(BrandFields):
         self.fields["attachments"].max_count = settings.ATTACHMENT_MAX_COUNT  # type: ignore[attr-defined]
 
     # Field names of the intake service mapped onto this form's fields.
-    SERVICE_FIELDS = {
-        "customer.name": "name",
-        "customer.email": "email",
-        "customer.phone": "phone",
-        "customer.address": "address",
-        "customer.preferred_contact": "preferred_contact",
-        "customer.language": "language",
-        "customer": "email",
-        "consent.privacy_notice": "privacy_notice",
+    SERVICE_FIELDS = INTAKE_SERVICE_FIELDS | {
         "consent.third_party_sharing": "third_party_sharing",
-        "attachments": "attachments",
     }
-
-    def add_service_errors(self, fields: dict[str, list[str]]) -> None:
-        for name, messages in fields.items():
-            target = self.SERVICE_FIELDS.get(name, name)
-            if target.startswith("attachments."):
-                target = "attachments"
-            if target not in self.fields:
-                target = None  # type: ignore[assignment]
-            for message in messages:
-                self.add_error(target, message)
 
 
 class TrackForm(forms.Form):

@@ -336,8 +336,9 @@ def message_reminder(feedback: Feedback, number: int = 1) -> OutboundMessage | N
     )
 
 
-def message_question(feedback: Feedback, question: CustomerQuestion) -> OutboundMessage | None:
-    """A question from the handler: the case waits for the customer's answer."""
+def _question_message(
+    feedback: Feedback, question: CustomerQuestion, *, kind: str, key: str
+) -> OutboundMessage | None:
     route = customer_route(feedback)
     if route is None:
         return None
@@ -346,9 +347,13 @@ def message_question(feedback: Feedback, question: CustomerQuestion) -> Outbound
         feedback, language, question=question.question, asked_at=question.asked_at,
         answer_url=signed_link(feedback, "question"),
     )
-    return _send(
-        feedback, kind="question", route=route, context=context, language=language,
-        key=f"feedback:{feedback.pk}:question:{question.pk}",
+    return _send(feedback, kind=kind, route=route, context=context, language=language, key=key)
+
+
+def message_question(feedback: Feedback, question: CustomerQuestion) -> OutboundMessage | None:
+    """A question from the handler: the case waits for the customer's answer."""
+    return _question_message(
+        feedback, question, kind="question", key=f"feedback:{feedback.pk}:question:{question.pk}"
     )
 
 
@@ -356,16 +361,8 @@ def message_question_reminder(
     feedback: Feedback, question: CustomerQuestion
 ) -> OutboundMessage | None:
     """The one reminder of a question still unanswered (services/questions.py decides when)."""
-    route = customer_route(feedback)
-    if route is None:
-        return None
-    language = _language(feedback)
-    context = _context(
-        feedback, language, question=question.question, asked_at=question.asked_at,
-        answer_url=signed_link(feedback, "question"),
-    )
-    return _send(
-        feedback, kind="question_reminder", route=route, context=context, language=language,
+    return _question_message(
+        feedback, question, kind="question_reminder",
         key=f"feedback:{feedback.pk}:question:{question.pk}:reminder",
     )
 
