@@ -91,7 +91,7 @@ def test_a_call_or_visit_recorded_later_was_acknowledged_on_the_spot(
 
 @pytest.fixture
 def admin_client(demo: None) -> Client:
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")  # the refusal is read in English
     client.force_login(User.objects.get(username="admin"))
     return client
 
