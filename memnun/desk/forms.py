@@ -26,6 +26,7 @@ from memnun.feedback.codes import (
     Severity,
     Status,
 )
+from memnun.feedback.selectors.reports.periods import DEFAULT_PRESET, Preset
 from memnun.feedback.services.customer_answers import STAFF_CHANNELS
 from memnun.organisation.models import Category, Office, RootCauseCategory
 from memnun.webforms import (
@@ -91,6 +92,57 @@ class QueueFilterForm(forms.Form):
             ))
         else:
             del self.fields["office"]
+
+
+# --- Reports ---------------------------------------------------------------------------------
+
+
+class ReportForm(ServiceErrors):
+    """The dashboard's period and filters (GET); the codes are the report API's."""
+
+    SERVICE_FIELDS = {"from": "start", "to": "end"}
+
+    period = forms.ChoiceField(
+        label=_("Period"), required=False, choices=Preset.choices, initial=DEFAULT_PRESET,
+    )
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For custom dates: the first day, included."),
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For custom dates: the last day, included."),
+    )
+    office = forms.ChoiceField(label=_("Office"), required=False)
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=_blank(_("Every channel"), Channel.choices)
+    )
+    type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=_blank(_("Every type"), FeedbackType.choices)
+    )
+    brand = forms.ChoiceField(label=_("Brand"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    by = forms.ChoiceField(label=_("Pareto by"), required=False)
+
+    def __init__(
+        self, *args: Any, offices: Sequence[tuple[str, str]], everyone: bool,
+        pareto_by: Sequence[tuple[str, Any]], brands: Sequence[tuple[str, str]],
+        categories: Sequence[tuple[str, str]], **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        # A reviewer's figures are their office's: the one choice offered.
+        _choices(self, "office", _blank(_("All offices"), offices) if everyone else offices)
+        _choices(self, "brand", _blank(_("Every brand"), brands))
+        _choices(self, "category", _blank(_("Every category"), categories))
+        _choices(self, "by", pareto_by)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("period") == Preset.CUSTOM:
+            for name in ("start", "end"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("Give both dates of a custom period."))
+        return data
 
 
 # --- Recording feedback ----------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from memnun.desk import views_auth, views_case, views_intake, views_queue
+from memnun.desk import views_auth, views_case, views_intake, views_queue, views_reports
 
 app_name = "desk"
 
@@ -17,6 +17,7 @@ urlpatterns = [
         "feedback/<str:reference>/files/<int:attachment_id>", views_case.attachment,
         name="attachment",
     ),
+    path("reports/", views_reports.reports, name="reports"),
     path("intake/", views_intake.intake_index, name="intake_index"),
     path("intake/<slug:channel>/", views_intake.intake, name="intake"),
     path("intake/receipt/<str:reference>/", views_intake.receipt, name="receipt"),

@@ -103,3 +103,24 @@ def test_desk_pages_pass_axe(live_server: Any, page_for: Any, demo: None) -> Non
     page.locator("#action-note button[type=submit]").click()
     page.wait_for_selector("#error-summary")
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_reports_page_passes_axe(
+    live_server: Any, page_for: Any, demo: None, width: int
+) -> None:
+    from tests.reports.known_cases import FROM, TO, week
+
+    week()
+    page = page_for(width=width)
+    blocked: list[str] = []
+    page.on("console", lambda message: blocked.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    sign_in(page, live_server.url, "quality")
+    page.goto(f"{live_server.url}/desk/reports/?period=custom&start={FROM}&end={TO}")
+    assert page.locator("img[src^='data:image/svg+xml']").count() == 4
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/desk/reports/?period=custom&start={TO}&end={FROM}")
+    page.wait_for_selector("#error-summary")
+    assert axe_violations(page) == []
+    assert blocked == []

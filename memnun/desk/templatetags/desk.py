@@ -1,0 +1,16 @@
+"""Questions the desk's templates ask of the permission matrix (feedback/permissions.py)."""
+
+from __future__ import annotations
+
+from django import template
+
+from memnun.accounts.models import User
+from memnun.feedback.permissions import Action, role_actions
+
+register = template.Library()
+
+
+@register.filter
+def reads_reports(user: object) -> bool:
+    """Whether the navigation offers the reports: the matrix's `view_reports`."""
+    return isinstance(user, User) and Action.VIEW_REPORTS in role_actions(user)
