@@ -45,13 +45,18 @@ def _portal(page: Any, base: str, tag: str) -> None:
     _shoot(page, f"portal-track-form-{tag}")
 
 
-def _desk(page: Any, base: str, tag: str) -> None:
+def _sign_in(page: Any, base: str, username: str) -> None:
     page.goto(f"{base}/desk/login/")
-    _shoot(page, f"desk-login-{tag}")
-    page.locator("#id_username").fill("agent")
+    page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(DEMO_PASSWORD)
     page.locator("form.login button[type=submit]").click()
     page.wait_for_load_state()
+
+
+def _desk(page: Any, base: str, tag: str) -> None:
+    page.goto(f"{base}/desk/login/")
+    _shoot(page, f"desk-login-{tag}")
+    _sign_in(page, base, "agent")
     page.goto(f"{base}/desk/queue/")
     _shoot(page, f"desk-queue-{tag}")
     first = page.locator("table a").first
@@ -61,6 +66,14 @@ def _desk(page: Any, base: str, tag: str) -> None:
         _shoot(page, f"desk-case-{tag}")
     page.goto(f"{base}/desk/intake/phone/")
     _shoot(page, f"desk-intake-phone-{tag}")
+
+
+def _reports(page: Any, base: str, tag: str) -> None:
+    """The KPI dashboard, as the quality manager sees it (agents may not read reports)."""
+    page.context.clear_cookies()
+    _sign_in(page, base, "quality")
+    page.goto(f"{base}/desk/reports/")
+    _shoot(page, f"desk-reports-{tag}")
 
 
 def main() -> int:
@@ -82,6 +95,7 @@ def main() -> int:
                 page = context.new_page()
                 _portal(page, app.url, f"{language}-{label}")
                 _desk(page, app.url, f"{language}-{label}")
+                _reports(page, app.url, f"{language}-{label}")
                 context.close()
         browser.close()
     return 0
