@@ -45,6 +45,7 @@ class QueueRow:
     due: str
     state: DeadlineState
     state_label: str
+    is_repeat: bool
 
 
 def _row(feedback: Feedback, now: datetime, role: str) -> QueueRow:
@@ -65,6 +66,7 @@ def _row(feedback: Feedback, now: datetime, role: str) -> QueueRow:
         due=str(ObligationKind(feedback.next_due_kind).label) if feedback.next_due_kind else "",
         state=state,
         state_label=str(state.label),
+        is_repeat=feedback.is_repeat,
     )
 
 

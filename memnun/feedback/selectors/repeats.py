@@ -19,6 +19,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.db.models import CharField, Q, QuerySet, Value
+from django.utils.translation import gettext_lazy as _
 
 from memnun.feedback.models import Feedback
 
@@ -26,6 +27,11 @@ Match = Literal["imei", "repair_order", "phone", "email"]
 # The strongest match first: when another case shares several values, it is listed once,
 # by the first of these (a device identifier says more than a shared household phone).
 MATCHES: tuple[Match, ...] = ("imei", "repair_order", "phone", "email")
+# How the desk names each kind of match (never the value matched).
+MATCH_LABELS = {
+    "imei": _("Same IMEI"), "repair_order": _("Same repair order"),
+    "phone": _("Same phone number"), "email": _("Same e-mail address"),
+}
 _LOOKUP: dict[Match, str] = {
     "imei": "imei", "repair_order": "repair_order",
     "phone": "customer__phone", "email": "customer__email",
@@ -38,9 +44,19 @@ class Repeat:
     received_at: datetime
     match: Match
 
+    @property
+    def label(self) -> str:
+        return str(MATCH_LABELS[self.match])
+
+
+def repeat_window_days() -> int:
+    """How many days apart two cases may be received and still be repeats."""
+    days: int = settings.MEMNUN_REPEAT_WINDOW_DAYS
+    return days
+
 
 def _window() -> timedelta:
-    return timedelta(days=settings.MEMNUN_REPEAT_WINDOW_DAYS)
+    return timedelta(days=repeat_window_days())
 
 
 def _identifiers(
