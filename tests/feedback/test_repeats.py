@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.checks import run_checks
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -122,3 +123,10 @@ def test_the_matched_value_never_appears(
     repeats = str(_case(api, staff_headers, new)["repeats"])
     for value in (IMEI, PHONE, "5321234567", "SR-77", "musteri1@example.com"):
         assert value not in repeats
+
+
+@pytest.mark.parametrize("value", [0, -1, "90", True])
+def test_a_window_that_cannot_work_is_refused_at_start_up(value: object) -> None:
+    with override_settings(MEMNUN_REPEAT_WINDOW_DAYS=value):
+        assert "memnun.E002" in [m.id for m in run_checks()]
+    assert "memnun.E002" not in [m.id for m in run_checks()]
