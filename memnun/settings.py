@@ -312,6 +312,9 @@ LOGGING = {
 # Case work. A closed case may be reopened within this many calendar days of closure;
 # later, the customer's return is recorded as new feedback linked to the old one.
 MEMNUN_REOPEN_DAYS = env_int("MEMNUN_REOPEN_DAYS", 30, minimum=0)
+# Repeat detection: other feedback received within this many days of a case and sharing
+# its IMEI, phone, e-mail or repair order is shown as a repeat of it.
+MEMNUN_REPEAT_WINDOW_DAYS = env_int("MEMNUN_REPEAT_WINDOW_DAYS", 90, minimum=0)
 # The round robin skips handlers who already hold this many open cases.
 MEMNUN_ASSIGN_MAX_OPEN = env_int("MEMNUN_ASSIGN_MAX_OPEN", 25, minimum=1)
 # Compensation a role may grant on its own authority, in whole Turkish lira; above it,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from django.test import Client
@@ -76,9 +77,15 @@ class Case:
         self.feedback.refresh_from_db()
         return self.feedback
 
-    def start(self, *, by: str = "reviewer", assignee: str = "handler") -> Case:
+    def start(
+        self, *, by: str = "reviewer", assignee: str = "handler",
+        category: str | None = ASSESSMENT.category,
+    ) -> Case:
+        """Work starts; `category=None` leaves the complaint unclassified (it cannot be
+        proposed until the assessment is revised)."""
+        assessment = replace(ASSESSMENT, category=category)
         feedback_start(
-            actor=user(by), feedback=self.feedback, assessment=ASSESSMENT, assignee=assignee
+            actor=user(by), feedback=self.feedback, assessment=assessment, assignee=assignee
         )
         return self
 

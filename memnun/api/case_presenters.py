@@ -21,6 +21,7 @@ from memnun.feedback.permissions import Action, CaseAccess
 from memnun.feedback.personal_fields import MESSAGE_TEXT
 from memnun.feedback.selectors.links import case_links
 from memnun.feedback.selectors.questions import questions_of
+from memnun.feedback.selectors.repeats import repeats_of
 from memnun.feedback.selectors.resolution import resolution_awaiting_answer
 from memnun.personaldata.policy import Interface, present
 
@@ -143,6 +144,10 @@ def case_body(access: CaseAccess, *, viewer: User) -> dict[str, Any]:
         "questions": [_question(q, text) for q in questions],
         "compensations": [_compensation(c) for c in compensations],
         "links": _links(feedback),
+        "repeats": [
+            {"reference": r.reference, "received_at": local(r.received_at), "match": r.match}
+            for r in repeats_of(feedback=feedback)
+        ],
         "survey": _survey(feedback),
         "allowed_actions": sorted(actions),
     }

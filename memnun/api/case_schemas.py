@@ -202,6 +202,14 @@ class LinkOut(BaseModel):
     direction: Literal["out", "in"]
 
 
+class RepeatOut(BaseModel):
+    """Other feedback of the repeat window sharing an identifier (never the value itself)."""
+
+    reference: str
+    received_at: datetime
+    match: Literal["imei", "phone", "email", "repair_order"]
+
+
 class SurveyOut(BaseModel):
     score: int
     at: datetime
@@ -224,6 +232,10 @@ class CaseOut(FeedbackOut):
     questions: list[QuestionOut]
     compensations: list[CompensationOut]
     links: list[LinkOut]
+    repeats: list[RepeatOut] = Field(
+        description="Other feedback received within the repeat window (MEMNUN_REPEAT_WINDOW_DAYS)"
+        " of this one sharing its IMEI, phone, e-mail or repair order, newest first."
+    )
     survey: SurveyOut | None
     allowed_actions: list[str] = Field(
         description="What your role may do with this case; the lifecycle decides whether now."

@@ -1,7 +1,14 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from memnun.desk import views_auth, views_case, views_intake, views_queue, views_reports
+from memnun.desk import (
+    views_auth,
+    views_case,
+    views_follow_up,
+    views_intake,
+    views_queue,
+    views_reports,
+)
 
 app_name = "desk"
 
@@ -10,6 +17,7 @@ urlpatterns = [
     path("login/", views_auth.DeskLoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("queue/", views_queue.queue, name="queue"),
+    path("follow-up/", views_follow_up.follow_up, name="follow_up"),
     path("feedback/<str:reference>", views_case.case_page, name="case"),
     path("feedback/<str:reference>/reveal", views_case.reveal, name="reveal"),
     path("feedback/<str:reference>/do/<slug:action>", views_case.case_action, name="case_action"),

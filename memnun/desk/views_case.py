@@ -42,6 +42,7 @@ from memnun.feedback.selectors.case import (
     case_timeline,
 )
 from memnun.feedback.selectors.links import case_links
+from memnun.feedback.selectors.repeats import repeat_window_days, repeats_of
 from memnun.feedback.services.personal_data import attachment_open, personal_data_reveal
 from memnun.personaldata.policy import Interface, present, project
 from memnun.webforms import ServiceErrors
@@ -117,6 +118,8 @@ def _context(
         "deadlines": case_deadlines(feedback=feedback),
         "timeline": _timeline(user, feedback),
         "links": case_links(feedback=feedback),
+        "repeats": repeats_of(feedback=feedback),
+        "repeat_window_days": repeat_window_days(),
         "forms": forms,
         "conflict": conflict,
         "receipt": request.session.get(RECEIPT_SESSION, {}).get("reference")

@@ -19,7 +19,7 @@ from memnun.desk.forms import QueueFilterForm
 from memnun.feedback.codes import Channel, FeedbackType, ObligationKind, Status
 from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.models import Feedback
-from memnun.feedback.permissions import sees_every_office
+from memnun.feedback.permissions import Action, may, sees_every_office
 from memnun.feedback.personal_fields import CUSTOMER_FIELDS
 from memnun.feedback.selectors.deadline_state import DeadlineState, queue_state
 from memnun.feedback.selectors.queue import queue_page
@@ -45,6 +45,7 @@ class QueueRow:
     due: str
     state: DeadlineState
     state_label: str
+    is_repeat: bool
 
 
 def _row(feedback: Feedback, now: datetime, role: str) -> QueueRow:
@@ -65,6 +66,7 @@ def _row(feedback: Feedback, now: datetime, role: str) -> QueueRow:
         due=str(ObligationKind(feedback.next_due_kind).label) if feedback.next_due_kind else "",
         state=state,
         state_label=str(state.label),
+        is_repeat=feedback.is_repeat,
     )
 
 
@@ -88,7 +90,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         k: str(v) for k, v in request.GET.items() if k != "cursor" and v
     }
     now = timezone.now()
-    context = {"form": form, "query": query, "offices": offices, "filtered": bool(chosen)}
+    context = {
+        "form": form, "query": query, "offices": offices, "filtered": bool(chosen),
+        "may_follow_up": may(user, Action.FOLLOW_UP_SURVEYS),
+    }
     if query:
         found = feedback_search(user=user, query=query, filters=filters)
         context |= {"rows": [_row(f, now, user.role) for f in found], "office": None}

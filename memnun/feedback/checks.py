@@ -25,6 +25,8 @@ from memnun.servicelevels.models import TargetMode
 MINIMUMS: dict[str, int] = {
     # 0 days would shut the reopening window the moment a case closes.
     "MEMNUN_REOPEN_DAYS": 1,
+    # 0 days would find no repeat at all.
+    "MEMNUN_REPEAT_WINDOW_DAYS": 1,
     "MEMNUN_QUESTION_REMINDER_DAYS": 1,
     "MEMNUN_RESOLUTION_REMINDER_DAYS": 1,
     "MEMNUN_RESOLUTION_REMINDERS": 0,

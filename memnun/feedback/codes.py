@@ -66,6 +66,8 @@ class AlertKind(models.TextChoices):
     # Raised by the initial assessment (services/assessment.py).
     SAFETY_HAZARD = "safety_hazard", _("Safety hazard")
     IMMEDIATE_ACTION = "immediate_action", _("Immediate action needed")
+    # Raised by a survey answer of 1 or 2 (services/customer_answers.py).
+    LOW_SURVEY_SCORE = "low_survey_score", _("Low satisfaction score")
 
 
 # Channels that only staff may record: everything but the public web form.

@@ -75,9 +75,14 @@ class Feedback(models.Model):
     product = models.CharField(_("product"), max_length=200, blank=True)
     device_serial = models.CharField(_("device serial"), max_length=64, blank=True)
     imei = models.CharField(_("IMEI"), max_length=15, blank=True, db_index=True)
-    repair_order = models.CharField(_("repair order"), max_length=64, blank=True)
+    # Indexed like the IMEI and the customer's e-mail and phone: repeat detection
+    # (selectors/repeats.py) looks each of them up.
+    repair_order = models.CharField(_("repair order"), max_length=64, blank=True, db_index=True)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="feedback")
     received_at = models.DateTimeField(_("received at"))
+    # Set at intake when other feedback of the repeat window shares an identifier, so the
+    # queue shows it without a lookup per row; the case page lists them (selectors/repeats.py).
+    is_repeat = models.BooleanField(_("repeat"), default=False)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,

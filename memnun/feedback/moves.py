@@ -66,6 +66,11 @@ def actor_not_involved(*, feedback: Feedback, actor: User | None, now: datetime)
     return actor is None or involvement_of(feedback, actor) is None
 
 
+def complaint_categorised(*, feedback: Feedback, actor: User | None, now: datetime) -> bool:
+    """A complaint has its category (given at the start or by revising the assessment)."""
+    return feedback.type != FeedbackType.COMPLAINT or feedback.category_id is not None
+
+
 def proposal_awaits_review(*, feedback: Feedback, actor: User | None, now: datetime) -> bool:
     """A proposed resolution waits for its review."""
     return resolution_pending(feedback) is not None
@@ -166,12 +171,12 @@ START = Move(
 PROPOSE = Move(
     "propose", frozenset({S.IN_PROGRESS}), S.UNDER_REVIEW, A.PROPOSE,
     _LIFECYCLE + "feedback_propose",
-    guards=(actor_not_involved,),
+    guards=(actor_not_involved, complaint_categorised),
     inputs={"resolution": "resolution", "root_cause": "root_cause",
             "root_cause_category": "root_cause_category",
             "corrective_action": "corrective_action", "note": "note"},
     summary="`resolution` (the customer's message, with reasons); a complaint also needs"
-    " `root_cause` and `corrective_action`; optional `root_cause_category`",
+    " its category, `root_cause`, `root_cause_category` and `corrective_action`",
 )
 APPROVE = Move(
     "approve", frozenset({S.UNDER_REVIEW}), S.RESOLVED, A.APPROVE,

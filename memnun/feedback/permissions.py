@@ -59,6 +59,8 @@ class Action(StrEnum):
     FOLLOW_UP = "follow_up"
     # Read the reports (feedback/selectors/reports/): office-bound roles their own office's.
     VIEW_REPORTS = "view_reports"
+    # The list of low survey scores to follow up with the customer (desk/follow-up/).
+    FOLLOW_UP_SURVEYS = "follow_up_surveys"
 
 
 A = Action
@@ -72,7 +74,9 @@ _HANDLING = frozenset({
     A.ASSESS, A.START, A.PROPOSE, A.CLOSE_AGREED, A.CLOSE_RESPONDED, A.COMPENSATION_PROPOSE,
     A.MERGE, A.ASK_CUSTOMER,
 })
-_REVIEWING = frozenset({A.ASSIGN, A.APPROVE, A.SEND_BACK, A.COMPENSATION_APPROVE})
+_REVIEWING = frozenset({
+    A.ASSIGN, A.APPROVE, A.SEND_BACK, A.COMPENSATION_APPROVE, A.FOLLOW_UP_SURVEYS,
+})
 
 MATRIX: dict[str, frozenset[Action]] = {
     Role.AGENT: _FRONT_LINE,

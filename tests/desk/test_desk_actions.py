@@ -54,12 +54,35 @@ def test_start_form_errors_sit_beside_the_fields(demo: None) -> None:
     assert 'id="error-summary"' in html and 'href="#id_start-severity"' in html
 
 
+def test_an_unclassified_complaint_is_not_offered_for_review_and_refused(demo: None) -> None:
+    case = Case().start(category=None)
+    client = signed_in("handler")
+    page = client.get(f"/desk/feedback/{case.reference}").content.decode()
+    assert 'id="action-propose"' not in page and 'id="action-assess"' in page
+    status, html, _ = do(
+        client, case, "propose", resolution="Yarın değişecek.", root_cause="Parça geç geldi.",
+        corrective_action="İkinci tedarikçi.", root_cause_category="part-supply",
+    )
+    assert status == 409 and case.fresh().status == Status.IN_PROGRESS
+    assert "A complaint cannot go to review without its category" in html
+
+
+def test_the_propose_form_offers_the_root_cause_categories(demo: None) -> None:
+    case = Case().start()
+    page = signed_in("handler").get(f"/desk/feedback/{case.reference}").content.decode()
+    assert 'id="id_propose-root_cause_category"' in page
+    assert 'value="part-supply"' in page and 'value="workmanship"' in page
+
+
 def test_propose_needs_root_cause_and_corrective_action_for_a_complaint(demo: None) -> None:
     case = Case().start()
     client = signed_in("handler")
     status, html, _ = do(client, case, "propose", resolution="Yarın değişecek.")
     assert status == 409
-    assert "A resolution cannot go to review without: root_cause, corrective_action." in html
+    assert (
+        "A resolution cannot go to review without: root_cause, corrective_action,"
+        " root_cause_category." in html
+    )
     assert 'role="alert" id="conflict"' in html
     status, html, _ = do(
         client, case, "propose", resolution="Yarın değişecek.", root_cause="Parça geç geldi.",

@@ -171,6 +171,14 @@ REFUSALS: dict[str, tuple[Callable[[], Case], str, dict[str, Any], str]] = {
         {"to": "under_review", "resolution": "Özür dileriz.", "corrective_action": "Eğitim."},
         "root_cause",
     ),
+    "propose a complaint without a category": (
+        lambda: Case().start(category=None), "handler",
+        {"to": "under_review", **PROPOSAL}, "category",
+    ),
+    "propose a complaint without a root-cause category": (
+        lambda: case_in("in_progress"), "handler",
+        {"to": "under_review", **PROPOSAL, "root_cause_category": None}, "root_cause_category",
+    ),
     "propose without a corrective action": (
         lambda: case_in("in_progress"), "handler",
         {"to": "under_review", "resolution": "Özür dileriz.", "root_cause": "Gecikme."},
@@ -240,6 +248,30 @@ REFUSALS: dict[str, tuple[Callable[[], Case], str, dict[str, Any], str]] = {
         "cannot move to",
     ),
 }
+
+
+def test_a_complaint_classified_by_revising_the_assessment_may_then_be_proposed(
+    demo: None, staff_api: StaffApi
+) -> None:
+    case = Case().start(category=None)
+    refused = staff_api.transition("handler", case.reference, to="under_review", **PROPOSAL)
+    assert refused.status_code == 409 and "category" in refused.json()["detail"]
+    revised = staff_api.post(
+        "handler", f"/feedback/{case.reference}/assessment",
+        {"severity": "medium", "safety_hazard": False, "category": "parts"},
+    )
+    assert revised.status_code == 200, revised.content
+    proposed = staff_api.transition("handler", case.reference, to="under_review", **PROPOSAL)
+    assert proposed.status_code == 200, proposed.content
+    assert case.fresh().status == Status.UNDER_REVIEW
+
+
+def test_a_suggestion_needs_no_classification(demo: None, staff_api: StaffApi) -> None:
+    case = Case(type="suggestion").start(category=None)
+    proposed = staff_api.transition(
+        "handler", case.reference, to="under_review", resolution="Önerinizi değerlendirdik."
+    )
+    assert proposed.status_code == 200, proposed.content
 
 
 @pytest.mark.parametrize("name", list(REFUSALS))

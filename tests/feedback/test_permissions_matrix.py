@@ -48,6 +48,7 @@ EXPECTED: dict[str, set[str]] = {
     "link": {"agent", "handler", "reviewer", "quality"},
     "follow_up": {"agent", "handler", "reviewer", "quality"},
     "view_reports": {"reviewer", "quality", "auditor", "management"},
+    "follow_up_surveys": {"reviewer", "quality"},
 }
 ROWS = [(role, action, role in allowed) for action, allowed in EXPECTED.items() for role in ROLES]
 

@@ -38,6 +38,7 @@ QUEUE_PAGE_MAX = 200
 _FIELDS = (
     "id", "reference", "type", "channel", "status", "received_at", "office__code",
     "office__name", "next_due_at", "next_due_kind", "next_warn_at", "customer__name",
+    "is_repeat",
 )
 
 

@@ -16,17 +16,15 @@ from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
 from memnun.feedback.codes import WORKING_STATUSES, AlertKind, Severity
-from memnun.feedback.deadline_rules import Deadlines, alert_office
 from memnun.feedback.errors import FieldErrors
-from memnun.feedback.models import Feedback, StaffAlert
+from memnun.feedback.models import Feedback
 from memnun.feedback.permissions import Action, require
-from memnun.feedback.selectors.staff import office_leads
 from memnun.feedback.services.common import case_audit, case_lock, ensure_status, now_or
 from memnun.feedback.services.involvement import ensure_not_involved
 from memnun.feedback.services.obligations import obligations_recompute
 from memnun.feedback.services.on_call import on_call_alert
+from memnun.feedback.services.staff_alerts import leads_alert
 from memnun.organisation.models import Category
-from memnun.servicelevels.clock import next_opening
 
 
 @dataclass(frozen=True)
@@ -56,17 +54,7 @@ def assessment_check(data: AssessmentInput) -> Category | None:
 def _alert(
     *, feedback: Feedback, kind: AlertKind, actor: User, at: datetime
 ) -> None:
-    leads = office_leads(office_id=feedback.office_id)
-    deadlines = Deadlines()
-    StaffAlert.objects.bulk_create(
-        StaffAlert(
-            feedback=feedback, recipient=lead, kind=kind, created_at=at,
-            deliver_after=next_opening(
-                deadlines.calendar(alert_office(recipient=lead, feedback=feedback)), at
-            ),
-        )
-        for lead in leads
-    )
+    leads = leads_alert(feedback=feedback, kind=kind, at=at)
     on_call = on_call_alert(feedback=feedback, kind=kind, at=at)
     case_audit(
         actor=actor, action="feedback.alert_raised", feedback=feedback,

@@ -14,13 +14,15 @@ from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
 from memnun.feedback import moves
-from memnun.feedback.codes import AnswerChannel, Closure, Status
+from memnun.feedback.codes import AlertKind, AnswerChannel, Closure, Status
 from memnun.feedback.errors import Conflict, FieldErrors
 from memnun.feedback.models import CustomerAnswer, Feedback, SurveyAnswer
 from memnun.feedback.permissions import require
 from memnun.feedback.selectors.resolution import resolution_awaiting_answer
+from memnun.feedback.selectors.surveys import survey_score_low
 from memnun.feedback.services.common import case_audit, case_lock, ensure_status, now_or
 from memnun.feedback.services.lifecycle import stage_enter
+from memnun.feedback.services.staff_alerts import leads_alert
 
 # Answers that staff record from a call, a visit, an e-mail or a letter.
 STAFF_CHANNELS = frozenset(AnswerChannel.values) - {AnswerChannel.WEB}
@@ -93,4 +95,12 @@ def survey_record(
         )
         case_audit(actor=None, action="feedback.survey_answered", feedback=feedback,
                    data={"score": score})
+        if survey_score_low(score):
+            # The office's leads hear of it in office hours, to follow it up with the customer.
+            leads = leads_alert(feedback=feedback, kind=AlertKind.LOW_SURVEY_SCORE, at=at)
+            case_audit(
+                actor=None, action="feedback.alert_raised", feedback=feedback,
+                data={"kind": AlertKind.LOW_SURVEY_SCORE.value,
+                      "recipients": [lead.username for lead in leads]},
+            )
     return survey

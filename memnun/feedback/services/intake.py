@@ -34,6 +34,7 @@ from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.models import Attachment, Customer, Feedback, StageChange
 from memnun.feedback.permissions import Action, may
 from memnun.feedback.references import reference_allocate, tracking_code_hash, tracking_code_new
+from memnun.feedback.selectors.repeats import repeat_exists
 from memnun.feedback.services.obligations import obligations_open
 from memnun.organisation.brands import brand_for_text
 from memnun.organisation.models import Office
@@ -246,6 +247,12 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
             name_folded=tr_fold(data.customer.name),
         )
         ack_method = _ACKNOWLEDGED_AT_INTAKE.get(Channel(data.channel))
+        repair_order = data.repair_order.strip()
+        # Marked once here so the queue shows it cheaply; the case page lists the repeats.
+        is_repeat = repeat_exists(
+            imei=imei, repair_order=repair_order, phone=customer.phone, email=customer.email,
+            received_at=received_at,
+        )
         feedback = Feedback.objects.create(
             reference=reference_allocate(year=timezone.localtime(now).year),
             tracking_code_hash=tracking_code_hash(code),
@@ -260,9 +267,10 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
             product=data.product.strip(),
             device_serial=data.device_serial.strip(),
             imei=imei,
-            repair_order=data.repair_order.strip(),
+            repair_order=repair_order,
             customer=customer,
             received_at=received_at,
+            is_repeat=is_repeat,
             recorded_by=actor,
             privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
             consent_third_party_sharing=data.third_party_sharing,

@@ -167,7 +167,8 @@ def feedback_propose(
 ) -> ResolutionProposal:
     """in_progress → under_review: a resolution goes to a second person for review.
 
-    A complaint needs its root cause and corrective action; every type needs the
+    A complaint needs its category, its root cause with the root-cause category and
+    the corrective action (classification complete, R8.2a); every type needs the
     resolution, the message the customer will get, with its reasons.
     """
     require(actor, moves.PROPOSE.action, feedback)
@@ -180,9 +181,15 @@ def feedback_propose(
             _("Only a case in progress can be proposed for review."),
         )
         ensure_not_involved(feedback, actor)
+        if not moves.complaint_categorised(feedback=feedback, actor=actor, now=at):
+            raise Conflict(_(
+                "A complaint cannot go to review without its category: revise the assessment"
+                " first."
+            ))
         required = {"resolution": resolution}
         if feedback.type == FeedbackType.COMPLAINT:
-            required |= {"root_cause": root_cause, "corrective_action": corrective_action}
+            required |= {"root_cause": root_cause, "corrective_action": corrective_action,
+                         "root_cause_category": rc_category.code if rc_category else ""}
         missing = _missing(**required)
         if missing:
             raise Conflict(

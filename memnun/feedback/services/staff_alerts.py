@@ -1,8 +1,9 @@
-"""Delivering staff alerts (deadline at risk or missed, safety, immediate action) by e-mail.
+"""Staff alerts about a case (deadline at risk or missed, safety, immediate action, a low
+survey score): raising one for the office's leads, and delivering them by e-mail.
 
-Alerts are raised by the breach watch and the assessment; here they go out, and
-only while the recipient's office is open (`alerts_deliverable`): an alert raised
-at night waits for the next opening.
+Alerts are raised by the breach watch, the assessment and the survey; here they
+go out, and only while the recipient's office is open (`alerts_deliverable`): an
+alert raised at night waits for the next opening.
 """
 
 from __future__ import annotations
@@ -11,9 +12,33 @@ from datetime import datetime
 
 from django.db import transaction
 
-from memnun.feedback.models import StaffAlert
+from memnun.accounts.models import User
+from memnun.feedback.codes import AlertKind
+from memnun.feedback.deadline_rules import Deadlines, alert_office
+from memnun.feedback.models import Feedback, StaffAlert
 from memnun.feedback.selectors.alerts import alerts_deliverable
+from memnun.feedback.selectors.staff import office_leads
 from memnun.feedback.services import messaging
+from memnun.servicelevels.clock import next_opening
+
+
+def leads_alert(*, feedback: Feedback, kind: AlertKind, at: datetime) -> list[User]:
+    """Raise an alert for each of the case's office leads, due at their next opening hour.
+
+    In the caller's transaction; returns the leads (the caller audits the alert).
+    """
+    leads = office_leads(office_id=feedback.office_id)
+    deadlines = Deadlines()
+    StaffAlert.objects.bulk_create(
+        StaffAlert(
+            feedback=feedback, recipient=lead, kind=kind, created_at=at,
+            deliver_after=next_opening(
+                deadlines.calendar(alert_office(recipient=lead, feedback=feedback)), at
+            ),
+        )
+        for lead in leads
+    )
+    return leads
 
 
 def staff_alerts_send(*, now: datetime) -> int:
