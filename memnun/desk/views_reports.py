@@ -28,7 +28,7 @@ from memnun.feedback.codes import Channel, Closure, FeedbackType, Status
 from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.permissions import reports_office_scope
 from memnun.feedback.selectors.reports import PARETO_KEYS, Period, ReportFilters, kpi, pareto
-from memnun.feedback.selectors.reports.catalogue import METRICS
+from memnun.feedback.selectors.reports.catalogue import METRICS, acknowledgement_rate
 from memnun.feedback.selectors.reports.periods import (
     DEFAULT_PRESET,
     Preset,
@@ -57,11 +57,7 @@ class Chart:
 
 
 def _pareto_by() -> list[tuple[str, str]]:
-    names = {
-        "category": _("Category"), "root_cause_category": _("Root cause category"),
-        "brand": _("Brand"), "product": _("Product model"), "office": _("Office"),
-    }
-    return [(key, names[key]) for key in PARETO_KEYS]
+    return [(key, str(pareto_key.title)) for key, pareto_key in PARETO_KEYS.items()]
 
 
 def _labels(key: str) -> Mapping[str, str]:
@@ -106,7 +102,6 @@ def _figures(answer: dict[str, Any], filters: ReportFilters, offices: Mapping[st
 ):
     link = _queue_link(filters)
     received, ack = answer["received"], answer["acknowledgement"]
-    answered = ack["on_time"] + ack["late"]
     satisfaction, hours = answer["satisfaction"], answer["resolution_business_hours"]
     return {
         "total": received["total"],
@@ -120,8 +115,7 @@ def _figures(answer: dict[str, Any], filters: ReportFilters, offices: Mapping[st
             Row(str(METRICS[f"acknowledgement.{key}"].label), ack[key])
             for key in ("on_time", "late", "pending")
         ],
-        # The share of the acknowledgements sent that were on time; none before any was sent.
-        "ack_rate": round(100 * ack["on_time"] / answered, 1) if answered else None,
+        "ack_rate": acknowledgement_rate(on_time=ack["on_time"], late=ack["late"]),
         "status": _breakdown(
             answer["status"], lambda c: str(Status(c).label), lambda c: link(status=c)),
         "closed": _breakdown(answer["closed"], lambda c: str(Closure(c).label), lambda c: None),

@@ -58,6 +58,11 @@ def test_figures_equal_the_api_for_the_same_period(
     assert _cell(html, "by-channel", "Phone") == str(body["received"]["by_channel"]["phone"])
     assert _cell(html, "acknowledgement", "Acknowledged late") == str(
         body["acknowledgement"]["late"])
+    ack = body["acknowledgement"]
+    sent = ack["on_time"] + ack["late"]
+    assert sent, "the week's fixture acknowledges some cases"
+    rate = round(100 * ack["on_time"] / sent, 1)
+    assert f"{rate} % of the acknowledgements sent were on time." in html
     assert _cell(html, "status", "Closed") == str(body["status"]["closed"])
     assert _cell(html, "outcomes", "Reopened") == str(body["reopened"])
     assert _cell(html, "distribution", "5") == str(body["satisfaction"]["distribution"]["5"])

@@ -151,3 +151,9 @@ def catalogue_markdown() -> str:
     rows = ["| metric | label | how it is computed |", "|---|---|---|"]
     rows += [f"| `{m.code}` | {m.label} | {m.definition} |" for m in CATALOGUE]
     return "\n".join(rows)
+
+
+def acknowledgement_rate(*, on_time: int, late: int) -> float | None:
+    """The share (%) of the acknowledgements sent that were on time; None before any was sent."""
+    sent = on_time + late
+    return round(100 * on_time / sent, 1) if sent else None

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.utils.translation import get_language
+from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
@@ -43,6 +44,7 @@ def _latest_root_cause(cases: QuerySet[Feedback]) -> QuerySet[Feedback]:
 
 @dataclass(frozen=True)
 class ParetoKey:
+    title: str | Promise  # what the complaints are grouped by, for pages and charts
     field: str
     # Every code with its label, each present with 0; None: the values found (free text).
     labels: Callable[[], Mapping[str, str]] | None
@@ -50,14 +52,16 @@ class ParetoKey:
 
 
 PARETO_KEYS: Mapping[str, ParetoKey] = {
-    "category": ParetoKey("category__code", lambda: _bilingual(Category)),
+    "category": ParetoKey(gettext_lazy("Category"), "category__code",
+                          lambda: _bilingual(Category)),
     "root_cause_category": ParetoKey(
-        "root_cause_key", lambda: _bilingual(RootCauseCategory), annotate=_latest_root_cause
+        gettext_lazy("Root cause category"), "root_cause_key",
+        lambda: _bilingual(RootCauseCategory), annotate=_latest_root_cause,
     ),
-    "brand": ParetoKey("brand__code", lambda: _named(Brand)),
+    "brand": ParetoKey(gettext_lazy("Brand"), "brand__code", lambda: _named(Brand)),
     # The product model as written (a brand's model names are not a managed list yet).
-    "product": ParetoKey("product", None),
-    "office": ParetoKey("office__code", lambda: _named(Office)),
+    "product": ParetoKey(gettext_lazy("Product model"), "product", None),
+    "office": ParetoKey(gettext_lazy("Office"), "office__code", lambda: _named(Office)),
 }
 
 
