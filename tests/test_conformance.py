@@ -9,17 +9,17 @@ so) and the rest runs on the IDs the doc lists.
 
 The rest: each row has a known status (`met`, `partly: …`, `missing: …`), a `met`
 row lists a test, and every node id the doc names exists. Node ids are checked
-against what pytest itself collects from the files the doc names (a separate
-`pytest --collect-only` process: the ids, parametrize ids included, are exactly
-those pytest prints, and this session's imports and settings are not disturbed).
+against what pytest itself collects from the files the doc names (`pytest.main`
+with `--collect-only` in this process, a plugin recording the items: the ids,
+parametrize ids included, are exactly those `pytest --collect-only -q` prints).
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,21 +147,38 @@ def node_id_problems(rows: list[Row], collected: set[str]) -> list[str]:
     return problems
 
 
+class _Recorder:
+    """A plugin for the inner collection: the items' node ids and the files that failed."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.errors: list[str] = []
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.ids.update(item.nodeid for item in session.items)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.errors.append(f"{report.nodeid}: {report.longreprtext[-1500:]}")
+
+
 def collect(files: list[str]) -> tuple[set[str], str]:
-    """The node ids pytest collects from `files` (relative to the root), and its errors."""
-    command = [
-        sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:xdist",
-        "--continue-on-collection-errors", *files,
-    ]
-    # PYTEST_ADDOPTS is the outer run's (it may ask for xdist's -n, which this run has not).
-    env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
-    env["MEMNUN_TESTING"] = "1"
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=300, check=False)
-    ids = {line.strip() for line in done.stdout.splitlines() if "::" in line}
-    errors = "" if done.returncode == 0 else (done.stdout + done.stderr)[-3000:]
-    return ids, errors
+    """The node ids pytest collects from `files` (relative to the root), and its errors.
+
+    pytest itself collects, in this process (the modules this session has imported are
+    not imported again; a second process would spend most of its time starting up).
+    Its report goes nowhere; PYTEST_ADDOPTS must be unset by the caller (it may ask for
+    xdist, which the inner run has not).
+    """
+    recorder = _Recorder()
+    with contextlib.redirect_stdout(io.StringIO()):
+        pytest.main(
+            ["--collect-only", "-q", "-p", "no:xdist", "--continue-on-collection-errors",
+             "--rootdir", str(ROOT), "-c", str(ROOT / "pyproject.toml"),
+             *(str(ROOT / f) for f in files)],
+            plugins=[recorder],
+        )
+    return recorder.ids, "\n".join(recorder.errors)
 
 
 def auditor_numbers(text: str, heading: str, pattern: str) -> list[int]:
@@ -197,17 +214,20 @@ def test_every_requirement_has_one_row_and_every_row_a_requirement(
     ids = design_ids(text)
     assert ids, f"no requirement IDs found in {REQUIREMENTS_NAME}: has its format changed?"
     rows, problems = table_rows(doc)
-    assert problems + row_problems(rows, ids) == []
+    problems += row_problems(rows, ids)
+    assert not problems, "\n".join(problems)
 
 
 def test_rows_are_well_formed(doc: str) -> None:
     """Runs with or without the design file: statuses, `met` rows' tests, node id shapes."""
     rows, problems = table_rows(doc)
     assert rows, "the requirement table has no rows"
-    assert problems + row_problems(rows, None) == []
+    problems += row_problems(rows, None)
+    assert not problems, "\n".join(problems)
 
 
-def test_every_listed_node_id_exists(doc: str) -> None:
+def test_every_listed_node_id_exists(doc: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PYTEST_ADDOPTS", raising=False)
     rows, _ = table_rows(doc)
     files = sorted({node.split("::")[0] for row in rows for node in row.named})
     absent = [f for f in files if not (ROOT / f).is_file()]
@@ -216,7 +236,7 @@ def test_every_listed_node_id_exists(doc: str) -> None:
     assert collected, f"pytest collected nothing from {present}:\n{errors}"
     problems = node_id_problems(rows, collected)
     problems += [f"{f}: no such test file" for f in absent]
-    assert problems == [], "\n".join(problems) + (f"\n\npytest said:\n{errors}" if errors else "")
+    assert not problems, "\n".join(problems) + (f"\n\npytest said:\n{errors}" if errors else "")
 
 
 def test_every_item_auditors_ask_for_has_an_answer(doc: str, design: str | None) -> None:
@@ -225,7 +245,8 @@ def test_every_item_auditors_ask_for_has_an_answer(doc: str, design: str | None)
     assert answered == list(range(1, len(answered) + 1)), "the items are numbered 1, 2, 3, …"
     text = _skip_without(design)
     asked = auditor_numbers(text, AUDITORS_DESIGN_SECTION, r"^(\d+)\. ")
-    assert asked and answered == asked
+    assert asked, f"no numbered items under {AUDITORS_DESIGN_SECTION!r} in {REQUIREMENTS_NAME}"
+    assert answered == asked, "one row per item the auditors ask for, numbered as the design"
 
 
 # --- the checks themselves find each fault ---
