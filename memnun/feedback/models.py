@@ -126,6 +126,12 @@ class Feedback(models.Model):
     )
     # When that obligation's lead warning falls: the desk shows the case "at risk" from then.
     next_warn_at = models.DateTimeField(_("at risk from"), null=True, blank=True)
+    # Report facts (feedback/report_facts.py): business time from receipt to each first
+    # event in tenths of a business hour (125 = 12.5 h), written when the event happens.
+    ack_tenths = models.PositiveIntegerField(null=True, blank=True)
+    first_response_tenths = models.PositiveIntegerField(null=True, blank=True)
+    decision_tenths = models.PositiveIntegerField(null=True, blank=True)
+    close_tenths = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("feedback")
