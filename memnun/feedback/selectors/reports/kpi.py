@@ -241,8 +241,20 @@ def kpi_raw(
 
 
 def kpi(
-    *, period: Period, filters: ReportFilters, viewer: User, now: datetime | None = None
+    *, period: Period, filters: ReportFilters, viewer: User, now: datetime | None = None,
+    raw: bool = False,
 ) -> dict[str, Any]:
-    """The KPI answer of `GET /api/v1/reports/kpi` (api-v1.md, Reports; docs/reports.md)."""
+    """The KPI answer of `GET /api/v1/reports/kpi` (api-v1.md, Reports; docs/reports.md).
+
+    Read from the rollup, caught up first, unless a brand or category filter is given
+    (the rollup has no such cells: those read the raw cases, slower) or `raw` is asked.
+    """
+    from memnun.feedback.selectors.reports.rollup import kpi_rollup
+    from memnun.feedback.services.report_rollup import rollup_catch_up
+
     scoped = report_scope(filters=filters, viewer=viewer)
-    return kpi_raw(period=period, scoped=scoped, now=now or timezone.now())
+    at = now or timezone.now()
+    if raw or scoped.brand is not None or scoped.category is not None:
+        return kpi_raw(period=period, scoped=scoped, now=at)
+    rollup_catch_up()
+    return kpi_rollup(period=period, scoped=scoped, now=at)
