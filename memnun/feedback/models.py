@@ -126,6 +126,12 @@ class Feedback(models.Model):
     )
     # When that obligation's lead warning falls: the desk shows the case "at risk" from then.
     next_warn_at = models.DateTimeField(_("at risk from"), null=True, blank=True)
+    # Report facts (feedback/report_facts.py): business time from receipt to each first
+    # event in tenths of a business hour (125 = 12.5 h), written when the event happens.
+    ack_tenths = models.PositiveIntegerField(null=True, blank=True)
+    first_response_tenths = models.PositiveIntegerField(null=True, blank=True)
+    decision_tenths = models.PositiveIntegerField(null=True, blank=True)
+    close_tenths = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("feedback")
@@ -143,6 +149,13 @@ class Feedback(models.Model):
                 fields=["next_due_at", "received_at", "id"],
                 condition=~Q(status="closed"),
                 name="feedback_queue_all",
+            ),
+            # Reports: a day's cases for the rollup; the backlog per handler, open cases only.
+            models.Index(fields=["received_at"], name="feedback_received"),
+            models.Index(
+                fields=["assignee", "next_due_at", "received_at"],
+                condition=~Q(status="closed"),
+                name="feedback_open_assignee",
             ),
         ]
 
@@ -568,3 +581,163 @@ class CustomerQuestion(models.Model):
     @property
     def is_open(self) -> bool:
         return self.answered_at is None and self.withdrawn_at is None
+
+
+# The report rollup (feedback/services/report_rollup.py keeps it; selectors/reports/rollup.py
+# reads it): the KPI counters of the cases received on each Istanbul day, recomputed from
+# the raw rows for every day whose cases changed (the audit trail says which).
+
+
+class ReportDay(models.Model):
+    """The counters of one day's cases for one office, channel and type.
+
+    One column per counter of the metric catalogue (`selectors/reports/cells.py`
+    names them; a test keeps the two equal).
+    """
+
+    day = models.DateField()
+    office = models.ForeignKey("organisation.Office", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=16)
+    type = models.CharField(max_length=16)
+    received_total = models.PositiveIntegerField(default=0)
+    received_by_channel = models.PositiveIntegerField(default=0)
+    received_by_type = models.PositiveIntegerField(default=0)
+    received_by_office = models.PositiveIntegerField(default=0)
+    acknowledgement_on_time = models.PositiveIntegerField(default=0)
+    acknowledgement_late = models.PositiveIntegerField(default=0)
+    acknowledgement_pending = models.PositiveIntegerField(default=0)
+    acknowledgement_by_channel_on_time = models.PositiveIntegerField(default=0)
+    acknowledgement_by_channel_late = models.PositiveIntegerField(default=0)
+    acknowledgement_by_channel_pending = models.PositiveIntegerField(default=0)
+    status_created = models.PositiveIntegerField(default=0)
+    status_in_progress = models.PositiveIntegerField(default=0)
+    status_under_review = models.PositiveIntegerField(default=0)
+    status_resolved = models.PositiveIntegerField(default=0)
+    status_closed = models.PositiveIntegerField(default=0)
+    closed_customer_agreed = models.PositiveIntegerField(default=0)
+    closed_options_exhausted = models.PositiveIntegerField(default=0)
+    closed_merged = models.PositiveIntegerField(default=0)
+    rejected_by_customer = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    resolved_within_target_resolved = models.PositiveIntegerField(default=0)
+    resolved_within_target_within = models.PositiveIntegerField(default=0)
+    escalated = models.PositiveIntegerField(default=0)
+    satisfaction_responses = models.PositiveIntegerField(default=0)
+    satisfaction_mean_sum = models.PositiveIntegerField(default=0)
+    satisfaction_mean_n = models.PositiveIntegerField(default=0)
+    satisfaction_distribution_1 = models.PositiveIntegerField(default=0)
+    satisfaction_distribution_2 = models.PositiveIntegerField(default=0)
+    satisfaction_distribution_3 = models.PositiveIntegerField(default=0)
+    satisfaction_distribution_4 = models.PositiveIntegerField(default=0)
+    satisfaction_distribution_5 = models.PositiveIntegerField(default=0)
+    satisfaction_sent = models.PositiveIntegerField(default=0)
+    satisfaction_by_office_responses = models.PositiveIntegerField(default=0)
+    satisfaction_by_office_score = models.PositiveIntegerField(default=0)
+    satisfaction_by_closure_customer_agreed_responses = models.PositiveIntegerField(default=0)
+    satisfaction_by_closure_customer_agreed_score = models.PositiveIntegerField(default=0)
+    satisfaction_by_closure_options_exhausted_responses = models.PositiveIntegerField(default=0)
+    satisfaction_by_closure_options_exhausted_score = models.PositiveIntegerField(default=0)
+    satisfaction_by_closure_response_sent_responses = models.PositiveIntegerField(default=0)
+    satisfaction_by_closure_response_sent_score = models.PositiveIntegerField(default=0)
+    compensation_count = models.PositiveIntegerField(default=0)
+    compensation_cents = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "office", "channel", "type"],
+                                    name="report_day_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.office_id} {self.channel} {self.type}"
+
+
+class ReportBrandDay(models.Model):
+    """Feedback received on one day for one office, by known brand (none: no brand)."""
+
+    day = models.DateField()
+    office = models.ForeignKey("organisation.Office", on_delete=models.CASCADE, related_name="+")
+    brand = models.ForeignKey(
+        "organisation.Brand", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    received = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "office"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.office_id} {self.brand_id}"
+
+
+class ReportCategoryDay(models.Model):
+    """Received, survey responses and score sum of one day for one office, by category."""
+
+    day = models.DateField()
+    office = models.ForeignKey("organisation.Office", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(
+        "organisation.Category", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    received = models.PositiveIntegerField(default=0)
+    responses = models.PositiveIntegerField(default=0)
+    score = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "office"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.office_id} {self.category_id}"
+
+
+class ReportHandlerDay(models.Model):
+    """Survey responses and score sum of one day for one office, by the case's assignee."""
+
+    day = models.DateField()
+    office = models.ForeignKey("organisation.Office", on_delete=models.CASCADE, related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    responses = models.PositiveIntegerField(default=0)
+    score = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "office"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.office_id} {self.assignee_id}"
+
+
+class ReportDuration(models.Model):
+    """A histogram of one report fact: how many cases took `value` tenths of an hour.
+
+    Kept per day (`month` empty) and summed per calendar month (`day` empty), so that a
+    period reads whole months from the monthly rows and only its edges from the daily.
+    """
+
+    day = models.DateField(null=True)
+    month = models.DateField(null=True)  # its first day
+    office = models.ForeignKey("organisation.Office", on_delete=models.CASCADE, related_name="+")
+    measure = models.CharField(max_length=16)
+    value = models.PositiveIntegerField()
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["day", "office", "measure", "value", "n"],
+                         name="report_duration_day"),
+            models.Index(fields=["month", "office", "measure", "value", "n"],
+                         name="report_duration_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day or self.month} {self.measure} {self.value}: {self.n}"
+
+
+class ReportWatermark(models.Model):
+    """The last audit event (its `seq`) whose case changes the rollup has taken in."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField(default=0)
+    caught_up_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"report rollup up to audit event {self.seq}"

@@ -11,6 +11,7 @@ from django_tasks import task
 from memnun.feedback.services import messaging
 from memnun.feedback.services.breach_watch import breach_watch_task
 from memnun.feedback.services.questions import question_reminders_send
+from memnun.feedback.services.report_rollup import rollup_catch_up
 from memnun.feedback.services.staff_alerts import staff_alerts_send
 from memnun.jobs.retry import durable
 from memnun.jobs.schedule import every
@@ -47,3 +48,10 @@ def question_reminders() -> int:
 def staff_alerts_deliver() -> int:
     """Send the staff alerts that may go out now (business hours of their office)."""
     return staff_alerts_send(now=timezone.now())
+
+
+@every(seconds=60, name="feedback.report_rollup")
+@task()
+def report_rollup_catch_up() -> int:
+    """Keep the report rollup within a minute of the cases (the KPI also catches up on read)."""
+    return rollup_catch_up()

@@ -8,11 +8,13 @@ fall just outside the week. Each case's comment gives what it contributes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from memnun.feedback.codes import Closure
 from memnun.feedback.models import Feedback
 from memnun.feedback.services.acknowledgement import feedback_acknowledge
 from memnun.feedback.services.assessment import AssessmentInput
+from memnun.feedback.services.compensation import compensation_decide, compensation_propose
 from memnun.feedback.services.customer_answers import customer_answer_record, survey_record
 from memnun.feedback.services.lifecycle import (
     feedback_approve,
@@ -74,6 +76,10 @@ def week() -> Week:
     feedback_acknowledge(feedback=a, method="letter", sent_at=at("2025-04-21 15:00"),
                          actor=user("agent"))
     _start(a, "repair-delay", "2025-04-21 11:00")
+    # A free repair within the handler's own limit: granted at once.
+    compensation_propose(actor=user("handler"), feedback=_fresh(a), kind="free_repair",
+                         amount=Decimal("500.00"), legal_basis="TKHK m. 11",
+                         now=at("2025-04-21 13:30"))
     _propose(a, "part-supply", "2025-04-21 14:00")
     # E: front office, Mon 12:00, acknowledged on the spot; merged into A at 13:00.
     e = record(channel="front_office", received_at=at("2025-04-21 12:00"), brand="samsung")
@@ -93,6 +99,12 @@ def week() -> Week:
     feedback_acknowledge(feedback=b, method="letter", sent_at=at("2025-04-24 16:00"),
                          actor=user("agent"))
     _start(b, "parts", "2025-04-24 10:00")
+    # A refund above the handler's limit, approved by the quality manager: granted.
+    refund = compensation_propose(actor=user("handler"), feedback=_fresh(b), kind="refund",
+                                  amount=Decimal("2500.50"), legal_basis="TKHK m. 11",
+                                  now=at("2025-04-24 11:00"))
+    compensation_decide(actor=user("quality"), compensation=refund, approve=True,
+                        now=at("2025-04-24 11:30"))
     _propose(b, "workmanship", "2025-04-24 12:00")
     _approve(b, "2025-04-25 13:00")
     customer_answer_record(feedback=_fresh(b), accept=False, now=at("2025-04-25 14:00"))
@@ -121,6 +133,12 @@ def week() -> Week:
                    now=at("2025-04-25 17:20"))
     feedback_reopen(actor=user("agent"), feedback=_fresh(d), reason="Aynı arıza tekrarladı.",
                     now=at("2025-04-25 17:45"))
+    # A voucher above the handler's limit that the reviewer turns down: not granted.
+    voucher = compensation_propose(actor=user("handler"), feedback=_fresh(d), kind="voucher",
+                                   amount=Decimal("3000.00"), legal_basis="TKHK m. 11",
+                                   now=at("2025-04-25 17:50"))
+    compensation_decide(actor=user("reviewer"), compensation=voucher, approve=False,
+                        reason="Onarım yeterli.", now=at("2025-04-25 17:55"))
 
     # F: a suggestion by letter, Fri 10:00, not acknowledged yet.
     f = record(channel="letter", type="suggestion", received_at=at("2025-04-25 10:00"))

@@ -51,23 +51,107 @@ class ParetoQuery(ReportQuery):
     by: ParetoBy
 
 
+class OverTimePointOut(BaseModel):
+    start: str
+    count: int
+
+
+class OverTimeOut(BaseModel):
+    unit: Literal["day", "week", "month"]
+    points: list[OverTimePointOut]
+
+
 class ReceivedOut(BaseModel):
     total: int
     by_channel: dict[str, int]
     by_type: dict[str, int]
     by_office: dict[str, int]
+    by_brand: dict[str, int]
+    by_category: dict[str, int]
+    over_time: OverTimeOut
+
+
+class ChannelAckOut(BaseModel):
+    on_time: int
+    late: int
+    pending: int
+    rate: float | None
 
 
 class AcknowledgementOut(BaseModel):
     on_time: int
     late: int
     pending: int
+    rate: float | None
+    by_channel: dict[str, ChannelAckOut]
+
+
+class DurationOut(BaseModel):
+    cases: int
+    median: float | None
+    p90: float | None
+
+
+class TimesOut(BaseModel):
+    acknowledgement: DurationOut
+    first_response: DurationOut
+    decision: DurationOut
+    close: DurationOut
+
+
+class WithinTargetOut(BaseModel):
+    resolved: int
+    within: int
+    rate: float | None
+
+
+class OfficeBacklogOut(BaseModel):
+    open: int
+    overdue: int
+    oldest_days: int | None
+
+
+class HandlerBacklogOut(BaseModel):
+    handler: str | None
+    name: str | None
+    open: int
+    overdue: int
+    oldest_days: int | None
+
+
+class BacklogOut(BaseModel):
+    open: int
+    overdue: int
+    age_days: dict[str, int]
+    by_office: dict[str, OfficeBacklogOut]
+    by_handler: list[HandlerBacklogOut]
+
+
+class CompensationOut(BaseModel):
+    count: int
+    amount: str = Field(description="Turkish lira, two decimals, as text.")
+
+
+class SurveyGroupOut(BaseModel):
+    responses: int
+    mean: float | None
+
+
+class HandlerSurveyOut(SurveyGroupOut):
+    handler: str | None
+    name: str | None
 
 
 class SatisfactionOut(BaseModel):
     responses: int
     mean: float | None
     distribution: dict[str, int]
+    sent: int
+    response_rate: float | None
+    by_office: dict[str, SurveyGroupOut]
+    by_category: dict[str, SurveyGroupOut]
+    by_closure: dict[str, SurveyGroupOut]
+    by_handler: list[HandlerSurveyOut]
 
 
 class BusinessHoursOut(BaseModel):
@@ -83,10 +167,15 @@ class KpiOut(BaseModel):
     filters: dict[str, str]
     received: ReceivedOut
     acknowledgement: AcknowledgementOut
+    times_business_hours: TimesOut
     status: dict[str, int]
     closed: dict[str, int]
     rejected_by_customer: int
     reopened: int
+    resolved_within_target: WithinTargetOut
+    backlog: BacklogOut
+    escalated: int
+    compensation: CompensationOut
     satisfaction: SatisfactionOut
     resolution_business_hours: BusinessHoursOut
 

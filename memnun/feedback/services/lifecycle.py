@@ -32,6 +32,7 @@ from memnun.feedback.moves import (
     transition_move,
 )
 from memnun.feedback.permissions import actions_on, require
+from memnun.feedback.report_facts import STAGE_FACTS, fact_fields_set
 from memnun.feedback.selectors.resolution import resolution_pending
 from memnun.feedback.services import messaging
 from memnun.feedback.services.assessment import (
@@ -76,7 +77,9 @@ def stage_enter(*, feedback: Feedback, to: str, by: User | None, at: datetime) -
     if (before, to) not in STATUS_CHANGES:
         raise move_refusal(before, to)
     feedback.status = to
-    feedback.save(update_fields=["status"])
+    # The first decision and the first closure are report facts (report_facts.py).
+    facts = fact_fields_set(feedback, {STAGE_FACTS[to]: at}) if to in STAGE_FACTS else []
+    feedback.save(update_fields=["status", *facts])
     StageChange.objects.create(feedback=feedback, status=to, at=at, by=by)
     # Updates are owed while the case is worked; leaving in_progress ends a wait for the customer.
     obligations_follow_status(feedback=feedback, before=before, after=to, at=at, actor=by)

@@ -25,6 +25,7 @@ from memnun.feedback.deadline_rules import (
 )
 from memnun.feedback.errors import Conflict
 from memnun.feedback.models import CustomerQuestion, Feedback, Obligation
+from memnun.feedback.report_facts import OBLIGATION_FACTS, fact_fields_set
 from memnun.feedback.rows_update import rows_update
 from memnun.servicelevels.clock import business_time_between
 
@@ -43,9 +44,7 @@ def obligations_open(*, feedback: Feedback, deadlines: Deadlines | None = None) 
         feedback=feedback, deadlines=deadlines or Deadlines(), safety=is_safety_case(feedback)
     )
     Obligation.objects.bulk_create(planned)
-    changed = copy_to_feedback(feedback, planned)
-    if changed:
-        feedback.save(update_fields=changed)
+    _sync(feedback, planned)
     return planned
 
 
@@ -54,7 +53,11 @@ def _locked_obligations(feedback: Feedback) -> list[Obligation]:
 
 
 def _sync(feedback: Feedback, obligations: Iterable[Obligation]) -> None:
+    obligations = list(obligations)
     changed = copy_to_feedback(feedback, obligations)
+    # The report facts of the obligations met (report_facts.py): written once, when first met.
+    met = {OBLIGATION_FACTS[o.kind]: o.met_at for o in obligations if o.kind in OBLIGATION_FACTS}
+    changed += fact_fields_set(feedback, met)
     if changed:
         feedback.save(update_fields=changed)
 

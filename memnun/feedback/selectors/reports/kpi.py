@@ -1,42 +1,160 @@
-"""The KPI figures of a period: one aggregate query, and the business hours case by case."""
+"""The KPI figures of a period, read from the raw cases in aggregate.
+
+Counts, breakdowns, tables and means are the *counters*: one aggregate query
+of conditional COUNTs and SUMs. Durations are histograms of the stored report
+facts (`durations.py`); volume over time, compensation and the per-handler
+satisfaction are one grouped query each; the backlog is "now" (`backlog.py`).
+"""
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.aggregates import Aggregate
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from memnun.accounts.models import User
-from memnun.feedback.codes import Status
-from memnun.feedback.models import Feedback, StageChange
-from memnun.feedback.selectors.reports.catalogue import CATALOGUE, Kind, Metric
-from memnun.feedback.selectors.reports.scope import Period, ReportFilters, report_cases
-from memnun.servicelevels.calendar import BusinessCalendar
-from memnun.servicelevels.clock import business_seconds_between
-from memnun.servicelevels.store import calendar_get
+from memnun.feedback.codes import CompensationStatus
+from memnun.feedback.models import Compensation, Feedback
+from memnun.feedback.selectors.reports.backlog import backlog, handler_sort_key, staff_name
+from memnun.feedback.selectors.reports.catalogue import (
+    CATALOGUE,
+    DURATIONS,
+    Kind,
+    Metric,
+    mean,
+)
+from memnun.feedback.selectors.reports.durations import (
+    MEDIAN,
+    P90,
+    duration_figures,
+    histogram,
+    hours,
+    percentile,
+)
+from memnun.feedback.selectors.reports.scope import (
+    REPORT_TIMEZONE,
+    Period,
+    ReportFilters,
+    filtered_cases,
+    report_scope,
+)
 
-_SECONDS_PER_HOUR = 3600
+# A counter's name: (metric code, key, part); "" where the metric has none.
+CounterName = tuple[str, str, str]
+Keys = Mapping[str, Mapping[str, object]]
 
 
-def _alias(code: str, key: str = "") -> str:
-    return "__".join(filter(None, [code.replace(".", "__"), key]))
+def breakdown_keys() -> dict[str, Mapping[str, object]]:
+    """Each metric's keys, read once per answer so that the query and the answer agree."""
+    return {m.code: m.keys() if m.keys else {} for m in CATALOGUE}
 
 
-def _aggregates(metric: Metric, keys: Mapping[str, object]) -> dict[str, Aggregate]:
-    cases = metric.cases() if metric.cases else Q()
-    if metric.kind is Kind.COUNT:
-        return {_alias(metric.code): Count("pk", filter=cases)}
-    if metric.kind is Kind.MEAN:
-        return {_alias(metric.code): Avg(metric.field, filter=cases)}
-    if metric.kind is Kind.BREAKDOWN:
-        return {
-            _alias(metric.code, key): Count("pk", filter=cases & Q(**{metric.field: value}))
-            for key, value in keys.items()
-        }
-    return {}
+def counters(keys: Keys) -> dict[CounterName, Aggregate]:
+    """Every conditional count and sum the catalogue's counted figures are made of."""
+    found: dict[CounterName, Aggregate] = {}
+    for metric in CATALOGUE:
+        cases = metric.cases() if metric.cases else Q()
+        if metric.kind is Kind.COUNT:
+            found[(metric.code, "", "")] = Count("pk", filter=cases)
+        elif metric.kind is Kind.MEAN:
+            found[(metric.code, "", "sum")] = Sum(metric.field, filter=cases)
+            found[(metric.code, "", "n")] = Count("pk", filter=cases)
+        elif metric.kind is Kind.BREAKDOWN:
+            for key, value in keys[metric.code].items():
+                found[(metric.code, key, "")] = Count(
+                    "pk", filter=cases & Q(**{metric.field: value})
+                )
+        elif metric.kind is Kind.TABLE:
+            for key, value in keys[metric.code].items():
+                for name, part in metric.parts.items():
+                    where = part.cases() & Q(**{metric.field: value})
+                    found[(metric.code, key, name)] = (
+                        Sum(part.total, filter=where) if part.total
+                        else Count("pk", filter=where)
+                    )
+    return found
+
+
+def counters_read(cases: QuerySet[Feedback], keys: Keys) -> dict[CounterName, int]:
+    """The counters over `cases`, in one aggregate query (a missing sum reads 0)."""
+    wanted = counters(keys)
+    aliases = {f"c{i}": name for i, name in enumerate(wanted)}
+    row = cases.order_by().aggregate(
+        **{alias: wanted[name] for alias, name in aliases.items()}
+    )
+    return {name: row[alias] or 0 for alias, name in aliases.items()}
+
+
+def over_time_unit(period: Period) -> str:
+    days = (period.end - period.start).days + 1
+    if days <= 31:
+        return "day"
+    if days <= 26 * 7:
+        return "week"
+    return "month"
+
+
+def _unit_start(day: date, unit: str) -> date:
+    if unit == "week":
+        return day - timedelta(days=day.weekday())
+    if unit == "month":
+        return day.replace(day=1)
+    return day
+
+
+def over_time(period: Period, per_day: Mapping[date, int]) -> dict[str, Any]:
+    """`received.over_time` from the counts per Istanbul day (days without cases absent)."""
+    unit = over_time_unit(period)
+    points: dict[date, int] = {}
+    day = period.start
+    while day <= period.end:
+        start = max(_unit_start(day, unit), period.start)
+        points[start] = points.get(start, 0) + per_day.get(day, 0)
+        day += timedelta(days=1)
+    return {"unit": unit,
+            "points": [{"start": start.isoformat(), "count": n} for start, n in points.items()]}
+
+
+def received_per_day(cases: QuerySet[Feedback]) -> dict[date, int]:
+    rows = (
+        cases.order_by().annotate(day=TruncDate("received_at", tzinfo=REPORT_TIMEZONE))
+        .values_list("day").annotate(n=Count("pk"))
+    )
+    return dict(rows)
+
+
+def compensation_granted(cases: QuerySet[Feedback]) -> dict[str, Any]:
+    row = Compensation.objects.filter(
+        feedback__in=cases.order_by().values("pk"), status=CompensationStatus.APPROVED
+    ).aggregate(count=Count("pk"), amount=Sum("amount"))
+    return {"count": row["count"], "amount": amount_text(row["amount"])}
+
+
+def amount_text(amount: Decimal | int | None) -> str:
+    return f"{Decimal(amount or 0):.2f}"
+
+
+def satisfaction_by_handler(cases: QuerySet[Feedback]) -> list[dict[str, Any]]:
+    rows = (
+        cases.filter(survey__isnull=False).order_by()
+        .values("assignee__username", "assignee__first_name", "assignee__last_name")
+        .annotate(responses=Count("pk"), score=Sum("survey__score"))
+    )
+    found = [
+        {"handler": row["assignee__username"],
+         "name": staff_name(row["assignee__first_name"], row["assignee__last_name"],
+                            row["assignee__username"]),
+         "responses": row["responses"], "mean": mean(row["score"], row["responses"])}
+        for row in rows
+    ]
+    found.sort(key=lambda row: handler_sort_key(row, "responses"))
+    return found
 
 
 def _place(answer: dict[str, Any], code: str, value: object) -> None:
@@ -46,70 +164,97 @@ def _place(answer: dict[str, Any], code: str, value: object) -> None:
     answer[leaf] = value
 
 
-def resolution_hours(cases: QuerySet[Feedback]) -> list[float]:
-    """Business hours from receipt to the first approval, of each case that reached resolved.
-
-    Computed in Python, one case at a time, because business time depends on
-    each office's calendar; the rows are streamed (two timestamps and a
-    calendar code each), so memory stays bounded, but the time grows with the
-    number of resolved cases in the period.
-    """
-    first_approval = (
-        StageChange.objects.filter(feedback=OuterRef("pk"), status=Status.RESOLVED)
-        .order_by("at", "pk").values("at")[:1]
-    )
-    rows = (
-        cases.annotate(approved_at=Subquery(first_approval))
-        .filter(approved_at__isnull=False)
-        .values_list("received_at", "approved_at", "office__calendar__code")
-    )
-    calendars: dict[str | None, BusinessCalendar] = {}
-    hours = []
-    for received_at, approved_at, code in rows.iterator(chunk_size=2000):
-        if code not in calendars:
-            calendars[code] = calendar_get(code)
-        seconds = business_seconds_between(calendars[code], received_at, approved_at)
-        hours.append(seconds / _SECONDS_PER_HOUR)
-    return hours
-
-
-def _percentile_90(values: list[float]) -> float:
-    if len(values) == 1:
-        return values[0]
-    # "inclusive": linear between the nearest ranks, as a spreadsheet's PERCENTILE.
-    return statistics.quantiles(values, n=10, method="inclusive")[-1]
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(float(value), 2)
-
-
-def kpi(*, period: Period, filters: ReportFilters, viewer: User) -> dict[str, Any]:
-    """The KPI answer of `GET /api/v1/reports/kpi` (api-v1.md, Reports)."""
-    cases, scoped = report_cases(period=period, filters=filters, viewer=viewer)
-    # Each breakdown's keys read once, so that the query and the answer agree.
-    keys = {m.code: m.keys() if m.keys else {} for m in CATALOGUE}
-    aggregates: dict[str, Aggregate] = {}
-    for metric in CATALOGUE:
-        aggregates |= _aggregates(metric, keys[metric.code])
-    row = cases.aggregate(**aggregates)
-    hours = resolution_hours(cases)
-    measured = {
-        "resolution_business_hours.median": statistics.median(hours) if hours else None,
-        "resolution_business_hours.p90": _percentile_90(hours) if hours else None,
+def _counted(metric: Metric, counts: Mapping[CounterName, int], keys: Keys) -> object:
+    code = metric.code
+    if metric.kind is Kind.COUNT:
+        return counts[(code, "", "")]
+    if metric.kind is Kind.MEAN:
+        return mean(counts[(code, "", "sum")], counts[(code, "", "n")])
+    if metric.kind is Kind.BREAKDOWN:
+        return {key: counts[(code, key, "")] for key in keys[code]}
+    assert metric.kind is Kind.TABLE and metric.row is not None
+    return {
+        key: metric.row({name: counts[(code, key, name)] for name in metric.parts})
+        for key in keys[code]
     }
+
+
+_COUNTED = {Kind.COUNT, Kind.MEAN, Kind.BREAKDOWN, Kind.TABLE}
+
+
+def kpi_answer(
+    *, period: Period, scoped: ReportFilters, keys: Keys,
+    counts: Mapping[CounterName, int], per_day: Mapping[date, int],
+    durations: Mapping[str, Mapping[int, int]], compensation: dict[str, Any],
+    by_handler: list[dict[str, Any]], now_figures: dict[str, Any],
+) -> dict[str, Any]:
+    """The answer, from its parts: the raw path and the rollup give the same parts."""
     answer: dict[str, Any] = {
         "from": period.start.isoformat(), "to": period.end.isoformat(),
         "filters": scoped.given(),
     }
+    decisions = durations["decision"]
     for metric in CATALOGUE:
-        if metric.kind is Kind.BREAKDOWN:
-            value: object = {key: row[_alias(metric.code, key)] for key in keys[metric.code]}
-        elif metric.kind is Kind.MEAN:
-            value = _rounded(row[_alias(metric.code)])
+        value: object
+        if metric.kind in _COUNTED:
+            value = _counted(metric, counts, keys)
+        elif metric.kind is Kind.RATE:
+            continue  # once every other figure is placed
+        elif metric.kind is Kind.DURATION:
+            value = duration_figures(durations[metric.code.rsplit(".", 1)[1]])
         elif metric.kind is Kind.BUSINESS_HOURS:
-            value = _rounded(measured[metric.code])
+            q = MEDIAN if metric.code.endswith(".median") else P90
+            value = hours(percentile(decisions, q))
+        elif metric.kind is Kind.OVER_TIME:
+            value = over_time(period, per_day)
+        elif metric.kind is Kind.COMPENSATION:
+            value = compensation[metric.code.rsplit(".", 1)[1]]
+        elif metric.kind is Kind.BY_HANDLER:
+            value = by_handler
         else:
-            value = row[_alias(metric.code)]
+            value = now_figures[metric.code.rsplit(".", 1)[1]]
         _place(answer, metric.code, value)
+    for metric in CATALOGUE:
+        if metric.kind is Kind.RATE:
+            assert metric.derive is not None
+            _place(answer, metric.code, metric.derive(answer))
     return answer
+
+
+def kpi_raw(
+    *, period: Period, scoped: ReportFilters, now: datetime
+) -> dict[str, Any]:
+    """Every figure from the raw cases (any filter; slower over long periods)."""
+    filtered = filtered_cases(scoped)
+    first, after = period.bounds()
+    cases = filtered.filter(received_at__gte=first, received_at__lt=after)
+    keys = breakdown_keys()
+    return kpi_answer(
+        period=period, scoped=scoped, keys=keys,
+        counts=counters_read(cases, keys),
+        per_day=received_per_day(cases),
+        durations={name: histogram(cases, fact) for name, fact in DURATIONS.items()},
+        compensation=compensation_granted(cases),
+        by_handler=satisfaction_by_handler(cases),
+        now_figures=backlog(filtered, now=now),
+    )
+
+
+def kpi(
+    *, period: Period, filters: ReportFilters, viewer: User, now: datetime | None = None,
+    raw: bool = False,
+) -> dict[str, Any]:
+    """The KPI answer of `GET /api/v1/reports/kpi` (api-v1.md, Reports; docs/reports.md).
+
+    Read from the rollup, caught up first, unless a brand or category filter is given
+    (the rollup has no such cells: those read the raw cases, slower) or `raw` is asked.
+    """
+    from memnun.feedback.selectors.reports.rollup import kpi_rollup
+    from memnun.feedback.services.report_rollup import rollup_catch_up
+
+    scoped = report_scope(filters=filters, viewer=viewer)
+    at = now or timezone.now()
+    if raw or scoped.brand is not None or scoped.category is not None:
+        return kpi_raw(period=period, scoped=scoped, now=at)
+    rollup_catch_up()
+    return kpi_rollup(period=period, scoped=scoped, now=at)

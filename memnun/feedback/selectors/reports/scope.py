@@ -70,10 +70,8 @@ def _unknown(filters: ReportFilters) -> dict[str, list[str]]:
     }
 
 
-def report_cases(
-    *, period: Period, filters: ReportFilters, viewer: User
-) -> tuple[QuerySet[Feedback], ReportFilters]:
-    """The cases a report counts, and the filters in force (the viewer's office added).
+def report_scope(*, filters: ReportFilters, viewer: User) -> ReportFilters:
+    """The filters in force (the viewer's office added), checked.
 
     Who may read is asked first (NotPermitted), then the filter values (FieldErrors).
     """
@@ -85,11 +83,26 @@ def report_cases(
     errors = _unknown(scoped)
     if errors:
         raise FieldErrors(errors)
-    first, after = period.bounds()
-    cases = Feedback.objects.filter(received_at__gte=first, received_at__lt=after)
+    return scoped
+
+
+def filtered_cases(scoped: ReportFilters) -> QuerySet[Feedback]:
+    """Every case matching the filters, whatever its date (the backlog's cases)."""
     lookups = {
         "office__code": scoped.office, "channel": scoped.channel, "type": scoped.type,
         "brand__code": scoped.brand, "category__code": scoped.category,
     }
-    cases = cases.filter(**{k: v for k, v in lookups.items() if v is not None})
+    return Feedback.objects.filter(**{k: v for k, v in lookups.items() if v is not None})
+
+
+def report_cases(
+    *, period: Period, filters: ReportFilters, viewer: User
+) -> tuple[QuerySet[Feedback], ReportFilters]:
+    """The cases a report counts, and the filters in force (the viewer's office added).
+
+    Who may read is asked first (NotPermitted), then the filter values (FieldErrors).
+    """
+    scoped = report_scope(filters=filters, viewer=viewer)
+    first, after = period.bounds()
+    cases = filtered_cases(scoped).filter(received_at__gte=first, received_at__lt=after)
     return cases, scoped

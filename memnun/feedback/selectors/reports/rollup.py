@@ -1,0 +1,197 @@
+"""The KPI figures read from the rollup (services/report_rollup.py keeps it exact).
+
+The same parts as the raw path (`kpi.kpi_answer`), read from a few hundred rows
+a day instead of the cases: the counters are column sums over the day cells
+(grouped by channel, type or office where a figure breaks down by one),
+brand, category and handler figures come from their day tables, and the
+durations from the monthly histograms of the whole months in the period plus
+the daily ones of its edges. Channel and type filters narrow the cells; the
+brand, category and handler tables and the histograms have no channel or type,
+so under those filters these parts are read from the raw cases (slower).
+The backlog is "now" and always read from the open cases.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from memnun.feedback.models import (
+    Feedback,
+    ReportBrandDay,
+    ReportCategoryDay,
+    ReportDay,
+    ReportDuration,
+    ReportHandlerDay,
+)
+from memnun.feedback.selectors.reports.backlog import backlog, handler_sort_key, staff_name
+from memnun.feedback.selectors.reports.catalogue import DURATIONS, mean
+from memnun.feedback.selectors.reports.cells import counter_column
+from memnun.feedback.selectors.reports.durations import histogram
+from memnun.feedback.selectors.reports.kpi import (
+    CounterName,
+    amount_text,
+    breakdown_keys,
+    counters,
+    kpi_answer,
+    satisfaction_by_handler,
+)
+from memnun.feedback.selectors.reports.scope import Period, ReportFilters, filtered_cases
+
+_SIDE_FIELDS = {"received.by_brand": "brand", "received.by_category": "category",
+                "satisfaction.by_category": "category"}
+
+
+def _office_q(scoped: ReportFilters) -> Q:
+    return Q(office__code=scoped.office) if scoped.office else Q()
+
+
+def _cells(period: Period, scoped: ReportFilters) -> QuerySet[ReportDay]:
+    lookups = {"channel": scoped.channel, "type": scoped.type}
+    return ReportDay.objects.filter(
+        _office_q(scoped), day__gte=period.start, day__lte=period.end,
+        **{k: v for k, v in lookups.items() if v is not None},
+    ).order_by()
+
+
+def _sums(rows: QuerySet[Any], columns: set[str], by: str | None) -> dict[object, dict[str, int]]:
+    aggregates = {name: Sum(name) for name in columns}
+    if by is None:
+        return {None: {k: v or 0 for k, v in rows.aggregate(**aggregates).items()}}
+    return {
+        row[by]: {name: row[name] or 0 for name in columns}
+        for row in rows.values(by).annotate(**aggregates)
+    }
+
+
+def _side_rows(
+    period: Period, scoped: ReportFilters, raw: QuerySet[Feedback] | None
+) -> dict[str, dict[object, dict[str, int]]]:
+    """Per brand and per category: received, responses, score (from the day tables or raw)."""
+    brands: QuerySet[Any, dict[str, Any]]
+    categories: QuerySet[Any, dict[str, Any]]
+    if raw is not None:
+        surveyed = Q(survey__isnull=False)
+        brands = raw.values("brand_id").annotate(received=Count("pk"))
+        categories = raw.values("category_id").annotate(
+            received=Count("pk"), responses=Count("pk", filter=surveyed),
+            score=Sum("survey__score", filter=surveyed))
+    else:
+        where = Q(_office_q(scoped), day__gte=period.start, day__lte=period.end)
+        brands = ReportBrandDay.objects.filter(where).order_by().values("brand_id").annotate(
+            received=Sum("received"))
+        categories = ReportCategoryDay.objects.filter(where).order_by().values(
+            "category_id").annotate(received=Sum("received"), responses=Sum("responses"),
+                                    score=Sum("score"))
+    return {
+        "brand": {row["brand_id"]: {"received": row["received"] or 0} for row in brands},
+        "category": {row["category_id"]: {k: row[k] or 0 for k in
+                                          ("received", "responses", "score")}
+                     for row in categories},
+    }
+
+
+def _handlers(period: Period, scoped: ReportFilters) -> list[dict[str, Any]]:
+    rows = (
+        ReportHandlerDay.objects.filter(_office_q(scoped), day__gte=period.start,
+                                        day__lte=period.end).order_by()
+        .values("assignee__username", "assignee__first_name", "assignee__last_name")
+        .annotate(responses=Sum("responses"), score=Sum("score"))
+    )
+    found = [
+        {"handler": row["assignee__username"],
+         "name": staff_name(row["assignee__first_name"], row["assignee__last_name"],
+                            row["assignee__username"]),
+         "responses": row["responses"], "mean": mean(row["score"], row["responses"])}
+        for row in rows if row["responses"]
+    ]
+    found.sort(key=lambda row: handler_sort_key(row, "responses"))
+    return found
+
+
+def _months(period: Period) -> tuple[list[date], list[tuple[date, date]]]:
+    """The whole calendar months inside the period, and the day ranges left at its edges."""
+    months: list[date] = []
+    edges: list[tuple[date, date]] = []
+    day = period.start
+    while day <= period.end:
+        following = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+        last = min(following - timedelta(days=1), period.end)
+        if day.day == 1 and last == following - timedelta(days=1):
+            months.append(day)
+        else:
+            edges.append((day, last))
+        day = following
+    return months, edges
+
+
+def _durations(period: Period, scoped: ReportFilters) -> dict[str, dict[int, int]]:
+    months, edges = _months(period)
+    span = Q(month__in=months) if months else Q(pk__in=[])
+    for first, last in edges:
+        span |= Q(day__gte=first, day__lte=last)
+    rows = (
+        ReportDuration.objects.filter(span, _office_q(scoped)).order_by()
+        .values_list("measure", "value").annotate(total=Sum("n"))
+    )
+    found: dict[str, dict[int, int]] = {measure: {} for measure in DURATIONS}
+    for measure, value, total in rows:
+        found[measure][value] = total
+    return found
+
+
+def kpi_rollup(*, period: Period, scoped: ReportFilters, now: datetime) -> dict[str, Any]:
+    """Every figure, from the rollup (brand and category filters are not answered here)."""
+    assert scoped.brand is None and scoped.category is None
+    keys = breakdown_keys()
+    cells = _cells(period, scoped)
+    wanted = list(counters(keys))
+    placed: dict[CounterName, tuple[str, str | None]] = {}
+    for name in wanted:
+        if name[0] not in _SIDE_FIELDS:
+            placed[name] = counter_column(*name)
+    by_dim: dict[str | None, set[str]] = defaultdict(set)
+    for column, dim in placed.values():
+        by_dim[dim].add(column)
+    by_dim[None] |= {"compensation_count", "compensation_cents"}
+    sums = {dim: _sums(cells, columns, dim) for dim, columns in by_dim.items()}
+    totals = sums[None][None]
+
+    filtered = filtered_cases(scoped)
+    first, after = period.bounds()
+    narrowed = scoped.channel is not None or scoped.type is not None
+    raw = filtered.filter(received_at__gte=first, received_at__lt=after).order_by()
+    side = _side_rows(period, scoped, raw if narrowed else None)
+
+    counts: dict[CounterName, int] = {}
+    for name in wanted:
+        code, key, part = name
+        if code in _SIDE_FIELDS:
+            table = side[_SIDE_FIELDS[code]]
+            column = part or "received"
+            counts[name] = table.get(keys[code][key], {}).get(column, 0)
+            continue
+        column, dim = placed[name]
+        if dim is None:
+            counts[name] = totals[column]
+        else:
+            counts[name] = sums[dim].get(keys[code][key], {}).get(column, 0)
+
+    per_day = dict(cells.values_list("day").annotate(n=Sum("received_total")))
+    if narrowed:
+        durations = {name: histogram(raw, fact) for name, fact in DURATIONS.items()}
+        by_handler = satisfaction_by_handler(raw)
+    else:
+        durations = _durations(period, scoped)
+        by_handler = _handlers(period, scoped)
+    compensation = {"count": totals["compensation_count"],
+                    "amount": amount_text(Decimal(totals["compensation_cents"]) / 100)}
+    return kpi_answer(
+        period=period, scoped=scoped, keys=keys, counts=counts, per_day=per_day,
+        durations=durations, compensation=compensation, by_handler=by_handler,
+        now_figures=backlog(filtered, now=now),
+    )
