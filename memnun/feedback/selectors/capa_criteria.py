@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from memnun.feedback.capa_codes import CapaActionStatus, CriterionKind
 from memnun.feedback.capa_models import Capa
@@ -106,8 +107,10 @@ def _no_complaints(capa: Capa, since: datetime, now: datetime) -> Evaluation:
     count = _complaints(capa).filter(received_at__gte=since, received_at__lt=min(now, end)).count()
     kind = CriterionKind.NO_COMPLAINTS
     if count:
-        return Evaluation(kind, State.NOT_MET, _(
-            "%(count)s complaint(s) of the category received since the actions were done."
+        return Evaluation(kind, State.NOT_MET, ngettext(
+            "%(count)s complaint of the category received since the actions were done.",
+            "%(count)s complaints of the category received since the actions were done.",
+            count,
         ) % {"count": count}, since, count)
     if now < end:
         elapsed = (now - since).days
