@@ -169,6 +169,7 @@ def test_the_propose_form_opens_a_capa_from_the_case(demo: None) -> None:
     assert case.feedback.proposals.get().response_type == "replace_part"
     page = client.get(f"/desk/feedback/{case.reference}").content.decode()
     assert capa.number in page
+    assert "Response type: Replace the part" in page  # on the timeline
 
 
 def test_the_propose_form_links_an_existing_capa(demo: None) -> None:
