@@ -4,6 +4,7 @@ the propose form's response type and CAPA link, and who may do what (403s)."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import unquote
 
 import pytest
@@ -182,3 +183,19 @@ def test_the_propose_form_links_an_existing_capa(demo: None) -> None:
     })
     assert response.status_code == 302  # type: ignore[attr-defined]
     assert capa.sources.filter(feedback=case.feedback).exists()
+
+
+def test_the_register_s_queries_do_not_grow_with_its_rows(demo: None) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in("quality")
+    client.get("/desk/capa/")  # the session and the user, read once
+    counts = []
+    for _ in range(2):
+        for _ in range(3):
+            acted(new_capa(), due_on=date(2026, 1, 2))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/desk/capa/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
