@@ -199,3 +199,24 @@ def test_the_register_s_queries_do_not_grow_with_its_rows(demo: None) -> None:
             assert client.get("/desk/capa/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_editing_the_analysis_and_criterion(demo: None) -> None:
+    capa = new_capa(whys=[("Neden?", "Parça yok.")])
+    client = signed_in("reviewer")
+    page = client.get(f"/desk/capa/{capa.number}/edit").content.decode()
+    assert 'value="Parça yok."' in page and 'name="cases"' not in page
+    response = client.post(f"/desk/capa/{capa.number}/edit", _form(
+        criterion_kind="weekly_volume", criterion_weeks="4", criterion_level="2",
+        cause_categories="process", analysis_method="cause_categories", why_1="", because_1="",
+    ))
+    assert response.status_code == 302
+    capa.refresh_from_db()
+    assert (capa.criterion_kind, capa.criterion_weeks, capa.criterion_level) == (
+        "weekly_volume", 4, 2
+    )
+    assert capa.criterion_days is None and not capa.whys.exists()
+    assert [c.code for c in capa.cause_categories.all()] == ["process"]
+    page = client.get(f"/desk/capa/{capa.number}").content.decode()
+    assert "Problem, analysis or criterion edited" in page
+    assert signed_in("auditor").get(f"/desk/capa/{capa.number}/edit").status_code == 403
