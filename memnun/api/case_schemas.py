@@ -38,6 +38,12 @@ class TransitionIn(BaseModel):
     root_cause_category: str | None = Field(default=None, max_length=32)
     corrective_action: str | None = Field(default=None, max_length=_TEXT)
     resolution: str | None = Field(default=None, max_length=_TEXT)
+    response_type: str | None = Field(
+        default=None, max_length=16,
+        description="To `under_review`, optional: what the resolution offers (R7.7);"
+        " `no_action` needs `response_justification`.",
+    )
+    response_justification: str | None = Field(default=None, max_length=_TEXT)
     send_back_reason: str | None = Field(
         default=None, max_length=_TEXT,
         description="To `in_progress` from `under_review`: why the reviewer sends it back.",

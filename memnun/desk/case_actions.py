@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy
 
 from memnun.accounts.models import User
 from memnun.desk import forms as f
+from memnun.feedback.codes import FeedbackType
 from memnun.feedback.models import Feedback
 from memnun.feedback.moves import CLOSURE_ACTIONS
-from memnun.feedback.permissions import Action, feedback_for_user
+from memnun.feedback.permissions import Action, feedback_for_user, may
+from memnun.feedback.selectors.capa import capa_get, capas_open
 from memnun.feedback.selectors.case import assignee_candidates, compensations_pending, staff_name
 from memnun.feedback.selectors.compensation import compensation_on_case
 from memnun.feedback.selectors.questions import question_open
@@ -100,17 +102,37 @@ def _start(user: User, feedback: Feedback, d: Data) -> str:
     return _("Work on the case has started.")
 
 
+def _propose_form(
+    user: User, feedback: Feedback, actions: frozenset[Action], data: Any, prefix: str
+) -> Any:
+    capas = None
+    if may(user, A.MANAGE_CAPA) and feedback.type == FeedbackType.COMPLAINT:
+        capas = [(c.number, f"{c.number} · {c.problem[:60]}") for c in capas_open()]
+    return f.ProposeForm(
+        data, complaint=feedback.type == FeedbackType.COMPLAINT, capas=capas, prefix=prefix
+    )
+
+
 def _propose(user: User, feedback: Feedback, d: Data) -> str:
     category = d.get("root_cause_category")
-    feedback_propose(
+    choice = d.get("capa") or ""
+    proposal = feedback_propose(
         actor=user,
         feedback=feedback,
         resolution=d["resolution"],
         root_cause=d["root_cause"],
         root_cause_category=category.code if category else None,
         corrective_action=d["corrective_action"],
+        response_type=d["response_type"],
+        response_justification=d["response_justification"],
+        capa=capa_get(user=user, number=choice) if choice and choice != f.NEW_CAPA else None,
+        open_capa=choice == f.NEW_CAPA,
         note=d["note"],
     )
+    if proposal.capa is not None:
+        return _("The resolution went to review; the case is a source of %(capa)s.") % {
+            "capa": proposal.capa.number
+        }
     return _("The resolution went to review.")
 
 
@@ -308,7 +330,7 @@ ACTIONS: list[CaseAction] = [
         gettext_lazy("Propose a resolution"),
         gettext_lazy("Send to review"),
         frozenset({A.PROPOSE}),
-        _plain(f.ProposeForm),
+        _propose_form,
         _propose,
     ),
     CaseAction(

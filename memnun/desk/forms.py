@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from memnun.feedback.capa_codes import ResponseType
 from memnun.feedback.codes import (
     PUBLIC_CHANNELS,
     AckMethod,
@@ -235,6 +236,10 @@ class StartForm(AssessmentFields):
         _choices(self, "assignee", _blank(_("Automatic (round robin)"), candidates))
 
 
+# The propose form's CAPA choice that opens a new CAPA from the case.
+NEW_CAPA = "new"
+
+
 class ProposeForm(ServiceErrors):
     root_cause_category = forms.ModelChoiceField(
         label=_("Root cause category"), queryset=RootCauseCategory.objects.filter(is_active=True),
@@ -242,10 +247,30 @@ class ProposeForm(ServiceErrors):
     )
     root_cause = _text(_("Root cause"), required=False)
     corrective_action = _text(_("Corrective action"), required=False)
+    response_type = forms.ChoiceField(label=_("Response type"), required=False)
+    response_justification = _text(
+        _("Justification (required for \"no action\")"), required=False, rows=2
+    )
+    capa = forms.ChoiceField(label=_("Corrective action record (CAPA)"), required=False)
     resolution = _text(
         _("Resolution (the message to the customer, with its reasons)"), rows=5
     )
     note = _text(_("Note (internal)"), required=False, rows=2)
+
+    def __init__(
+        self, *args: Any, complaint: bool = False, capas: Sequence[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        # Required of a complaint here; the API's callers may still leave it out (R7.7).
+        self.fields["response_type"].required = complaint
+        _choices(self, "response_type", _blank(_("Choose the response"), ResponseType.choices))
+        if capas is None:
+            del self.fields["capa"]
+        else:
+            _choices(self, "capa", [
+                ("", _("No CAPA")), (NEW_CAPA, _("Open a new CAPA from this case")), *capas,
+            ])
 
 
 class ApproveForm(ServiceErrors):

@@ -3,6 +3,7 @@ from django.urls import path
 
 from memnun.desk import (
     views_auth,
+    views_capa,
     views_case,
     views_follow_up,
     views_intake,
@@ -26,6 +27,11 @@ urlpatterns = [
         name="attachment",
     ),
     path("reports/", views_reports.reports, name="reports"),
+    path("capa/", views_capa.register, name="capa_register"),
+    path("capa/new", views_capa.new, name="capa_new"),
+    path("capa/<str:number>", views_capa.capa_page, name="capa"),
+    path("capa/<str:number>/edit", views_capa.edit, name="capa_edit"),
+    path("capa/<str:number>/do/<slug:step>", views_capa.capa_do, name="capa_do"),
     path("intake/", views_intake.intake_index, name="intake_index"),
     path("intake/<slug:channel>/", views_intake.intake, name="intake"),
     path("intake/receipt/<str:reference>/", views_intake.receipt, name="receipt"),

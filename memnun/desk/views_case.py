@@ -24,9 +24,10 @@ from memnun.accounts.models import User
 from memnun.desk.case_actions import BY_SLUG, Recorded, offered
 from memnun.desk.common import staff_user
 from memnun.desk.forms import RevealForm
+from memnun.feedback.codes import FeedbackType
 from memnun.feedback.errors import Conflict, FieldErrors, NotFound, NotPermitted
 from memnun.feedback.models import Customer, Feedback
-from memnun.feedback.permissions import Action, CaseAccess, feedback_for_user
+from memnun.feedback.permissions import Action, CaseAccess, feedback_for_user, may
 from memnun.feedback.personal_fields import (
     CASE_TEXT_FIELDS,
     CUSTOMER_FIELDS,
@@ -35,6 +36,7 @@ from memnun.feedback.personal_fields import (
     case_text_values,
     identifying_values,
 )
+from memnun.feedback.selectors.capa import capas_of_case
 from memnun.feedback.selectors.case import (
     TimelineEntry,
     actions_now,
@@ -118,6 +120,9 @@ def _context(
         "deadlines": case_deadlines(feedback=feedback),
         "timeline": _timeline(user, feedback),
         "links": case_links(feedback=feedback),
+        "capas": capas_of_case(feedback=feedback) if may(user, Action.VIEW_CAPA) else [],
+        "may_open_capa": may(user, Action.MANAGE_CAPA)
+        and feedback.type == FeedbackType.COMPLAINT,
         "repeats": repeats_of(feedback=feedback),
         "repeat_window_days": repeat_window_days(),
         "forms": forms,

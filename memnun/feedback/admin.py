@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from memnun.accounts.models import User
+from memnun.feedback.capa_models import Capa, CapaAction, CapaCheck
 from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.models import UnmatchedBrand
 from memnun.feedback.selectors.brands import unmatched_brand_texts
@@ -98,3 +99,43 @@ class UnmatchedBrandAdmin(admin.ModelAdmin[UnmatchedBrand]):
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/feedback/unmatchedbrand/list.html", context)
+
+
+class CapaActionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = CapaAction
+    extra = 0
+    fields = ("description", "owner", "due_on", "status", "done_at", "done_by")
+    readonly_fields = fields
+    can_delete = False
+
+
+class CapaCheckInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = CapaCheck
+    extra = 0
+    fields = ("result", "notes", "checked_by", "checked_at")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Capa)
+class CapaAdmin(admin.ModelAdmin[Capa]):
+    """Read only: a CAPA changes through its desk pages (services/capa.py), which audit
+    every write and keep its rules; here an administrator looks it up."""
+
+    list_display = ("number", "kind", "status", "office", "category", "created_at")
+    list_filter = ("status", "kind", "office")
+    search_fields = ("number",)
+    inlines = (CapaActionInline, CapaCheckInline)
+    readonly_fields = (
+        "number", "kind", "status", "office", "category", "problem", "analysis_method",
+        "findings", "criterion_kind", "criterion_days", "criterion_weeks", "criterion_level",
+        "criterion_text", "check_planned_on", "created_by", "created_at", "closed_by",
+        "closed_at",
+    )
+    exclude = ("cause_categories",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

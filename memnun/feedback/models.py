@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from memnun.feedback import capa_codes as codes_capa
 from memnun.feedback import codes
 from memnun.feedback.codes import (
     AckMethod,
@@ -377,6 +378,17 @@ class ResolutionProposal(models.Model):
         on_delete=models.PROTECT, null=True, blank=True,
     )
     corrective_action = models.TextField(_("corrective action"), blank=True)
+    # What the resolution offers (R7.7); blank only for proposals made before it existed
+    # or through the API without it. "No action" carries its justification.
+    response_type = models.CharField(
+        _("response type"), max_length=16, choices=codes_capa.ResponseType.choices, blank=True
+    )
+    response_justification = models.TextField(_("justification"), blank=True)
+    # The CAPA the proposal linked the case to, or opened from it.
+    capa = models.ForeignKey(
+        "feedback.Capa", verbose_name=_("CAPA"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="proposals",
+    )
     # The message the customer gets once it is approved.
     resolution = models.TextField(_("resolution"))
     created_at = models.DateTimeField()
@@ -741,3 +753,7 @@ class ReportWatermark(models.Model):
 
     def __str__(self) -> str:
         return f"report rollup up to audit event {self.seq}"
+# The CAPA register (DÖF) lives in its own module; imported here so that Django finds it.
+from memnun.feedback.capa_models import (  # noqa: E402, F401, I001
+    Capa, CapaAction, CapaCheck, CapaCounter, CapaSource, CapaWhy,
+)

@@ -174,9 +174,11 @@ PROPOSE = Move(
     guards=(actor_not_involved, complaint_categorised),
     inputs={"resolution": "resolution", "root_cause": "root_cause",
             "root_cause_category": "root_cause_category",
-            "corrective_action": "corrective_action", "note": "note"},
+            "corrective_action": "corrective_action", "response_type": "response_type",
+            "response_justification": "response_justification", "note": "note"},
     summary="`resolution` (the customer's message, with reasons); a complaint also needs"
-    " its category, `root_cause`, `root_cause_category` and `corrective_action`",
+    " its category, `root_cause`, `root_cause_category` and `corrective_action`;"
+    " `response_type` `no_action` needs `response_justification`",
 )
 APPROVE = Move(
     "approve", frozenset({S.UNDER_REVIEW}), S.RESOLVED, A.APPROVE,

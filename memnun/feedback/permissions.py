@@ -61,6 +61,12 @@ class Action(StrEnum):
     VIEW_REPORTS = "view_reports"
     # The list of low survey scores to follow up with the customer (desk/follow-up/).
     FOLLOW_UP_SURVEYS = "follow_up_surveys"
+    # The CAPA register (DÖF, services/capa.py): read it; open and edit a CAPA, its
+    # analysis and actions, link cases; record an effectiveness check; close it.
+    VIEW_CAPA = "view_capa"
+    MANAGE_CAPA = "manage_capa"
+    CHECK_CAPA = "check_capa"
+    CLOSE_CAPA = "close_capa"
 
 
 A = Action
@@ -76,17 +82,22 @@ _HANDLING = frozenset({
 })
 _REVIEWING = frozenset({
     A.ASSIGN, A.APPROVE, A.SEND_BACK, A.COMPENSATION_APPROVE, A.FOLLOW_UP_SURVEYS,
+    A.CHECK_CAPA,
 })
+# Handlers propose the corrective action of a case, so they open and work CAPAs too.
+_CAPA_WORK = frozenset({A.VIEW_CAPA, A.MANAGE_CAPA})
 
 MATRIX: dict[str, frozenset[Action]] = {
     Role.AGENT: _FRONT_LINE,
-    Role.HANDLER: _FRONT_LINE | _HANDLING,
-    Role.REVIEWER: _FRONT_LINE | _HANDLING | _REVIEWING | {A.VIEW_REPORTS},
-    Role.QUALITY: _FRONT_LINE | _HANDLING | _REVIEWING | {A.CLOSE_EXHAUSTED, A.VIEW_REPORTS},
+    Role.HANDLER: _FRONT_LINE | _HANDLING | _CAPA_WORK,
+    Role.REVIEWER: _FRONT_LINE | _HANDLING | _REVIEWING | _CAPA_WORK | {A.VIEW_REPORTS},
+    Role.QUALITY: _FRONT_LINE | _HANDLING | _REVIEWING | _CAPA_WORK | {
+        A.CLOSE_EXHAUSTED, A.VIEW_REPORTS, A.CLOSE_CAPA,
+    },
     # Reads everything, changes nothing, sees personal data masked.
-    Role.AUDITOR: frozenset({A.VIEW, A.VIEW_REPORTS}),
+    Role.AUDITOR: frozenset({A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA}),
     # Top management: the reports, and the cases behind a figure as the auditor sees them.
-    Role.MANAGEMENT: frozenset({A.VIEW, A.VIEW_REPORTS}),
+    Role.MANAGEMENT: frozenset({A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA}),
     # Configuration, not case work; reveals contact details for data-subject requests.
     Role.ADMIN: frozenset({A.VIEW, A.REVEAL_PERSONAL_DATA, A.RECORD, A.ACKNOWLEDGE, A.ADD_NOTE}),
 }

@@ -1,5 +1,6 @@
 """Deadlines follow the rules: recompute when calendars, targets or categories change;
-feedback links to a brand once the brand is known by the words the customer used.
+feedback links to a brand once the brand is known by the words the customer used;
+`load_demo` gets the demo CAPAs.
 
 Connected in FeedbackConfig.ready(). The signals come from lower floors
 (servicelevels, organisation) that may not import feedback; each receiver only
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from memnun.feedback.capa_demo import capa_demo_load
 from memnun.feedback.codes import ObligationKind
 from memnun.feedback.deadline_rules import kinds_for_target_key
 from memnun.feedback.models import Feedback
@@ -20,6 +22,7 @@ from memnun.organisation.models import Brand, Category, Office
 from memnun.organisation.signals import (
     brand_spellings_changed,
     category_safety_changed,
+    demo_loaded,
     office_calendar_changed,
 )
 from memnun.servicelevels.models import Calendar
@@ -71,6 +74,10 @@ def on_brand_spellings_changed(
     feedback_brands_relink(actor=actor)
 
 
+def on_demo_loaded(sender: Any, **kwargs: Any) -> None:
+    capa_demo_load()
+
+
 def connect() -> None:
     calendar_edited.connect(on_calendar_edited, dispatch_uid="feedback.calendar_edited")
     target_edited.connect(on_target_edited, dispatch_uid="feedback.target_edited")
@@ -83,3 +90,4 @@ def connect() -> None:
     brand_spellings_changed.connect(
         on_brand_spellings_changed, dispatch_uid="feedback.brand_spellings_changed"
     )
+    demo_loaded.connect(on_demo_loaded, dispatch_uid="feedback.demo_loaded")

@@ -1,4 +1,5 @@
-"""Feedback's background jobs: the breach watch, recording delivered acknowledgements, reminders."""
+"""Feedback's background jobs: the breach watch, recording delivered acknowledgements,
+reminders, overdue CAPA actions."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django_tasks import task
 
 from memnun.feedback.services import messaging
 from memnun.feedback.services.breach_watch import breach_watch_task
+from memnun.feedback.services.capa_alerts import capa_overdue_alerts_send
 from memnun.feedback.services.questions import question_reminders_send
 from memnun.feedback.services.report_rollup import rollup_catch_up
 from memnun.feedback.services.staff_alerts import staff_alerts_send
@@ -55,3 +57,10 @@ def staff_alerts_deliver() -> int:
 def report_rollup_catch_up() -> int:
     """Keep the report rollup within a minute of the cases (the KPI also catches up on read)."""
     return rollup_catch_up()
+
+
+@every(seconds=900, name="feedback.capa_overdue_alerts")
+@task()
+def capa_overdue_alerts() -> int:
+    """Alert, once, the owners of CAPA actions past their due date (in office hours)."""
+    return capa_overdue_alerts_send(now=timezone.now())

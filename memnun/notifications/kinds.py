@@ -2,7 +2,7 @@
 
 The variables are the contract between the senders (feedback's messaging module)
 and the templates (files, or an administrator's `MessageTemplate`). They are
-plain values only: strings, numbers, datetimes and lists of strings, never model
+plain values only: strings, numbers, dates, datetimes and lists of strings, never model
 instances, so a template can reach nothing it was not given. Text that a
 customer or a member of staff wrote (`feedback_subject`, `resolution_text`, …)
 arrives as a variable and is escaped in HTML; it is never compiled as a template.
@@ -81,6 +81,14 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "alert_label": "Süre aşıldı",
         "due_at": datetime(2026, 11, 30, 15, 0, tzinfo=_IST),
         "case_url": "https://memnun.example/admin/feedback/feedback/42/change/",
+    },
+    # To the owner of a CAPA action past its due date (feedback/services/capa_alerts.py).
+    "capa_action_overdue": {
+        "reference": "DÖF-2026-0007",
+        "staff_name": "Mehmet Yıldız",
+        "action_text": "Ekran tedarikçisiyle <haftalık> stok toplantısı başlatılacak.",
+        "due_on": datetime(2026, 11, 27, tzinfo=_IST).date(),
+        "capa_url": "https://memnun.example/desk/capa/DÖF-2026-0007",
     },
 }
 

@@ -19,3 +19,7 @@ category_safety_changed = Signal()
 # Sent with brand=<Brand> and actor=<username> after a brand was added or its code,
 # name, other spellings or active flag changed: feedback that named it may now link.
 brand_spellings_changed = Signal()
+
+# Sent by `load_demo` (never by the tests' own demo) once the demo organisation is in
+# place: the floors above add their demo records (feedback: the demo CAPAs).
+demo_loaded = Signal()

@@ -52,6 +52,7 @@ def test_phone_complaint_from_intake_to_resolution(
     propose.locator("#id_propose-root_cause_category").select_option("part-supply")
     propose.locator("#id_propose-root_cause").fill("Parça tedarikçiden geç geldi.")
     propose.locator("#id_propose-corrective_action").fill("İkinci tedarikçi eklendi.")
+    propose.locator("#id_propose-response_type").select_option("replace_part")
     propose.locator("#id_propose-resolution").fill("Ekranınız yarın değiştirilecek.")
     propose.locator("button[type=submit]").click()
     handler.wait_for_selector(".flash")

@@ -62,6 +62,7 @@ def test_an_unclassified_complaint_is_not_offered_for_review_and_refused(demo: N
     status, html, _ = do(
         client, case, "propose", resolution="Yarın değişecek.", root_cause="Parça geç geldi.",
         corrective_action="İkinci tedarikçi.", root_cause_category="part-supply",
+        response_type="replace_part",
     )
     assert status == 409 and case.fresh().status == Status.IN_PROGRESS
     assert "A complaint cannot go to review without its category" in html
@@ -77,7 +78,9 @@ def test_the_propose_form_offers_the_root_cause_categories(demo: None) -> None:
 def test_propose_needs_root_cause_and_corrective_action_for_a_complaint(demo: None) -> None:
     case = Case().start()
     client = signed_in("handler")
-    status, html, _ = do(client, case, "propose", resolution="Yarın değişecek.")
+    status, html, _ = do(
+        client, case, "propose", resolution="Yarın değişecek.", response_type="explanation"
+    )
     assert status == 409
     assert (
         "A resolution cannot go to review without: root_cause, corrective_action,"
@@ -87,6 +90,7 @@ def test_propose_needs_root_cause_and_corrective_action_for_a_complaint(demo: No
     status, html, _ = do(
         client, case, "propose", resolution="Yarın değişecek.", root_cause="Parça geç geldi.",
         corrective_action="İkinci tedarikçi.", root_cause_category="part-supply",
+        response_type="replace_part",
     )
     assert status == 302 and case.fresh().status == Status.UNDER_REVIEW
 

@@ -49,6 +49,10 @@ EXPECTED: dict[str, set[str]] = {
     "follow_up": {"agent", "handler", "reviewer", "quality"},
     "view_reports": {"reviewer", "quality", "auditor", "management"},
     "follow_up_surveys": {"reviewer", "quality"},
+    "view_capa": {"handler", "reviewer", "quality", "auditor", "management"},
+    "manage_capa": {"handler", "reviewer", "quality"},
+    "check_capa": {"reviewer", "quality"},
+    "close_capa": {"quality"},
 }
 ROWS = [(role, action, role in allowed) for action, allowed in EXPECTED.items() for role in ROLES]
 

@@ -114,6 +114,8 @@ def transition(request: HttpRequest, reference: str, payload: TransitionIn) -> A
             root_cause_category=payload.root_cause_category,
             corrective_action=payload.corrective_action or "",
             resolution=payload.resolution or "",
+            response_type=payload.response_type or "",
+            response_justification=payload.response_justification or "",
             send_back_reason=payload.send_back_reason or "",
             closure=payload.closure,
             external_recourse=payload.external_recourse or "",

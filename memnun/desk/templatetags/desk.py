@@ -14,3 +14,9 @@ register = template.Library()
 def reads_reports(user: object) -> bool:
     """Whether the navigation offers the reports: the matrix's `view_reports`."""
     return isinstance(user, User) and Action.VIEW_REPORTS in role_actions(user)
+
+
+@register.filter
+def reads_capa(user: object) -> bool:
+    """Whether the navigation offers the CAPA register: the matrix's `view_capa`."""
+    return isinstance(user, User) and Action.VIEW_CAPA in role_actions(user)

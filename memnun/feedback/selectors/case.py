@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
 from memnun.accounts.roles import Role
+from memnun.feedback.capa_codes import ResponseType
 from memnun.feedback.codes import (
     WORKING_STATUSES,
     AckMethod,
@@ -95,7 +96,7 @@ def _message_entries(feedback: Feedback) -> list[TimelineEntry]:
 def _proposal_entries(feedback: Feedback) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     rows = ResolutionProposal.objects.filter(feedback=feedback).select_related(
-        "proposed_by", "decided_by", "root_cause_category"
+        "proposed_by", "decided_by", "root_cause_category", "capa"
     )
     for row in rows:
         parts = [
@@ -107,6 +108,12 @@ def _proposal_entries(feedback: Feedback) -> list[TimelineEntry]:
             parts.append(_("Root cause category") + f": {row.root_cause_category.name_tr}")
         if row.corrective_action:
             parts.append(_("Corrective action") + f": {row.corrective_action}")
+        if row.response_type:
+            parts.append(_("Response type") + f": {ResponseType(row.response_type).label}")
+        if row.response_justification:
+            parts.append(_("Justification") + f": {row.response_justification}")
+        if row.capa is not None:
+            parts.append(_("CAPA") + f": {row.capa.number}")
         entries.append(TimelineEntry(
             at=row.created_at, kind="proposal", title=_("Resolution proposed"),
             actor=staff_name(row.proposed_by), text="\n".join(parts),

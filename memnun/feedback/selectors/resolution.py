@@ -23,6 +23,16 @@ def resolution_latest_approved(feedback: Feedback) -> ResolutionProposal | None:
     )
 
 
+def resolution_latest(feedback: Feedback) -> ResolutionProposal | None:
+    """The last resolution proposed for the case, whatever became of it."""
+    return (
+        ResolutionProposal.objects.filter(feedback=feedback)
+        .select_related("root_cause_category")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
 def resolution_pending(feedback: Feedback) -> ResolutionProposal | None:
     """The proposed resolution that waits for its review."""
     return (

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
 from memnun.feedback import moves
+from memnun.feedback.capa_codes import ResponseType
+from memnun.feedback.capa_models import Capa
 from memnun.feedback.codes import Closure, FeedbackType, ObligationKind, ProposalDecision, Status
 from memnun.feedback.errors import Conflict, FieldErrors, NotPermitted
 from memnun.feedback.models import Feedback, Obligation, ResolutionProposal, StageChange
@@ -41,6 +43,7 @@ from memnun.feedback.services.assessment import (
     assessment_check,
 )
 from memnun.feedback.services.assignment import assignee_choose, assignment_write
+from memnun.feedback.services.capa import capa_link_case, capa_open_from_case
 from memnun.feedback.services.common import (
     case_audit,
     case_lock,
@@ -163,19 +166,50 @@ def _root_cause_category(code: str | None) -> RootCauseCategory | None:
     return found
 
 
+def _response_check(response_type: str, justification: str) -> None:
+    """R7.7: a known response type; "no action" only with its justification."""
+    if response_type and response_type not in ResponseType.values:
+        raise FieldErrors({"response_type": [_("Unknown response type.")]})
+    if response_type == ResponseType.NO_ACTION and not justification.strip():
+        raise FieldErrors({"response_justification": [
+            _("Say why no action is taken: \"no action\" needs its justification.")
+        ]})
+
+
+def _capa_for(
+    *, actor: User, feedback: Feedback, capa: Capa | None, open_capa: bool,
+    problem: str, rc_category: RootCauseCategory | None, at: datetime,
+) -> Capa | None:
+    """Link the case to an existing CAPA, or open a new one from it (in the proposal's
+    transaction)."""
+    if capa is not None:
+        return capa_link_case(actor=actor, capa=capa, feedback=feedback, now=at)
+    if open_capa:
+        return capa_open_from_case(
+            actor=actor, feedback=feedback, problem=problem, root_cause_category=rc_category,
+            now=at,
+        )
+    return None
+
+
 def feedback_propose(
     *, actor: User, feedback: Feedback, resolution: str, root_cause: str = "",
     root_cause_category: str | None = None, corrective_action: str = "", note: str = "",
-    now: datetime | None = None,
+    response_type: str = "", response_justification: str = "", capa: Capa | None = None,
+    open_capa: bool = False, now: datetime | None = None,
 ) -> ResolutionProposal:
     """in_progress → under_review: a resolution goes to a second person for review.
 
     A complaint needs its category, its root cause with the root-cause category and
     the corrective action (classification complete, R8.2a); every type needs the
-    resolution, the message the customer will get, with its reasons.
+    resolution, the message the customer will get, with its reasons. The response's
+    type is optional here (API callers before R7.7), but "no action" needs its
+    justification. The case may be linked to a CAPA (`capa`) or open a new one
+    (`open_capa`), with the CAPA rules' own permission.
     """
     require(actor, moves.PROPOSE.action, feedback)
     rc_category = _root_cause_category(root_cause_category)
+    _response_check(response_type, response_justification)
     at = now_or(now)
     with transaction.atomic():
         feedback = case_lock(feedback)
@@ -199,15 +233,23 @@ def feedback_propose(
                 _("A resolution cannot go to review without: %(fields)s.")
                 % {"fields": ", ".join(missing)}
             )
+        linked = _capa_for(
+            actor=actor, feedback=feedback, capa=capa, open_capa=open_capa,
+            problem=root_cause.strip() or corrective_action.strip() or resolution.strip(),
+            rc_category=rc_category, at=at,
+        )
         proposal = ResolutionProposal.objects.create(
             feedback=feedback, proposed_by=actor, root_cause=root_cause.strip(),
             root_cause_category=rc_category, corrective_action=corrective_action.strip(),
-            resolution=resolution.strip(), created_at=at,
+            resolution=resolution.strip(), created_at=at, response_type=response_type,
+            response_justification=response_justification.strip(), capa=linked,
         )
         change = stage_enter(feedback=feedback, to=moves.PROPOSE.target, by=actor, at=at)
         _moved(actor=actor, feedback=feedback, move=moves.PROPOSE.name, change=change,
                proposal_id=proposal.pk,
                root_cause_category=rc_category.code if rc_category else None,
+               response_type=response_type or None,
+               capa=linked.number if linked else None,
                note_id=_note_id(feedback, actor, note, at))
     return proposal
 
@@ -430,6 +472,8 @@ class TransitionInput:
     root_cause_category: str | None = None
     corrective_action: str = ""
     resolution: str = ""
+    response_type: str = ""
+    response_justification: str = ""
     send_back_reason: str = ""
     closure: str | None = None
     external_recourse: str = ""

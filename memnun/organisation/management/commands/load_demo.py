@@ -2,8 +2,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from memnun.organisation.demo import demo_load
+from memnun.organisation.signals import demo_loaded
 
 
 class Command(BaseCommand):
@@ -12,7 +14,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO:
             raise CommandError("Demo data is only loaded with MEMNUN_DEMO=1 (never in production).")
-        counts = demo_load()
+        with transaction.atomic():
+            counts = demo_load()
+            # The floors above add their demo records (feedback: the demo CAPAs).
+            demo_loaded.send(sender=self.__class__)
         self.stdout.write(
             f"Demo ready: {counts['offices']} offices, {counts['brands']} brands, "
             f"{counts['users_created']} new users."

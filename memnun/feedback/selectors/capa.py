@@ -1,0 +1,112 @@
+"""Reads of the CAPA register for the desk: the list, one CAPA, its history, a case's CAPAs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext as _
+
+from memnun.accounts.models import User
+from memnun.audit.models import AuditEvent
+from memnun.feedback.capa_codes import CapaActionStatus, CapaStatus
+from memnun.feedback.capa_models import Capa, CapaAction
+from memnun.feedback.errors import NotFound, NotPermitted
+from memnun.feedback.models import Feedback
+from memnun.feedback.permissions import Action, role_actions
+from memnun.feedback.selectors.capa_criteria import ISTANBUL
+
+
+def capa_today(now: datetime) -> date:
+    """The day an action's due date is compared with: Istanbul's."""
+    return now.astimezone(ISTANBUL).date()
+
+
+def _overdue_actions(today: date) -> QuerySet[CapaAction]:
+    return CapaAction.objects.filter(status=CapaActionStatus.OPEN, due_on__lt=today)
+
+
+def capa_readable(user: User) -> None:
+    if Action.VIEW_CAPA not in role_actions(user):
+        raise NotPermitted(_("Your role may not read the CAPA register."))
+
+
+def capa_register(
+    *, user: User, now: datetime, status: str = "", office: str = "", overdue: bool = False
+) -> list[Capa]:
+    """The register, newest first, filtered; each row knows whether an action is overdue."""
+    capa_readable(user)
+    overdue_q = _overdue_actions(capa_today(now)).filter(capa=OuterRef("pk"))
+    qs = (
+        Capa.objects.select_related("office", "category")
+        .annotate(has_overdue=Exists(overdue_q))
+        .order_by("-created_at", "-id")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if office:
+        qs = qs.filter(office__code=office)
+    if overdue:
+        qs = qs.filter(has_overdue=True).exclude(status=CapaStatus.CLOSED)
+    return list(qs)
+
+
+def capa_get(*, user: User, number: str) -> Capa:
+    capa_readable(user)
+    capa = (
+        Capa.objects.select_related("office", "category", "created_by", "closed_by")
+        .filter(number=number.strip().upper().replace("DOF", "DÖF")).first()
+    )
+    if capa is None:
+        raise NotFound(_("No such CAPA."))
+    return capa
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    actor: str
+    action: str
+    label: str
+    data: dict[str, Any]
+
+
+def _history_labels() -> dict[str, str]:
+    return {
+        "capa.opened": _("Opened"),
+        "capa.updated": _("Problem, analysis or criterion edited"),
+        "capa.case_linked": _("Case linked"),
+        "capa.action_added": _("Action added"),
+        "capa.action_done": _("Action done"),
+        "capa.checked": _("Effectiveness check recorded"),
+        "capa.closed": _("Closed"),
+        "capa.action_overdue_alerted": _("Owner alerted: action overdue"),
+    }
+
+
+def capa_history(*, capa: Capa) -> list[HistoryEntry]:
+    """The CAPA's audit events, oldest first."""
+    labels = _history_labels()
+    return [
+        HistoryEntry(e.at, e.actor, e.action, labels.get(e.action, e.action), e.data)
+        for e in AuditEvent.objects.filter(object_type="capa", object_id=capa.number)
+    ]
+
+
+def capas_of_case(*, feedback: Feedback) -> list[Capa]:
+    """The CAPAs a case is a source of."""
+    return list(Capa.objects.filter(sources__feedback=feedback).order_by("created_at", "id"))
+
+
+def capas_open(*, limit: int = 200) -> list[Capa]:
+    """CAPAs a case may still be linked to (not closed), newest first."""
+    return list(Capa.objects.exclude(status=CapaStatus.CLOSED).order_by("-created_at")[:limit])
+
+
+def capa_cases(*, capa: Capa) -> list[Feedback]:
+    return [
+        s.feedback for s in capa.sources.select_related("feedback__office")
+        if s.feedback is not None
+    ]

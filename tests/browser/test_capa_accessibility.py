@@ -1,0 +1,35 @@
+"""The CAPA register and a CAPA's page in a real browser: axe finds nothing serious."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from memnun.feedback.capa_codes import CriterionKind
+from tests.browser.conftest import axe_violations
+from tests.browser.test_desk_journey import sign_in
+from tests.feedback.capas import acted, new_capa
+
+
+@pytest.mark.parametrize(("language", "width"), [("tr", 1280), ("en", 390)])
+def test_the_capa_pages_pass_axe(
+    live_server: Any, page_for: Any, demo: None, language: str, width: int
+) -> None:
+    capa = acted(new_capa(criterion_kind=CriterionKind.WEEKLY_VOLUME, criterion_weeks=2,
+                          criterion_level=1))
+    page = page_for(language=language, width=width)
+    sign_in(page, live_server.url, "quality")
+    page.goto(f"{live_server.url}/desk/capa/")
+    assert page.locator("table.queue tbody tr").count() == 1
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/desk/capa/{capa.number}")
+    assert page.locator("#criterion-state").count() == 1
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/desk/capa/new")
+    assert axe_violations(page) == []
+    # The error states.
+    page.goto(f"{live_server.url}/desk/capa/{capa.number}")
+    page.locator("#capa-check button[type=submit]").click()
+    page.wait_for_selector("#error-summary")
+    assert axe_violations(page) == []
