@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from memnun.accounts.models import User
 from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.models import UnmatchedBrand
+from memnun.feedback.objectives_admin import ObjectiveAdmin as ObjectiveAdmin  # read-only list
 from memnun.feedback.selectors.brands import unmatched_brand_texts
 from memnun.feedback.services.brands import brand_text_link
 from memnun.organisation.models import Brand

@@ -61,6 +61,10 @@ class Action(StrEnum):
     VIEW_REPORTS = "view_reports"
     # The list of low survey scores to follow up with the customer (desk/follow-up/).
     FOLLOW_UP_SURVEYS = "follow_up_surveys"
+    # Draft objectives (R6.2) and retire drafts; approving them is top management's.
+    MANAGE_OBJECTIVES = "manage_objectives"
+    # Approve an objective, so that it is measured, and retire an approved one.
+    APPROVE_OBJECTIVES = "approve_objectives"
 
 
 A = Action
@@ -82,11 +86,16 @@ MATRIX: dict[str, frozenset[Action]] = {
     Role.AGENT: _FRONT_LINE,
     Role.HANDLER: _FRONT_LINE | _HANDLING,
     Role.REVIEWER: _FRONT_LINE | _HANDLING | _REVIEWING | {A.VIEW_REPORTS},
-    Role.QUALITY: _FRONT_LINE | _HANDLING | _REVIEWING | {A.CLOSE_EXHAUSTED, A.VIEW_REPORTS},
+    Role.QUALITY: _FRONT_LINE | _HANDLING | _REVIEWING | {
+        A.CLOSE_EXHAUSTED, A.VIEW_REPORTS, A.MANAGE_OBJECTIVES,
+    },
     # Reads everything, changes nothing, sees personal data masked.
     Role.AUDITOR: frozenset({A.VIEW, A.VIEW_REPORTS}),
-    # Top management: the reports, and the cases behind a figure as the auditor sees them.
-    Role.MANAGEMENT: frozenset({A.VIEW, A.VIEW_REPORTS}),
+    # Top management: the reports, and the cases behind a figure as the auditor sees them;
+    # sets the objectives and approves them.
+    Role.MANAGEMENT: frozenset({
+        A.VIEW, A.VIEW_REPORTS, A.MANAGE_OBJECTIVES, A.APPROVE_OBJECTIVES,
+    }),
     # Configuration, not case work; reveals contact details for data-subject requests.
     Role.ADMIN: frozenset({A.VIEW, A.REVEAL_PERSONAL_DATA, A.RECORD, A.ACKNOWLEDGE, A.ADD_NOTE}),
 }

@@ -49,6 +49,8 @@ EXPECTED: dict[str, set[str]] = {
     "follow_up": {"agent", "handler", "reviewer", "quality"},
     "view_reports": {"reviewer", "quality", "auditor", "management"},
     "follow_up_surveys": {"reviewer", "quality"},
+    "manage_objectives": {"quality", "management"},
+    "approve_objectives": {"management"},
 }
 ROWS = [(role, action, role in allowed) for action, allowed in EXPECTED.items() for role in ROLES]
 
