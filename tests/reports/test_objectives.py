@@ -269,3 +269,19 @@ def test_the_admin_lists_objectives_and_writes_none(demo: None) -> None:
     client.post(change, {"target": "1"})
     made.refresh_from_db()
     assert made.target == Decimal("4.20")
+
+
+def test_objectives_of_one_scope_and_unit_share_their_queries(demo: None) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    week()
+    objective("satisfaction.mean", "4.2")
+    viewer = user("quality")
+    with CaptureQueriesContext(connection) as one:
+        objectives_progress(viewer=viewer, today=TODAY)
+    objective("acknowledgement.on_time", "3")
+    objective("resolution_business_hours.median", "16", "at_most")
+    with CaptureQueriesContext(connection) as three:
+        assert len(objectives_progress(viewer=viewer, today=TODAY)) == 3
+    assert len(three) == len(one)
