@@ -78,3 +78,26 @@ def pareto_chart(
     chart.add(cumulative_label, [round(share * 100, 1) for share in cumulative],
               secondary=True, formatter=lambda value: f"{value:g} %")
     return _svg(chart)
+
+
+def trend_chart(
+    *, title: str, series: str, labels: Sequence[str], values: Sequence[float | None],
+    target_label: str, target: float,
+) -> str:
+    """A figure over consecutive periods (a gap where it has none) and its target as a line.
+
+    Twelve points are too many to label each: the numbers are in the table beside it.
+    """
+    chart = pygal.Line(
+        legend_at_bottom=True, allow_interruptions=True, dots_size=6,
+        # pygal's per-series stroke styles lose to its own `.reactive` rule (scoped by the
+        # chart's id): thick lines, the target dashed, said with !important.
+        css=["file://style.css", "file://graph.css",
+             "inline:.serie-0 .line{stroke-width:4px !important}"
+             " .serie-1 .line{stroke-width:4px !important;stroke-dasharray:14,8 !important}"],
+        **{**_config(title), "height": 360, "print_values": False, "x_label_rotation": 35},
+    )
+    chart.x_labels = list(labels)
+    chart.add(series, list(values))
+    chart.add(target_label, [target] * len(labels), show_dots=False)
+    return _svg(chart)

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 from memnun.desk.charts import bar_chart, pareto_chart, svg_data_uri
 from memnun.desk.common import staff_user
 from memnun.desk.forms import ReportForm
+from memnun.desk.views_objectives import objectives_panel
 from memnun.feedback.codes import Channel, Closure, FeedbackType, Status
 from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.permissions import reports_office_scope
@@ -205,5 +206,6 @@ def reports(request: HttpRequest) -> HttpResponse:
         ],
         "charts": {chart.id: chart for chart in _charts(figures, answer_pareto, by_label)},
         "links": bool(_queue_link(scoped)()),
+        **objectives_panel(user),
     }
     return render(request, "desk/reports.html", context)

@@ -23,6 +23,7 @@ from memnun.accounts.models import User
 from memnun.feedback.capa_models import Capa, CapaAction, CapaCheck
 from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.models import UnmatchedBrand
+from memnun.feedback.objectives_admin import ObjectiveAdmin as ObjectiveAdmin  # read-only list
 from memnun.feedback.selectors.brands import unmatched_brand_texts
 from memnun.feedback.services.brands import brand_text_link
 from memnun.organisation.models import Brand

@@ -19,6 +19,7 @@ from memnun.feedback.codes import (
     ObligationKind,
     Status,
 )
+from memnun.feedback.objectives_models import Objective as Objective  # R6.2, in its own module
 
 
 class ReferenceCounter(models.Model):

@@ -67,6 +67,10 @@ class Action(StrEnum):
     MANAGE_CAPA = "manage_capa"
     CHECK_CAPA = "check_capa"
     CLOSE_CAPA = "close_capa"
+    # Draft objectives (R6.2) and retire drafts; approving them is top management's.
+    MANAGE_OBJECTIVES = "manage_objectives"
+    # Approve an objective, so that it is measured, and retire an approved one.
+    APPROVE_OBJECTIVES = "approve_objectives"
 
 
 A = Action
@@ -92,12 +96,15 @@ MATRIX: dict[str, frozenset[Action]] = {
     Role.HANDLER: _FRONT_LINE | _HANDLING | _CAPA_WORK,
     Role.REVIEWER: _FRONT_LINE | _HANDLING | _REVIEWING | _CAPA_WORK | {A.VIEW_REPORTS},
     Role.QUALITY: _FRONT_LINE | _HANDLING | _REVIEWING | _CAPA_WORK | {
-        A.CLOSE_EXHAUSTED, A.VIEW_REPORTS, A.CLOSE_CAPA,
+        A.CLOSE_EXHAUSTED, A.VIEW_REPORTS, A.CLOSE_CAPA, A.MANAGE_OBJECTIVES,
     },
     # Reads everything, changes nothing, sees personal data masked.
     Role.AUDITOR: frozenset({A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA}),
-    # Top management: the reports, and the cases behind a figure as the auditor sees them.
-    Role.MANAGEMENT: frozenset({A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA}),
+    # Top management: the reports, and the cases behind a figure as the auditor sees them;
+    # sets the objectives and approves them.
+    Role.MANAGEMENT: frozenset({
+        A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA, A.MANAGE_OBJECTIVES, A.APPROVE_OBJECTIVES,
+    }),
     # Configuration, not case work; reveals contact details for data-subject requests.
     Role.ADMIN: frozenset({A.VIEW, A.REVEAL_PERSONAL_DATA, A.RECORD, A.ACKNOWLEDGE, A.ADD_NOTE}),
 }

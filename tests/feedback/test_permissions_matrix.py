@@ -53,6 +53,8 @@ EXPECTED: dict[str, set[str]] = {
     "manage_capa": {"handler", "reviewer", "quality"},
     "check_capa": {"reviewer", "quality"},
     "close_capa": {"quality"},
+    "manage_objectives": {"quality", "management"},
+    "approve_objectives": {"management"},
 }
 ROWS = [(role, action, role in allowed) for action, allowed in EXPECTED.items() for role in ROLES]
 
