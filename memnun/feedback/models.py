@@ -568,3 +568,6 @@ class CustomerQuestion(models.Model):
     @property
     def is_open(self) -> bool:
         return self.answered_at is None and self.withdrawn_at is None
+
+
+from memnun.feedback.export_models import Export  # noqa: E402, F401  (the export jobs' rows)

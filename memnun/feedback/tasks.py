@@ -8,7 +8,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 from django_tasks import task
 
-from memnun.feedback.services import messaging
+from memnun.feedback.services import exports, messaging
 from memnun.feedback.services.breach_watch import breach_watch_task
 from memnun.feedback.services.questions import question_reminders_send
 from memnun.feedback.services.staff_alerts import staff_alerts_send
@@ -47,3 +47,12 @@ def question_reminders() -> int:
 def staff_alerts_deliver() -> int:
     """Send the staff alerts that may go out now (business hours of their office)."""
     return staff_alerts_send(now=timezone.now())
+
+
+# The background export job (services/exports.py) is registered where it is enqueued;
+# its files are deleted once expired.
+@every(seconds=3600, name="feedback.exports_expire")
+@task()
+def exports_expire() -> int:
+    """Delete the export files past MEMNUN_EXPORT_KEEP_HOURS."""
+    return exports.exports_expire(now=timezone.now())
