@@ -58,7 +58,8 @@ class ExportForm(forms.Form):
         return ExportSpec(
             kind=data["kind"], format=data["format"], source=source, start=start, end=end,
             filters={name: data[name] for name in names if data.get(name)},
-            by=data.get("by") or "",
+            # The dashboard's buttons all carry its Pareto key; only the Pareto uses it.
+            by=(data.get("by") or "") if data["kind"] == ExportKind.PARETO else "",
         )
 
 
