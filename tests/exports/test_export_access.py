@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from memnun.feedback.exports.columns import CASE_COLUMNS, Column, case_reads, personal_reads
 from memnun.feedback.personal_fields import lookup_is_personal, personal_lookups
+from memnun.feedback.selectors.reports.periods import Preset, period_preset, report_today
 from tests.casework import staff
 from tests.desk.helpers import signed_in
 from tests.exports.files import content, csv_rows, post_export
@@ -97,6 +99,11 @@ def test_the_buttons_are_on_the_dashboard_and_the_queue(demo: None) -> None:
         assert f'id="export-{kind}"' in page
     assert f'name="start" value="{FROM}"' in page and 'name="channel" value="web"' in page
     assert 'name="by" value="brand"' in page
+    # A preset period is exported as the dates it covers.
+    month = period_preset(preset=Preset.MONTH, today=report_today(now=timezone.now()))
+    default = quality.get("/desk/reports/").content.decode()
+    assert f'name="start" value="{month.start.isoformat()}"' in default
+    assert f'name="end" value="{month.end.isoformat()}"' in default
     queue = signed_in("agent").get("/desk/queue/?channel=phone").content.decode()
     assert 'id="export-cases"' in queue and 'name="channel" value="phone"' in queue
     assert 'id="export-cases"' not in signed_in("agent").get("/desk/queue/?q=ışıl").content.decode()

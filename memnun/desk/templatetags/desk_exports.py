@@ -18,7 +18,12 @@ def export_fields(context: Any, source: str) -> list[tuple[str, str]]:
     query = context["request"].GET
     if source == Source.QUEUE:
         return [(name, query[name]) for name in QUEUE_FILTERS if query.get(name)]
-    period = context["period"]
-    fields = [("start", period.start.isoformat()), ("end", period.end.isoformat())]
+    # The period the dashboard resolved (a preset becomes its dates), else as asked.
+    period = context.get("period")
+    start, end = (
+        (period.start.isoformat(), period.end.isoformat()) if period is not None
+        else (query.get("start", ""), query.get("end", ""))
+    )
+    fields = [("start", start), ("end", end)]
     fields += [(name, query[name]) for name in REPORT_FILTERS if query.get(name)]
     return [*fields, ("by", query.get("by") or next(iter(PARETO_KEYS)))]
