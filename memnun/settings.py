@@ -315,6 +315,10 @@ MEMNUN_REOPEN_DAYS = env_int("MEMNUN_REOPEN_DAYS", 30, minimum=0)
 # Repeat detection: other feedback received within this many days of a case and sharing
 # its IMEI, phone, e-mail or repair order is shown as a repeat of it.
 MEMNUN_REPEAT_WINDOW_DAYS = env_int("MEMNUN_REPEAT_WINDOW_DAYS", 90, minimum=0)
+# Exports (desk: reports and case lists as CSV/XLSX). Up to this many rows are written in
+# the request; more become a background job whose file is kept this many hours.
+MEMNUN_EXPORT_SYNC_MAX_ROWS = env_int("MEMNUN_EXPORT_SYNC_MAX_ROWS", 5_000, minimum=0)
+MEMNUN_EXPORT_KEEP_HOURS = env_int("MEMNUN_EXPORT_KEEP_HOURS", 24, minimum=1)
 # The round robin skips handlers who already hold this many open cases.
 MEMNUN_ASSIGN_MAX_OPEN = env_int("MEMNUN_ASSIGN_MAX_OPEN", 25, minimum=1)
 # Compensation a role may grant on its own authority, in whole Turkish lira; above it,

@@ -41,6 +41,8 @@ MINIMUMS: dict[str, int] = {
     "MEMNUN_OUTBOX_BACKOFF_MAX_SECONDS": 1,
     "MEMNUN_OUTBOX_LEASE_SECONDS": 1,
     "MEMNUN_OUTBOX_BATCH": 1,
+    "MEMNUN_EXPORT_SYNC_MAX_ROWS": 0,
+    "MEMNUN_EXPORT_KEEP_HOURS": 1,
 }
 # Clocks pause while a question to the customer is open; no status means waiting.
 RETIRED_PAUSE_SETTING = "SERVICE_LEVEL_PAUSE_STATUSES"
@@ -145,6 +147,18 @@ def _default_targets() -> Iterable[CheckMessage]:
         yield Error("Service targets missing for: " + ", ".join(missing) + ".", id="memnun.E005")
 
 
+def _export_columns() -> Iterable[CheckMessage]:
+    """No column of a case-list export reads personal data (R4.10: exports are pseudonymised)."""
+    from memnun.feedback.exports.columns import personal_reads
+
+    for lookup in personal_reads():
+        yield Error(
+            f"A case-list export column reads personal data: {lookup}.",
+            hint="Exports name a case by its reference only (feedback/exports/columns.py).",
+            id="memnun.E006",
+        )
+
+
 def configuration_check(
     *, app_configs: Sequence[AppConfig] | None, databases: Sequence[str] | None, **kwargs: Any
 ) -> list[CheckMessage]:
@@ -154,4 +168,5 @@ def configuration_check(
         *_whole_numbers(),
         *_compensation_limits(),
         *_default_targets(),
+        *_export_columns(),
     ]

@@ -758,3 +758,4 @@ class ReportWatermark(models.Model):
 from memnun.feedback.capa_models import (  # noqa: E402, F401, I001
     Capa, CapaAction, CapaCheck, CapaCounter, CapaSource, CapaWhy,
 )
+from memnun.feedback.export_models import Export  # noqa: E402, F401  (the export jobs' rows)

@@ -30,9 +30,33 @@ CASE_TEXT_FIELDS: dict[str, PersonalField] = {
 }
 # CaseMessage.body (messages and internal notes) and CustomerAnswer.comment.
 MESSAGE_TEXT = P.FREE_TEXT
+# The free texts in rows beside the case, by their lookup from it: messages and notes,
+# the customer's comments on a resolution and in the survey, questions and answers.
+RELATED_TEXT_FIELDS: dict[str, PersonalField] = {
+    "messages__body": MESSAGE_TEXT,
+    "customer_answers__comment": MESSAGE_TEXT,
+    "survey__comment": MESSAGE_TEXT,
+    "questions__question": MESSAGE_TEXT,
+    "questions__answer": MESSAGE_TEXT,
+}
+# The customer row is the person: whatever is added to it later is theirs.
+PERSON_RELATION = "customer"
 
 # What a reveal shows whole (customer fields first, as the pages list them).
 IDENTIFYING_FIELDS: dict[str, PersonalField] = CUSTOMER_FIELDS | DEVICE_FIELDS
+
+
+def personal_lookups() -> dict[str, PersonalField]:
+    """Every declared personal field as a lookup from a case (`customer__email`, `imei`, …)."""
+    return (
+        {f"{PERSON_RELATION}__{name}": kind for name, kind in CUSTOMER_FIELDS.items()}
+        | DEVICE_FIELDS | CASE_TEXT_FIELDS | RELATED_TEXT_FIELDS
+    )
+
+
+def lookup_is_personal(lookup: str) -> bool:
+    """Whether a lookup from a case reads personal data: a declared field, or the person."""
+    return lookup in personal_lookups() or lookup.split("__")[0] == PERSON_RELATION
 
 
 def identifying_values(feedback: Feedback) -> dict[str, str]:

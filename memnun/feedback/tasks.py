@@ -9,7 +9,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 from django_tasks import task
 
-from memnun.feedback.services import messaging
+from memnun.feedback.services import exports, messaging
 from memnun.feedback.services.breach_watch import breach_watch_task
 from memnun.feedback.services.capa_alerts import capa_overdue_alerts_send
 from memnun.feedback.services.questions import question_reminders_send
@@ -64,3 +64,12 @@ def report_rollup_catch_up() -> int:
 def capa_overdue_alerts() -> int:
     """Alert, once, the owners of CAPA actions past their due date (in office hours)."""
     return capa_overdue_alerts_send(now=timezone.now())
+
+
+# The background export job (services/exports.py) is registered where it is enqueued;
+# its files are deleted once expired.
+@every(seconds=3600, name="feedback.exports_expire")
+@task()
+def exports_expire() -> int:
+    """Delete the export files past MEMNUN_EXPORT_KEEP_HOURS."""
+    return exports.exports_expire(now=timezone.now())
