@@ -6,10 +6,10 @@ reference numbers by advancing the year's counter once, so references stay
 unique and in the same format as those the intake gives. Deadlines and the
 queue copies come from the same rules as intake (`memnun.feedback.deadline_rules`).
 Each case also carries the work done on it as the services record it (stage
-timeline, assessment, assignment, proposals, the customer's answers, closure,
-survey: `fill_casework.py`), with its obligations met where the path met them.
-Not written: audit events (the chain stays as it was, so `audit verify` holds),
-messages and staff alerts.
+timeline, assessment, assignment, proposals, the customer's answers, messages,
+closure, survey: `fill_casework.py`), with its obligations met where the path met
+them. Not written: audit events (the chain stays as it was, so `audit verify`
+holds), the outbox and staff alerts.
 """
 
 from __future__ import annotations

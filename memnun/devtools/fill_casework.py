@@ -6,9 +6,10 @@ status (start, propose, approve or send back, the customer's answer, close,
 reopen), with times between receipt and now. Beside the stage timeline come
 the assessment (category, severity), the assignment, every resolution proposal
 with its review, the customer's answers, an occasional question to the
-customer, compensation and the closing survey: the rows reports read.
+customer, compensation, the messages to the customer (first response,
+decisions, external recourse) and the closing survey: the rows reports read.
 Obligations follow the same path (`fill.py` derives their `met_at` from it).
-Not written: audit events, messages and staff alerts (see `fill.py`).
+Not written: audit events, internal notes, the outbox and staff alerts.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from memnun.feedback.codes import (
 )
 from memnun.feedback.models import (
     Assignment,
+    CaseMessage,
     Compensation,
     CustomerAnswer,
     CustomerQuestion,
@@ -87,6 +89,15 @@ _ROOT_CAUSES = (
 _CORRECTIVE = (
     "Tedarikçiyle haftalık takip toplantısı başlatıldı.", "Teknisyenlere eğitim verildi.",
     "Bilgilendirme şablonu güncellendi.", "Kargo sözleşmesi gözden geçirildi.",
+)
+_FIRST_RESPONSES = (
+    "Başvurunuzu inceliyoruz; cihazınız teknik ekibimizde.",
+    "Parça siparişi verildi, gelişmeleri size bildireceğiz.",
+    "Konuyu ilgili birimle görüşüyoruz; en kısa sürede döneceğiz.",
+)
+_RECOURSE = (
+    "Başvurunuz için yapılabilecek her şey yapıldı. Karara katılmıyorsanız ilçenizdeki"
+    " tüketici hakem heyetine, parasal sınırın üstünde tüketici mahkemesine başvurabilirsiniz."
 )
 _QUESTIONS = (
     "Cihazın seri numarasını iletebilir misiniz?", "Faturanızın bir kopyasını gönderir misiniz?",
@@ -262,14 +273,29 @@ class Story:
                 return at
         return None
 
+    def told(self) -> list[datetime]:
+        """When the customer was written to outside a step: the first response, a question."""
+        written = [self.responded] if self.responded is not None else []
+        return written + ([self.question[0]] if self.question else [])
+
     def update_clock(self) -> tuple[datetime, datetime | None]:
         """(started, met) of the progress-update obligation at the end of the path.
 
-        Every step the customer is told of restarts it; leaving the worked statuses
-        meets it (obligations_customer_told, obligations_follow_status).
+        Every word to the customer restarts it while it runs (a step they are told of,
+        a message, a question); leaving the worked statuses meets it, coming back
+        restarts it (obligations_customer_told, obligations_follow_status).
         """
+        # At the same instant a message goes before the step (an approval's decision).
+        events = sorted(
+            [(at, 0, "") for at in self.told()]
+            + [(at, 1, st) for st, at in zip(self.path, self.times, strict=True)]
+        )
         started, met, before = self.received, None, str(S.CREATED)
-        for st, at in zip(self.path, self.times, strict=True):
+        for at, _, st in events:
+            if not st:
+                if met is None:
+                    started = at
+                continue
             if st in TOLD_OF:
                 started, met = at, None
             elif before in WORKED and st not in WORKED:
@@ -336,7 +362,7 @@ class Rows:
     MODELS: Mapping[str, type[Model]] = {
         "stage": StageChange, "assignment": Assignment, "proposal": ResolutionProposal,
         "answer": CustomerAnswer, "question": CustomerQuestion, "compensation": Compensation,
-        "survey": SurveyAnswer,
+        "survey": SurveyAnswer, "message": CaseMessage,
     }
 
     def __init__(self, next_ids: Mapping[str, int]) -> None:
@@ -394,6 +420,9 @@ def casework_write(
             )
         elif st == S.RESOLVED:
             by = reviewer
+            # The decision goes to the customer with its reasons (lifecycle.feedback_approve).
+            rows.add("message", feedback_id=feedback_id, author_id=reviewer,
+                     body=rng.choice(_RESOLUTIONS), visible_to_customer=True, created_at=at)
             if complaint and proposal_id is not None:
                 agreed = after == S.CLOSED and closures[closed_so_far] == Closure.CUSTOMER_AGREED
                 _answer(rng, rows=rows, feedback_id=feedback_id, proposal_id=proposal_id,
@@ -411,8 +440,17 @@ def casework_write(
             closed_so_far += 1
             if closure == Closure.OPTIONS_EXHAUSTED:
                 by = rng.choice(staff.quality)
+                rows.add("message", feedback_id=feedback_id, author_id=by, body=_RECOURSE,
+                         visible_to_customer=True, created_at=at)
         rows.add("stage", feedback_id=feedback_id, status=st, at=at, by_id=by)
     case.update(escalation_level=escalation, closure=str(closure), closed_at=closed_at)
+    if story.responded is not None and story.responded not in (
+        story.first(S.RESOLVED), story.question[0] if story.question else None
+    ):
+        # The first response: a written word to the customer before any decision.
+        rows.add("message", feedback_id=feedback_id, author_id=assignee,
+                 body=rng.choice(_FIRST_RESPONSES), visible_to_customer=True,
+                 created_at=story.responded)
     if story.question is not None:
         asked, answered = story.question
         rows.add("question", feedback_id=feedback_id, question=rng.choice(_QUESTIONS),

@@ -21,6 +21,7 @@ from memnun.devtools.fill import feedback_fill
 from memnun.feedback.codes import Closure, FeedbackType, ObligationKind, ProposalDecision, Status
 from memnun.feedback.deadline_rules import copy_to_feedback
 from memnun.feedback.models import (
+    CaseMessage,
     Compensation,
     CustomerAnswer,
     CustomerQuestion,
@@ -222,24 +223,35 @@ def test_filled_obligations_are_met_where_the_path_met_them(demo: None) -> None:
     feedback_fill(count=1500, seed=13, now=_NOW)
     stages = _stages_by_case()
     owed = {(o.feedback_id, o.kind): o for o in Obligation.objects.all()}
+    # Every written word to the customer: messages, and questions (sent by their channel).
+    written: dict[int, list[datetime]] = defaultdict(list)
+    for case_id, at in CaseMessage.objects.filter(visible_to_customer=True).values_list(
+        "feedback_id", "created_at"
+    ):
+        written[case_id].append(at)
+    for case_id, at in CustomerQuestion.objects.values_list("feedback_id", "asked_at"):
+        written[case_id].append(at)
     for case in Feedback.objects.all():
         timeline = stages[case.pk]
         resolved = [s.at for s in timeline if s.status == Status.RESOLVED]
         resolution = owed[case.pk, ObligationKind.RESOLUTION]
         assert resolution.met_at == (resolved[0] if resolved else None)
+        # The first written word is the first response; each decision is written.
+        response = owed[case.pk, ObligationKind.FIRST_RESPONSE]
+        assert response.met_at == (min(written[case.pk]) if written[case.pk] else None)
+        assert (case.status == Status.CREATED) == (response.met_at is None)
+        assert set(resolved) <= set(written[case.pk])
+        if response.met_at is not None:
+            assert timeline[1].at <= response.met_at
+        # Updates are owed while worked, from the last word to the customer.
         update = owed[case.pk, ObligationKind.UPDATE]
-        # Updates are owed while worked, from the last step the customer was told of.
         assert (update.met_at is None) == (
             case.status in (Status.CREATED, Status.IN_PROGRESS, Status.UNDER_REVIEW)
         )
         if case.status in (Status.IN_PROGRESS, Status.UNDER_REVIEW):
-            assert update.started_at == timeline[-1].at
-        response = owed[case.pk, ObligationKind.FIRST_RESPONSE]
-        if case.status == Status.CREATED:
-            assert response.met_at is None
-        else:
-            assert timeline[1].at <= response.met_at and (
-                not resolved or response.met_at <= resolved[0]
+            last_step = timeline[-1].at
+            assert update.started_at == max(
+                [last_step, *(at for at in written[case.pk] if at >= last_step)]
             )
         assert copy_to_feedback(case, [o for (f, _), o in owed.items() if f == case.pk]) == []
     paused = Obligation.objects.filter(paused_seconds__gt=0)
