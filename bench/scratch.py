@@ -42,6 +42,9 @@ def scratch_database(prefix: str) -> Iterator[None]:
     data_dir = Path(settings.DATA_DIR)
     made = not data_dir.exists()
     data_dir.mkdir(parents=True, exist_ok=True)
+    if made or data_dir == tmp:
+        # Pages served through the test client look for collected static files there.
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
