@@ -32,6 +32,7 @@ from memnun.devtools.fill_casework import (
     Choices,
     OfficeStaff,
     Rows,
+    Story,
     casework_write,
     fill_staff,
     path_draw,
@@ -222,6 +223,43 @@ class _Setting:
     days: int
 
 
+def _obligations_after(
+    story: Story, *, clock: _Clock, due: dict[str, Deadline], ack_met: datetime | None
+) -> dict[str, dict[str, Any]]:
+    """Each obligation's row (but ids) as the services leave it at the end of the story;
+    `due` holds the intake's deadlines and is brought up to date."""
+    received = story.received
+    paused: dict[str, int] = {}
+    if story.question is not None:
+        # The resolution clock stood still while the question was open.
+        asked, answered = story.question
+        paused[ObligationKind.RESOLUTION] = int(
+            business_seconds_between(clock.calendar, asked, answered)
+        )
+        due[ObligationKind.RESOLUTION] = clock.due(
+            ObligationKind.RESOLUTION, received, paused[ObligationKind.RESOLUTION]
+        )
+    update_started, update_met = story.update_clock()
+    if update_started != received:
+        due[ObligationKind.UPDATE] = clock.due(ObligationKind.UPDATE, update_started)
+    met: dict[str, datetime | None] = {
+        ObligationKind.ACKNOWLEDGEMENT: ack_met,
+        ObligationKind.FIRST_RESPONSE: story.responded,
+        ObligationKind.UPDATE: update_met,
+        # The first decision given to the customer meets it, whatever followed.
+        ObligationKind.RESOLUTION: story.first(Status.RESOLVED),
+    }
+    return {
+        kind: {
+            "target_key": deadline.target_key,
+            "started_at": update_started if kind == ObligationKind.UPDATE else received,
+            "due_at": deadline.due_at, "warn_at": deadline.warn_at, "met_at": met[kind],
+            "paused_seconds": paused.get(kind, 0),
+        }
+        for kind, deadline in due.items()
+    }
+
+
 def _batch(
     *, rng: random.Random, n: int, setting: _Setting, first_seq: int,
     tables: dict[str, _Table],
@@ -256,11 +294,9 @@ def _batch(
         category = setting.choices.category(
             rng, complaint=complaint, needed=complaint and Status.UNDER_REVIEW in path
         ) if path else None
-        calendar = deadlines.calendar(office)
-
-        clock = _Clock(deadlines=deadlines, calendar=calendar, channel=channel, type=types[i],
-                       safety=bool(category and category.is_safety))
-        due = {kind: clock.due(kind, received) for kind in INTAKE_KINDS}
+        clock = _Clock(deadlines=deadlines, calendar=deadlines.calendar(office), channel=channel,
+                       type=types[i], safety=bool(category and category.is_safety))
+        due: dict[str, Deadline] = {kind: clock.due(kind, received) for kind in INTAKE_KINDS}
         ack = due[ObligationKind.ACKNOWLEDGEMENT]
         ack_met: datetime | None = None
         ack_method: str = ""
@@ -276,29 +312,8 @@ def _batch(
             response_due=due[ObligationKind.FIRST_RESPONSE].due_at,
             resolution_due=due[ObligationKind.RESOLUTION].due_at,
         )
-        paused: dict[str, int] = {}
-        if story.question is not None:
-            # The resolution clock stood still while the question was open.
-            asked, answered = story.question
-            paused[ObligationKind.RESOLUTION] = int(
-                business_seconds_between(calendar, asked, answered)
-            )
-            due[ObligationKind.RESOLUTION] = clock.due(
-                ObligationKind.RESOLUTION, received, paused[ObligationKind.RESOLUTION]
-            )
-        update_started, update_met = story.update_clock()
-        if update_started != received:
-            due[ObligationKind.UPDATE] = clock.due(ObligationKind.UPDATE, update_started)
-        started = {kind: received for kind in INTAKE_KINDS} | {
-            ObligationKind.UPDATE: update_started
-        }
-        met: dict[str, datetime | None] = {
-            ObligationKind.ACKNOWLEDGEMENT: ack_met,
-            ObligationKind.FIRST_RESPONSE: story.responded,
-            ObligationKind.UPDATE: update_met,
-            # The first decision given to the customer meets it, whatever followed.
-            ObligationKind.RESOLUTION: story.first(Status.RESOLVED),
-        }
+        owed = _obligations_after(story, clock=clock, due=due, ack_met=ack_met)
+        met = {kind: o["met_at"] for kind, o in owed.items()}
         running = [(d.due_at, _KIND_ORDER[k], k, d) for k, d in due.items() if met[k] is None]
         first_due = min(running) if running else None
         subject = rng.choice(_SUBJECTS)
@@ -324,12 +339,10 @@ def _batch(
             staff=setting.staff[office.pk], choices=setting.choices, category=category, now=now,
         )
         cases.append(case)
-        for owed, deadline in due.items():
+        for kind, obligation in owed.items():
             obligations.append({
-                "id": next(obligation_ids), "feedback_id": feedback_ids[i], "kind": owed,
-                "target_key": deadline.target_key, "started_at": started[owed],
-                "due_at": deadline.due_at, "warn_at": deadline.warn_at, "met_at": met[owed],
-                "paused_seconds": paused.get(owed, 0),
+                "id": next(obligation_ids), "feedback_id": feedback_ids[i], "kind": kind,
+                **obligation,
             })
     with transaction.atomic():
         tables["customer"].insert(customers)
@@ -374,6 +387,7 @@ def feedback_fill(
         if progress:
             progress(FillProgress(done, count, time.perf_counter() - began))
     _sequences_reset(list(_MODELS.values()))
+    _statistics_refresh(list(_MODELS.values()))
     return done
 
 
@@ -386,4 +400,14 @@ def _sequences_reset(models: list[type[Model]]) -> None:
                 cursor.execute(sql)
 
 
-
+def _statistics_refresh(models: list[type[Model]]) -> None:
+    # PostgreSQL plans by its statistics, which autovacuum refreshes only some time after
+    # a bulk insert: until then a report's aggregate can take minutes instead of seconds.
+    # A filled database is read at once (benchmarks), so refresh them now, as autovacuum
+    # would have on a database that grew over time. SQLite has no such statistics to age.
+    if connection.vendor != "postgresql":
+        return
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {qn(model._meta.db_table)}")
