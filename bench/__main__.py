@@ -24,10 +24,12 @@ def _machine() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--only", choices=["clock", "http", "queue", "mail"], action="append")
+    parser.add_argument(
+        "--only", choices=["clock", "http", "queue", "mail", "reports"], action="append"
+    )
     parser.add_argument("--quick", action="store_true", help="smaller runs, for a smoke check")
     args = parser.parse_args()
-    wanted = set(args.only or ["clock", "http", "queue", "mail"])
+    wanted = set(args.only or ["clock", "http", "queue", "mail", "reports"])
     rows: list[tuple[str, str]] = []
     print(f"machine: {_machine()}", flush=True)
     if "clock" in wanted:
@@ -49,6 +51,10 @@ def main() -> int:
         from bench import mail_bench
 
         rows += mail_bench.run()
+    if "reports" in wanted:
+        from bench import report_bench
+
+        rows += report_bench.run(count=10_000 if args.quick else 1_000_000)
     if rows:
         width = max(len(label) for label, _ in rows)
         print(f"\n| {'benchmark':<{width}} | figure |\n|{'-' * (width + 2)}|--------|")

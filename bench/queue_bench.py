@@ -1,8 +1,6 @@
 """Fair-queue latency at 100k and 1M cases, deadline cost, and a calendar-change recompute.
 
-Runs against a throwaway database: a SQLite file in a temporary directory, or,
-when DATABASE_URL is set, a `test_<name>` database created beside it and
-dropped afterwards (as the test runner does). Run alone:
+Runs against a throwaway database (bench/scratch.py). Run alone:
 
     python -m bench.queue_bench [count ...]
 
@@ -11,39 +9,15 @@ dropped afterwards (as the test runner does). Run alone:
 
 from __future__ import annotations
 
-import os
 import random
-import shutil
-import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
-from pathlib import Path
+
+from bench.scratch import scratch_database, timings_ms
 
 PAGE_REQUESTS = 50
-
-
-def _django(tmp: Path) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memnun.settings")
-    os.environ.setdefault("MEMNUN_TESTING", "1")
-    os.environ.setdefault("MEMNUN_DATA_DIR", str(tmp))
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["MEMNUN_TEST_SQLITE"] = str(tmp / "queue_bench.sqlite3")
-    import django
-
-    django.setup()
-
-
-def _timings_ms(call: Callable[[], object], times: int) -> tuple[float, float]:
-    samples = []
-    for _ in range(times):
-        began = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - began) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
 
 
 def _deadline_us(calls: int = 100_000) -> tuple[float, float]:
@@ -68,27 +42,19 @@ def _deadline_us(calls: int = 100_000) -> tuple[float, float]:
 
 
 def run(counts: Sequence[int] = (100_000, 1_000_000)) -> list[tuple[str, str]]:
-    tmp = Path(tempfile.mkdtemp(prefix="memnun-queue-bench-"))
-    _django(tmp)
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
-    from memnun.accounts.models import User
-    from memnun.accounts.tokens import token_issue
-    from memnun.devtools.fill import feedback_fill
-    from memnun.feedback.models import Feedback
-    from memnun.feedback.selectors.queue import queue_page
-    from memnun.organisation.demo import demo_load
-    from memnun.servicelevels.models import Calendar, OpeningPeriod
-    from memnun.servicelevels.store import calendar_changed
-
     results: list[tuple[str, str]] = []
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        demo_load()
+    with scratch_database("queue-bench"):
+        from django.db import connection
+        from django.test import Client
+
+        from memnun.accounts.models import User
+        from memnun.accounts.tokens import token_issue
+        from memnun.devtools.fill import feedback_fill
+        from memnun.feedback.models import Feedback
+        from memnun.feedback.selectors.queue import queue_page
+        from memnun.servicelevels.models import Calendar, OpeningPeriod
+        from memnun.servicelevels.store import calendar_changed
+
         quality = User.objects.get(username="quality")
         agent = User.objects.get(username="agent")
         token = token_issue(user=agent).token
@@ -105,16 +71,16 @@ def run(counts: Sequence[int] = (100_000, 1_000_000)) -> list[tuple[str, str]]:
             filled = count
             open_cases = Feedback.objects.exclude(status="closed").count()
             label = f"{count:,} cases ({open_cases:,} open)"
-            p50, p95 = _timings_ms(lambda: queue_page(user=quality, limit=50), PAGE_REQUESTS)
+            p50, p95, _ = timings_ms(lambda: queue_page(user=quality, limit=50), PAGE_REQUESTS)
             results.append((f"queue first page, all offices, {label}",
                             f"p50 {p50:.2f} ms, p95 {p95:.2f} ms"))
-            p50, p95 = _timings_ms(lambda: queue_page(user=agent, limit=50), PAGE_REQUESTS)
+            p50, p95, _ = timings_ms(lambda: queue_page(user=agent, limit=50), PAGE_REQUESTS)
             results.append((f"queue first page, one office, {label}",
                             f"p50 {p50:.2f} ms, p95 {p95:.2f} ms"))
             cursor = None
             for _ in range(100):  # 5,000 cases deep
                 cursor = queue_page(user=quality, limit=50, cursor=cursor).next
-            p50, p95 = _timings_ms(
+            p50, p95, _ = timings_ms(
                 lambda deep=cursor: queue_page(user=quality, limit=50, cursor=deep), PAGE_REQUESTS
             )
             results.append((f"queue page 101 (keyset), all offices, {label}",
@@ -136,10 +102,6 @@ def run(counts: Sequence[int] = (100_000, 1_000_000)) -> list[tuple[str, str]]:
         six, ten = _deadline_us()
         results.append(("deadline: 6 business hours (add_business_minutes)", f"{six:.2f} µs"))
         results.append(("deadline: 10 business days (add_business_time)", f"{ten:.2f} µs"))
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
-        teardown_test_environment()
-        shutil.rmtree(tmp, ignore_errors=True)
     return results
 
 

@@ -1,11 +1,15 @@
 """Plausible feedback in bulk, for demos and benchmarks: never in production.
 
-Rows are written with bulk inserts in batches, bypassing the intake service
-(and so the audit trail and the stage timeline): a million cases must take
-minutes, not hours. Each batch takes a block of reference numbers by
-advancing the year's counter once, so references stay unique and in the same
-format as those the intake gives. Deadlines and the queue copies come from
-the same rules as intake (`memnun.feedback.deadline_rules`).
+Rows are written with bulk inserts in batches, bypassing the services: a
+million cases must take minutes, not hours. Each batch takes a block of
+reference numbers by advancing the year's counter once, so references stay
+unique and in the same format as those the intake gives. Deadlines and the
+queue copies come from the same rules as intake (`memnun.feedback.deadline_rules`).
+Each case also carries the work done on it as the services record it (stage
+timeline, assessment, assignment, proposals, the customer's answers, messages,
+closure, survey: `fill_casework.py`), with its obligations met where the path met
+them. Not written: audit events (the chain stays as it was, so `audit verify`
+holds), the outbox and staff alerts.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 from django.core.management.color import no_style
@@ -23,6 +28,17 @@ from django.db import connection, transaction
 from django.db.models import DateTimeField, Max, Model
 from django.utils import timezone
 
+from memnun.devtools.fill_casework import (
+    Choices,
+    OfficeStaff,
+    Rows,
+    Story,
+    casework_write,
+    fill_staff,
+    path_draw,
+    product_for,
+    story_draw,
+)
 from memnun.feedback.codes import (
     AckMethod,
     Channel,
@@ -35,6 +51,8 @@ from memnun.feedback.deadline_rules import INTAKE_KINDS, Deadlines, target_keys
 from memnun.feedback.models import Customer, Feedback, Obligation, ReferenceCounter
 from memnun.feedback.references import reference_format
 from memnun.organisation.models import Brand, Office
+from memnun.servicelevels.calendar import BusinessCalendar
+from memnun.servicelevels.clock import business_seconds_between
 from memnun.servicelevels.deadlines import Deadline, deadline_compute
 from memnun.text import tr_fold
 
@@ -102,7 +120,7 @@ def _received(rng: random.Random, now: datetime, days: int) -> datetime:
         weekday_shift = max(0, local.weekday() - 4)
         local = local - timedelta(days=weekday_shift)
         local = local.replace(hour=rng.randrange(9, 18), minute=rng.randrange(60))
-        at = min(local, now)
+        at = min(local, now).astimezone(UTC)
     return at
 
 
@@ -130,7 +148,8 @@ class _Table:
         # Names from the model's own metadata, values as parameters: nothing from input.
         table = qn(model._meta.db_table)
         self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
-        self.datetimes = [isinstance(f, DateTimeField) for f in self.fields]
+        self.values_of = itemgetter(*(f.attname for f in self.fields))
+        self.datetimes = [i for i, f in enumerate(self.fields) if isinstance(f, DateTimeField)]
         self.next_id = (model._default_manager.aggregate(top=Max("id"))["top"] or 0) + 1
         self.model = model
 
@@ -140,44 +159,120 @@ class _Table:
         return range(first, first + n)
 
     def insert(self, rows: list[dict[str, Any]]) -> None:
-        adapt = _adapt_datetime()
-        values = [
-            tuple(
-                adapt(v) if is_dt and v is not None else v
-                for v, is_dt in zip(
-                    (row.get(f.attname, self.defaults[f.attname]) for f in self.fields),
-                    self.datetimes,
-                    strict=True,
-                )
-            )
-            for row in rows
-        ]
+        defaults, values_of = self.defaults, self.values_of
+        values = [values_of(defaults | row) for row in rows]
+        if connection.vendor == "sqlite":
+            values = [self._sqlite_times(v) for v in values]
         with connection.cursor() as cursor:
             cursor.executemany(self.sql, values)
 
+    def _sqlite_times(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        adapted = list(values)
+        for i in self.datetimes:
+            if adapted[i] is not None:
+                adapted[i] = _naive_utc_text(adapted[i])
+        return tuple(adapted)
 
-def _adapt_datetime() -> Callable[[datetime], Any]:
-    if connection.vendor == "sqlite":
-        # What Django's SQLite backend stores: naive UTC text.
-        return lambda at: str(at.astimezone(UTC).replace(tzinfo=None))
-    return lambda at: at
+
+def _naive_utc_text(at: datetime) -> str:
+    # What Django's SQLite backend stores; most times here are in UTC already.
+    if at.tzinfo is not UTC:
+        at = at.astimezone(UTC)
+    return str(at.replace(tzinfo=None))
 
 
 _KIND_ORDER = {kind: i for i, kind in enumerate(ObligationKind.values)}
 
 
+# The tables a fill writes, in the order of their foreign keys.
+_MODELS: dict[str, type[Model]] = {
+    "customer": Customer, "feedback": Feedback, "obligation": Obligation, **Rows.MODELS,
+}
+
+
+@dataclass(frozen=True)
+class _Clock:
+    """One case's deadlines, by the intake's rules: the same keys, targets and arithmetic."""
+
+    deadlines: Deadlines
+    calendar: BusinessCalendar
+    channel: str
+    type: str
+    safety: bool
+
+    def due(self, kind: str, started_at: datetime, paused_seconds: int = 0) -> Deadline:
+        keys = target_keys(kind=kind, channel=self.channel, type=self.type, safety=self.safety)
+        return deadline_compute(
+            target=self.deadlines.target(keys), calendar=self.calendar, started_at=started_at,
+            paused_seconds=paused_seconds,
+        )
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """What every batch of one fill draws from."""
+
+    offices: list[Office]
+    office_weights: list[int]
+    brands: list[Brand]
+    deadlines: Deadlines
+    staff: dict[int, OfficeStaff]
+    choices: Choices
+    year: int
+    now: datetime
+    days: int
+
+
+def _obligations_after(
+    story: Story, *, clock: _Clock, due: dict[str, Deadline], ack_met: datetime | None
+) -> dict[str, dict[str, Any]]:
+    """Each obligation's row (but ids) as the services leave it at the end of the story;
+    `due` holds the intake's deadlines and is brought up to date."""
+    received = story.received
+    paused: dict[str, int] = {}
+    if story.question is not None:
+        # The resolution clock stood still while the question was open.
+        asked, answered = story.question
+        paused[ObligationKind.RESOLUTION] = int(
+            business_seconds_between(clock.calendar, asked, answered)
+        )
+        due[ObligationKind.RESOLUTION] = clock.due(
+            ObligationKind.RESOLUTION, received, paused[ObligationKind.RESOLUTION]
+        )
+    update_started, update_met = story.update_clock()
+    if update_started != received:
+        due[ObligationKind.UPDATE] = clock.due(ObligationKind.UPDATE, update_started)
+    met: dict[str, datetime | None] = {
+        ObligationKind.ACKNOWLEDGEMENT: ack_met,
+        ObligationKind.FIRST_RESPONSE: story.responded,
+        ObligationKind.UPDATE: update_met,
+        # The first decision given to the customer meets it, whatever followed.
+        ObligationKind.RESOLUTION: story.first(Status.RESOLVED),
+    }
+    return {
+        kind: {
+            "target_key": deadline.target_key,
+            "started_at": update_started if kind == ObligationKind.UPDATE else received,
+            "due_at": deadline.due_at, "warn_at": deadline.warn_at, "met_at": met[kind],
+            "paused_seconds": paused.get(kind, 0),
+        }
+        for kind, deadline in due.items()
+    }
+
+
 def _batch(
-    *, rng: random.Random, n: int, offices: list[Office], office_weights: list[int],
-    brands: list[Brand], deadlines: Deadlines, first_seq: int, year: int, now: datetime,
-    days: int, tables: dict[str, _Table],
+    *, rng: random.Random, n: int, setting: _Setting, first_seq: int,
+    tables: dict[str, _Table],
 ) -> None:
+    now, deadlines = setting.now, setting.deadlines
     customer_ids = tables["customer"].ids(n)
     feedback_ids = tables["feedback"].ids(n)
     obligation_ids = iter(tables["obligation"].ids(len(INTAKE_KINDS) * n))
+    work = Rows({name: tables[name].next_id for name in Rows.MODELS})
     customers, cases, obligations = [], [], []
     channels = _weighted(rng, CHANNELS, n)
     types = _weighted(rng, TYPES, n)
-    chosen = rng.choices(offices, weights=office_weights, k=n)
+    chosen = rng.choices(setting.offices, weights=setting.office_weights, k=n)
     for i in range(n):
         first, last = rng.choice(_FIRST), rng.choice(_LAST)
         name = f"{first} {last}"
@@ -189,19 +284,20 @@ def _batch(
             "language": Language.ENGLISH if rng.random() < 0.05 else Language.TURKISH,
             "name_folded": tr_fold(name),
         })
-        received = _received(rng, now, days)
+        received = _received(rng, now, setting.days)
         recent = now - received < timedelta(days=30)
         status = _weighted(rng, RECENT_STATUSES if recent else OLD_STATUSES, 1)[0]
         channel, office = channels[i], chosen[i]
-        calendar = deadlines.calendar(office)
-        # The intake's rules: the same keys, targets and calendar arithmetic.
-        due: dict[str, Deadline] = {}
-        for kind in INTAKE_KINDS:
-            keys = target_keys(kind=kind, channel=channel, type=types[i], safety=False)
-            due[kind] = deadline_compute(
-                target=deadlines.target(keys), calendar=calendar, started_at=received
-            )
-        ack, resolution = due[ObligationKind.ACKNOWLEDGEMENT], due[ObligationKind.RESOLUTION]
+        complaint = types[i] == FeedbackType.COMPLAINT
+        path = path_draw(rng, status=status, complaint=complaint)
+        # Assessed when work starts; every complaint that went to review has its category.
+        category = setting.choices.category(
+            rng, complaint=complaint, needed=complaint and Status.UNDER_REVIEW in path
+        ) if path else None
+        clock = _Clock(deadlines=deadlines, calendar=deadlines.calendar(office), channel=channel,
+                       type=types[i], safety=bool(category and category.is_safety))
+        due: dict[str, Deadline] = {kind: clock.due(kind, received) for kind in INTAKE_KINDS}
+        ack = due[ObligationKind.ACKNOWLEDGEMENT]
         ack_met: datetime | None = None
         ack_method: str = ""
         if channel in _ACK_AT_INTAKE:
@@ -211,49 +307,51 @@ def _batch(
             ack_method = AckMethod.EMAIL if channel in _ACK_BY_EMAIL else rng.choice(
                 [AckMethod.PHONE, AckMethod.SMS, AckMethod.LETTER]
             )
-        resolved: datetime | None = None
-        if status in (Status.RESOLVED, Status.CLOSED):
-            resolved = _between(rng, received, resolution.due_at, now)
-        responded: datetime | None = None
-        if status != Status.CREATED:
-            response_due = due[ObligationKind.FIRST_RESPONSE].due_at
-            responded = _between(rng, received, response_due, now)
-        met: dict[str, datetime | None] = {
-            ObligationKind.ACKNOWLEDGEMENT: ack_met,
-            ObligationKind.FIRST_RESPONSE: responded,
-            # Updates are owed while a case is worked; none once it is resolved.
-            ObligationKind.UPDATE: resolved,
-            ObligationKind.RESOLUTION: resolved,
-        }
+        story = story_draw(
+            rng, path=path, received=received, now=now,
+            response_due=due[ObligationKind.FIRST_RESPONSE].due_at,
+            resolution_due=due[ObligationKind.RESOLUTION].due_at,
+        )
+        owed = _obligations_after(story, clock=clock, due=due, ack_met=ack_met)
+        met = {kind: o["met_at"] for kind, o in owed.items()}
         running = [(d.due_at, _KIND_ORDER[k], k, d) for k, d in due.items() if met[k] is None]
         first_due = min(running) if running else None
-        subject = rng.choice(_SUBJECTS)  # drawn before the brand, as always: same seed, same data
-        brand = rng.choice(brands) if brands and rng.random() < 0.9 else None
-        cases.append({
+        subject = rng.choice(_SUBJECTS)
+        brand = rng.choice(setting.brands) if setting.brands and rng.random() < 0.9 else None
+        case: dict[str, Any] = {
             "id": feedback_ids[i],
-            "reference": reference_format(year=year, seq=first_seq + i),
+            "reference": reference_format(year=setting.year, seq=first_seq + i),
             "tracking_code_hash": os.urandom(32).hex(),  # a code nobody holds
             "type": types[i], "channel": channel, "office_id": office.pk, "status": status,
             "subject": subject, "description": "Toplu doldurulmuş örnek kayıt.",
             "brand_id": brand.pk if brand else None,
             "brand_text": brand.name if brand else "",
+            "product": product_for(rng, brand.code if brand else None),
             "customer_id": customer_ids[i], "received_at": received, "recorded_at": now,
             "privacy_notice_version": "fill",
             "ack_due_at": ack.due_at, "ack_sent_at": ack_met, "ack_method": ack_method,
             "next_due_at": first_due[0] if first_due else None,
             "next_due_kind": first_due[2] if first_due else "",
             "next_warn_at": first_due[3].warn_at if first_due else None,
-        })
-        for owed, deadline in due.items():
+        }
+        casework_write(
+            rng, rows=work, story=story, case=case, complaint=complaint,
+            staff=setting.staff[office.pk], choices=setting.choices, category=category, now=now,
+        )
+        cases.append(case)
+        for kind, obligation in owed.items():
             obligations.append({
-                "id": next(obligation_ids), "feedback_id": feedback_ids[i], "kind": owed,
-                "target_key": deadline.target_key, "started_at": received,
-                "due_at": deadline.due_at, "warn_at": deadline.warn_at, "met_at": met[owed],
+                "id": next(obligation_ids), "feedback_id": feedback_ids[i], "kind": kind,
+                **obligation,
             })
     with transaction.atomic():
         tables["customer"].insert(customers)
         tables["feedback"].insert(cases)
         tables["obligation"].insert(obligations)
+        for name in Rows.MODELS:
+            tables[name].next_id = work.next_ids[name]
+            if work.rows[name]:
+                tables[name].insert(work.rows[name])
 
 
 def feedback_fill(
@@ -272,28 +370,24 @@ def feedback_fill(
             raise ValueError(f"unknown offices: {', '.join(sorted(unknown))}")
     if not chosen:
         raise ValueError("no active office to fill; load the demo configuration first")
-    weights = [OFFICE_SHARE.get(o.code, 10) for o in chosen]
-    brands = list(Brand.objects.filter(is_active=True))
-    deadlines = Deadlines()
-    tables = {
-        "customer": _Table(Customer), "feedback": _Table(Feedback),
-        "obligation": _Table(Obligation),
-    }
-    year = timezone.localtime(now).year
+    setting = _Setting(
+        offices=chosen, office_weights=[OFFICE_SHARE.get(o.code, 10) for o in chosen],
+        brands=list(Brand.objects.filter(is_active=True).order_by("code")),
+        deadlines=Deadlines(), staff=fill_staff(chosen, seed=seed), choices=Choices.load(),
+        year=timezone.localtime(now).year, now=now, days=days,
+    )
+    tables = {name: _Table(model) for name, model in _MODELS.items()}
     began = time.perf_counter()
     done = 0
     while done < count:
         n = min(batch_size, count - done)
-        first_seq = _reserve_references(year=year, count=n)
-        _batch(
-            rng=rng, n=n, offices=chosen, office_weights=weights, brands=brands,
-            deadlines=deadlines, first_seq=first_seq, year=year, now=now, days=days,
-            tables=tables,
-        )
+        first_seq = _reserve_references(year=setting.year, count=n)
+        _batch(rng=rng, n=n, setting=setting, first_seq=first_seq, tables=tables)
         done += n
         if progress:
             progress(FillProgress(done, count, time.perf_counter() - began))
-    _sequences_reset([Customer, Feedback, Obligation])
+    _sequences_reset(list(_MODELS.values()))
+    _statistics_refresh(list(_MODELS.values()))
     return done
 
 
@@ -306,4 +400,14 @@ def _sequences_reset(models: list[type[Model]]) -> None:
                 cursor.execute(sql)
 
 
-
+def _statistics_refresh(models: list[type[Model]]) -> None:
+    # PostgreSQL plans by its statistics, which autovacuum refreshes only some time after
+    # a bulk insert: until then a report's aggregate can take minutes instead of seconds.
+    # A filled database is read at once (benchmarks), so refresh them now, as autovacuum
+    # would have on a database that grew over time. SQLite has no such statistics to age.
+    if connection.vendor != "postgresql":
+        return
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {qn(model._meta.db_table)}")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from datetime import UTC, date, datetime
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
@@ -12,12 +14,28 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from memnun.accounts.models import User
+from memnun.accounts.roles import Role
 from memnun.audit.chain import audit_verify
 from memnun.audit.models import AuditEvent
+from memnun.devtools.fill import feedback_fill
+from memnun.feedback.codes import Closure, FeedbackType, ObligationKind, ProposalDecision, Status
 from memnun.feedback.deadline_rules import copy_to_feedback
-from memnun.feedback.models import Feedback, Obligation, ReferenceCounter
+from memnun.feedback.models import (
+    CaseMessage,
+    Compensation,
+    CustomerAnswer,
+    CustomerQuestion,
+    Feedback,
+    Obligation,
+    ReferenceCounter,
+    ResolutionProposal,
+    StageChange,
+    SurveyAnswer,
+)
+from memnun.feedback.moves import STATUS_CHANGES
 from memnun.feedback.references import reference_parse
 from memnun.feedback.selectors.queue import queue_page
+from memnun.feedback.selectors.reports import Period, ReportFilters, kpi
 from memnun.feedback.services.obligations import obligations_recompute_many
 from memnun.servicelevels.models import Calendar, OpeningPeriod
 from memnun.servicelevels.store import calendar_changed
@@ -76,3 +94,181 @@ def test_a_calendar_change_recomputes_thousands_in_batches(demo: None) -> None:
     assert audit_verify().ok
     # A second pass finds nothing left to change.
     assert obligations_recompute_many(feedback=Feedback.objects.all(), reason="again") == 0
+
+
+# --- The case work a fill carries: what reports read, as the services would leave it. ---
+
+_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+
+def _stages_by_case() -> dict[int, list[StageChange]]:
+    stages: dict[int, list[StageChange]] = defaultdict(list)
+    for stage in StageChange.objects.order_by("feedback_id", "at", "id"):
+        stages[stage.feedback_id].append(stage)
+    return stages
+
+
+def test_filled_cases_follow_the_lifecycle(demo: None) -> None:
+    feedback_fill(count=3000, seed=11, now=_NOW)
+    stages = _stages_by_case()
+    cases = list(Feedback.objects.select_related("assignee", "category"))
+    assert len(cases) == 3000 and len(stages) == 3000
+    moved_back = 0
+    for case in cases:
+        timeline = stages[case.pk]
+        # Created at receipt; every later step a move of the table, in time order, by now.
+        assert timeline[0].status == Status.CREATED and timeline[0].at == case.received_at
+        steps = list(pairwise(timeline))
+        assert all((a.status, b.status) in STATUS_CHANGES for a, b in steps)
+        assert all(case.received_at <= a.at <= b.at <= _NOW for a, b in steps)
+        assert timeline[-1].status == case.status
+        # Each rejection and each reopening raised the escalation level by one.
+        back = sum(
+            1 for a, b in steps
+            if b.status == Status.IN_PROGRESS and a.status in (Status.RESOLVED, Status.CLOSED)
+        )
+        assert case.escalation_level == back
+        moved_back += back > 0
+        if case.status == Status.CLOSED:
+            assert case.closure and case.closed_at == timeline[-1].at
+        else:
+            assert case.closure == "" and case.closed_at is None
+        if case.status == Status.CREATED:
+            assert case.assignee is None and case.assessed_at is None and case.category is None
+        else:
+            # Started by a handler of its office, assessed then.
+            assert case.assignee.role == Role.HANDLER
+            assert case.assignee.office_id == case.office_id
+            assert case.assessed_at == timeline[1].at and case.severity
+        if case.type == FeedbackType.COMPLAINT and any(
+            s.status == Status.UNDER_REVIEW for s in timeline
+        ):
+            assert case.category is not None  # classification complete before review
+        if case.closure == Closure.RESPONSE_SENT:
+            assert case.type != FeedbackType.COMPLAINT
+    assert moved_back > 0
+    closed = [c for c in cases if c.status == Status.CLOSED]
+    assert len(closed) > 1000
+    # Every status appears; most complaints carry a category, some cases none.
+    assert {c.status for c in cases} == set(Status.values)
+    assert any(c.category is None for c in cases if c.status != Status.CREATED)
+    assert Feedback.objects.filter(escalation_level__gt=0).exists()
+    assert Feedback.objects.exclude(product="").count() > 2000
+
+
+def test_filled_proposals_answers_and_surveys_agree_with_the_path(demo: None) -> None:
+    feedback_fill(count=3000, seed=12, now=_NOW)
+    stages = _stages_by_case()
+    # One proposal per entry into review, decided by the step that followed, never by
+    # its proposer; a complaint's carries its root-cause category.
+    proposals: dict[int, list[ResolutionProposal]] = defaultdict(list)
+    for proposal in ResolutionProposal.objects.select_related("feedback").order_by("id"):
+        proposals[proposal.feedback_id].append(proposal)
+    expected = {None: ProposalDecision.PENDING, Status.RESOLVED: ProposalDecision.APPROVED,
+                Status.IN_PROGRESS: ProposalDecision.SENT_BACK}
+    for case_id, made in proposals.items():
+        timeline = stages[case_id]
+        reviews_at = [i for i, s in enumerate(timeline) if s.status == Status.UNDER_REVIEW]
+        assert len(reviews_at) == len(made)
+        for index, proposal in zip(reviews_at, made, strict=True):
+            assert proposal.created_at == timeline[index].at
+            following = timeline[index + 1] if index + 1 < len(timeline) else None
+            assert proposal.decision == expected[following.status if following else None]
+            if following is not None:
+                assert proposal.decided_by_id != proposal.proposed_by_id
+                assert proposal.decided_at == following.at
+            if proposal.feedback.type == FeedbackType.COMPLAINT:
+                assert proposal.root_cause_category_id is not None
+    reviews = Counter(s.status for t in stages.values() for s in t)[Status.UNDER_REVIEW]
+    assert ResolutionProposal.objects.count() == reviews
+    # Rejections: one per resolved → in_progress step, on complaints only.
+    rejections = sum(
+        1 for t in stages.values() for a, b in pairwise(t)
+        if (a.status, b.status) == (Status.RESOLVED, Status.IN_PROGRESS)
+    )
+    assert rejections > 0
+    assert CustomerAnswer.objects.filter(accept=False).count() == rejections
+    assert not CustomerAnswer.objects.exclude(feedback__type=FeedbackType.COMPLAINT).exists()
+    assert all(a.proposal.decision == ProposalDecision.APPROVED
+               for a in CustomerAnswer.objects.select_related("proposal"))
+    for case in Feedback.objects.filter(closure=Closure.CUSTOMER_AGREED):
+        latest = case.proposals.filter(decision=ProposalDecision.APPROVED).last()
+        assert latest is not None and latest.answers.get().accept
+    # Surveys: on about 30 % of closed cases, after the closure, scores leaning high.
+    surveys = list(SurveyAnswer.objects.select_related("feedback"))
+    closed = Feedback.objects.filter(status=Status.CLOSED).count()
+    assert 0.2 * closed < len(surveys) < 0.4 * closed
+    assert all(s.feedback.status == Status.CLOSED and s.at >= s.feedback.closed_at
+               for s in surveys)
+    scores = Counter(s.score for s in surveys)
+    assert scores[4] + scores[5] > 2 * (scores[1] + scores[2] + scores[3])
+    # Questions asked and answered while in progress; compensation on a few complaints.
+    for question in CustomerQuestion.objects.all():
+        assert question.asked_at < question.answered_at
+        entered = [s for s in stages[question.feedback_id] if s.at <= question.asked_at]
+        assert entered[-1].status == Status.IN_PROGRESS
+    assert CustomerQuestion.objects.exists()
+    assert 0 < Compensation.objects.count() < Feedback.objects.count() * 0.1
+    # Reports read it as they would real work: something reopened, rejected, surveyed.
+    period = Period(start=date(2026, 1, 1), end=date(2026, 12, 31))
+    answer = kpi(period=period, filters=ReportFilters(),
+                 viewer=User.objects.get(username="quality"))
+    assert answer["reopened"] > 0 and answer["rejected_by_customer"] > 0
+    assert answer["satisfaction"]["responses"] > 0
+    # Nothing went around the audit chain.
+    assert not AuditEvent.objects.exists() and audit_verify().ok
+
+
+def test_filled_obligations_are_met_where_the_path_met_them(demo: None) -> None:
+    feedback_fill(count=1500, seed=13, now=_NOW)
+    stages = _stages_by_case()
+    owed = {(o.feedback_id, o.kind): o for o in Obligation.objects.all()}
+    # Every written word to the customer: messages, and questions (sent by their channel).
+    written: dict[int, list[datetime]] = defaultdict(list)
+    for case_id, at in CaseMessage.objects.filter(visible_to_customer=True).values_list(
+        "feedback_id", "created_at"
+    ):
+        written[case_id].append(at)
+    for case_id, at in CustomerQuestion.objects.values_list("feedback_id", "asked_at"):
+        written[case_id].append(at)
+    for case in Feedback.objects.all():
+        timeline = stages[case.pk]
+        resolved = [s.at for s in timeline if s.status == Status.RESOLVED]
+        resolution = owed[case.pk, ObligationKind.RESOLUTION]
+        assert resolution.met_at == (resolved[0] if resolved else None)
+        # The first written word is the first response; each decision is written.
+        response = owed[case.pk, ObligationKind.FIRST_RESPONSE]
+        assert response.met_at == (min(written[case.pk]) if written[case.pk] else None)
+        assert (case.status == Status.CREATED) == (response.met_at is None)
+        assert set(resolved) <= set(written[case.pk])
+        if response.met_at is not None:
+            assert timeline[1].at <= response.met_at
+        # Updates are owed while worked, from the last word to the customer.
+        update = owed[case.pk, ObligationKind.UPDATE]
+        assert (update.met_at is None) == (
+            case.status in (Status.CREATED, Status.IN_PROGRESS, Status.UNDER_REVIEW)
+        )
+        if case.status in (Status.IN_PROGRESS, Status.UNDER_REVIEW):
+            last_step = timeline[-1].at
+            assert update.started_at == max(
+                [last_step, *(at for at in written[case.pk] if at >= last_step)]
+            )
+        assert copy_to_feedback(case, [o for (f, _), o in owed.items() if f == case.pk]) == []
+    paused = Obligation.objects.filter(paused_seconds__gt=0)
+    assert set(paused.values_list("kind", flat=True)) <= {ObligationKind.RESOLUTION}
+
+
+def test_the_same_seed_fills_the_same_cases(demo: None) -> None:
+    def drawn() -> list[tuple[object, ...]]:
+        return list(Feedback.objects.order_by("id").values_list(
+            "type", "status", "channel", "office_id", "received_at", "category_id",
+            "assignee_id", "closure", "closed_at", "escalation_level", "product",
+        ))
+
+    feedback_fill(count=400, seed=5, now=_NOW)
+    first = drawn()
+    stages = StageChange.objects.count()
+    Feedback.objects.all().delete()  # and, by cascade, all the case's rows
+    assert not StageChange.objects.exists()
+    feedback_fill(count=400, seed=5, now=_NOW)
+    assert drawn() == first and StageChange.objects.count() == stages
