@@ -7,7 +7,9 @@ from memnun.desk import (
     views_follow_up,
     views_intake,
     views_queue,
+    views_repeat_clusters,
     views_reports,
+    views_surges,
 )
 
 app_name = "desk"
@@ -26,6 +28,12 @@ urlpatterns = [
         name="attachment",
     ),
     path("reports/", views_reports.reports, name="reports"),
+    path(
+        "reports/repeats/", views_repeat_clusters.repeat_clusters_report,
+        name="repeat_clusters",
+    ),
+    path("reports/surges/", views_surges.surges, name="surges"),
+    path("reports/surges/cases/", views_surges.surge_cases_list, name="surge_cases"),
     path("intake/", views_intake.intake_index, name="intake_index"),
     path("intake/<slug:channel>/", views_intake.intake, name="intake"),
     path("intake/receipt/<str:reference>/", views_intake.receipt, name="receipt"),

@@ -1,4 +1,5 @@
-"""Feedback's background jobs: the breach watch, recording delivered acknowledgements, reminders."""
+"""Feedback's background jobs: the breach watch, recording delivered acknowledgements, reminders,
+staff alerts, the surge watch."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from memnun.feedback.services import messaging
 from memnun.feedback.services.breach_watch import breach_watch_task
 from memnun.feedback.services.questions import question_reminders_send
 from memnun.feedback.services.staff_alerts import staff_alerts_send
+from memnun.feedback.services.surges import surges_watch
 from memnun.jobs.retry import durable
 from memnun.jobs.schedule import every
 
@@ -47,3 +49,13 @@ def question_reminders() -> int:
 def staff_alerts_deliver() -> int:
     """Send the staff alerts that may go out now (business hours of their office)."""
     return staff_alerts_send(now=timezone.now())
+
+
+# Hourly, though the rule looks at whole weeks: a week's surges are found within the
+# hour after it ends (Monday 00:00 in Istanbul), whenever the workers started, and the
+# later runs of the week find them recorded already. One aggregate query a run.
+@every(seconds=3600, name="feedback.surge_watch")
+@task()
+def surge_watch() -> int:
+    """Alert the quality managers to the last complete week's surges, once each."""
+    return len(surges_watch(now=timezone.now()))

@@ -82,6 +82,20 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "due_at": datetime(2026, 11, 30, 15, 0, tzinfo=_IST),
         "case_url": "https://memnun.example/admin/feedback/feedback/42/change/",
     },
+    # About a category × office × week, not a case: no reference (feedback/services/surges.py).
+    "surge_alert": {
+        "staff_name": "Ayşe Demir",
+        "alert_label": "Şikâyetlerde ani artış",
+        "office_name": "İstanbul",
+        "category_label": "Onarım süresi",
+        "week_start": datetime(2026, 11, 23, tzinfo=_IST).date(),
+        "week_end": datetime(2026, 11, 29, tzinfo=_IST).date(),
+        "count": 14,
+        "norm": 4.5,
+        "threshold": 9.7,
+        "surges_url": "https://memnun.example/desk/reports/surges/?week=2026-11-23&office=istanbul",
+        "delivery_channel": "email",
+    },
 }
 
 KINDS = tuple(SAMPLES)
