@@ -9,7 +9,7 @@ from django.core.checks import run_checks
 from django.test import override_settings
 
 from memnun.feedback.codes import AlertKind
-from memnun.feedback.models import Feedback, StaffAlert, Surge
+from memnun.feedback.models import Customer, Feedback, StaffAlert, Surge
 from memnun.feedback.selectors.reports.surges import (
     last_complete_week,
     surge_is,
@@ -114,6 +114,14 @@ def test_the_surges_of_a_week(weeks: None) -> None:
         assert [s.count for s in surges_of_week(week=WEEK)] == [4, 6]
     with override_settings(MEMNUN_SURGE_MIN_CASES=7):
         assert surges_of_week(week=WEEK) == []
+
+
+def test_anonymising_the_cases_changes_no_surge(weeks: None) -> None:
+    before = surges_of_week(week=WEEK)
+    Customer.objects.update(name="", email="", phone="", address="", name_folded="")
+    Feedback.objects.update(subject="", description="", remedy_sought="", imei="",
+                            device_serial="", repair_order="")
+    assert surges_of_week(week=WEEK) == before
 
 
 def test_the_watch_alerts_the_quality_managers_once(weeks: None) -> None:
