@@ -33,17 +33,18 @@ from django.db.models import QuerySet
 
 from memnun.accounts.models import User
 from memnun.feedback.models import Feedback
-from memnun.feedback.selectors.repeats import MATCH_LABELS, MATCHES, Match, repeat_window_days
+from memnun.feedback.selectors.repeats import (
+    MATCH_COLUMNS,
+    MATCH_LABELS,
+    MATCHES,
+    Match,
+    repeat_window_days,
+)
 from memnun.feedback.selectors.reports.scope import Period, ReportFilters, report_cases
 from memnun.organisation.models import Brand, Category, Office
 
-# Where each kind of match is read (the same columns as the case page's repeats).
-_COLUMNS: dict[Match, str] = {
-    "imei": "imei", "repair_order": "repair_order",
-    "phone": "customer__phone", "email": "customer__email",
-}
 _FIELDS = ("pk", "reference", "received_at", "office_id", "brand_id", "category_id",
-           *_COLUMNS.values())
+           *(MATCH_COLUMNS[match] for match in MATCHES))
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ def _read(cases: QuerySet[Feedback]) -> dict[int, Member]:
     """
     marked = cases.filter(is_repeat=True)
     members = _members(marked.values_list(*_FIELDS))
-    for match, column in _COLUMNS.items():
+    for match in MATCHES:
+        column = MATCH_COLUMNS[match]
         if not any(match in m.values for m in members.values()):
             continue
         shared = marked.exclude(**{column: ""}).values(column)
