@@ -319,6 +319,10 @@ MEMNUN_REPEAT_WINDOW_DAYS = env_int("MEMNUN_REPEAT_WINDOW_DAYS", 90, minimum=0)
 # the request; more become a background job whose file is kept this many hours.
 MEMNUN_EXPORT_SYNC_MAX_ROWS = env_int("MEMNUN_EXPORT_SYNC_MAX_ROWS", 5_000, minimum=0)
 MEMNUN_EXPORT_KEEP_HOURS = env_int("MEMNUN_EXPORT_KEEP_HOURS", 24, minimum=1)
+# Surges (selectors/reports/surges.py): a category × office's complaints of a week are a
+# surge from this many, when above the mean of this many weeks before plus two deviations.
+MEMNUN_SURGE_MIN_CASES = env_int("MEMNUN_SURGE_MIN_CASES", 5, minimum=0)
+MEMNUN_SURGE_HISTORY_WEEKS = env_int("MEMNUN_SURGE_HISTORY_WEEKS", 8, minimum=0)
 # The round robin skips handlers who already hold this many open cases.
 MEMNUN_ASSIGN_MAX_OPEN = env_int("MEMNUN_ASSIGN_MAX_OPEN", 25, minimum=1)
 # Compensation a role may grant on its own authority, in whole Turkish lira; above it,

@@ -146,6 +146,21 @@ class ReportForm(ServiceErrors):
         return data
 
 
+class SurgeWeekForm(forms.Form):
+    """The surges page's week (a Monday, among the last complete weeks) and office (GET)."""
+
+    week = forms.ChoiceField(label=_("Week"), required=False)
+    office = forms.ChoiceField(label=_("Office"), required=False)
+
+    def __init__(
+        self, *args: Any, weeks: Sequence[tuple[str, str]], offices: Sequence[tuple[str, str]],
+        everyone: bool, **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "week", weeks)
+        _choices(self, "office", _blank(_("All offices"), offices) if everyone else offices)
+
+
 # --- Recording feedback ----------------------------------------------------------------------
 
 

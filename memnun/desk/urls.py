@@ -10,7 +10,9 @@ from memnun.desk import (
     views_intake,
     views_objectives,
     views_queue,
+    views_repeat_clusters,
     views_reports,
+    views_surges,
 )
 
 app_name = "desk"
@@ -47,6 +49,12 @@ urlpatterns = [
     path("exports/<int:export_id>/progress", views_exports.export_progress,
          name="export_progress"),
     path("exports/<int:export_id>/file", views_exports.export_file, name="export_file"),
+    path(
+        "reports/repeats/", views_repeat_clusters.repeat_clusters_report,
+        name="repeat_clusters",
+    ),
+    path("reports/surges/", views_surges.surges, name="surges"),
+    path("reports/surges/cases/", views_surges.surge_cases_list, name="surge_cases"),
     path("intake/", views_intake.intake_index, name="intake_index"),
     path("intake/<slug:channel>/", views_intake.intake, name="intake"),
     path("intake/receipt/<str:reference>/", views_intake.receipt, name="receipt"),

@@ -27,6 +27,9 @@ MINIMUMS: dict[str, int] = {
     "MEMNUN_REOPEN_DAYS": 1,
     # 0 days would find no repeat at all.
     "MEMNUN_REPEAT_WINDOW_DAYS": 1,
+    # Fewer than one case would make every category a surge; no weeks, no norm to exceed.
+    "MEMNUN_SURGE_MIN_CASES": 1,
+    "MEMNUN_SURGE_HISTORY_WEEKS": 1,
     "MEMNUN_QUESTION_REMINDER_DAYS": 1,
     "MEMNUN_RESOLUTION_REMINDER_DAYS": 1,
     "MEMNUN_RESOLUTION_REMINDERS": 0,

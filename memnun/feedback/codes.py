@@ -68,6 +68,8 @@ class AlertKind(models.TextChoices):
     IMMEDIATE_ACTION = "immediate_action", _("Immediate action needed")
     # Raised by a survey answer of 1 or 2 (services/customer_answers.py).
     LOW_SURVEY_SCORE = "low_survey_score", _("Low satisfaction score")
+    # Raised by the weekly surge watch, about a category × office (services/surges.py).
+    SURGE = "surge", _("Surge in complaints")
 
 
 # Channels that only staff may record: everything but the public web form.

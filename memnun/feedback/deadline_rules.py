@@ -170,10 +170,11 @@ def kinds_for_target_key(key: str) -> set[str]:
     return set(ObligationKind.values)
 
 
-def alert_office(*, recipient: User, feedback: Feedback) -> Office:
-    """Whose business hours a staff alert keeps to: the recipient's office, or the
-    case's for staff who serve every office (quality managers)."""
-    return recipient.office if recipient.office_id and recipient.office else feedback.office
+def alert_office(*, recipient: User, about: Office) -> Office:
+    """Whose business hours a staff alert keeps to: the recipient's office, or the office
+    the alert is about (the case's, the surge's) for staff who serve every office
+    (quality managers)."""
+    return recipient.office if recipient.office_id and recipient.office else about
 
 
 def taken_in_at(*, feedback: Feedback, deadlines: Deadlines | None = None) -> datetime:

@@ -159,6 +159,15 @@ class Feedback(models.Model):
                 condition=~Q(status="closed"),
                 name="feedback_open_assignee",
             ),
+            # The repeat clusters report reads only the marked cases of a period
+            # (selectors/reports/repeat_clusters.py): a small index, not the period's rows.
+            models.Index(
+                fields=["received_at"], condition=Q(is_repeat=True), name="feedback_repeat_received"
+            ),
+            models.Index(
+                fields=["office", "received_at"], condition=Q(is_repeat=True),
+                name="feedback_repeat_office",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -239,8 +248,42 @@ class Obligation(models.Model):
         return self.met_at is None
 
 
+class Surge(models.Model):
+    """A category × office whose complaints of an ISO week rose above their norm.
+
+    Recorded once per category, office and week by `services/surges.py`, which
+    alerts the quality managers when it records one; the figures are those seen
+    then (the rule is `selectors/reports/surges.py`).
+    """
+
+    office = models.ForeignKey(
+        "organisation.Office", verbose_name=_("office"), on_delete=models.CASCADE
+    )
+    category = models.ForeignKey(
+        "organisation.Category", verbose_name=_("category"), on_delete=models.CASCADE
+    )
+    week_start = models.DateField(_("week from"))  # the Monday, Istanbul dates
+    count = models.PositiveIntegerField(_("complaints that week"))
+    norm = models.FloatField(_("weekly mean before"))
+    threshold = models.FloatField(_("surge above"))
+    detected_at = models.DateTimeField(_("detected at"))
+
+    class Meta:
+        verbose_name = _("surge")
+        verbose_name_plural = _("surges")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "office", "week_start"], name="surge_once_per_week"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category_id} at {self.office_id}, week of {self.week_start}"
+
+
 class StaffAlert(models.Model):
-    """A message owed to a member of staff about a case (deadline at risk or missed).
+    """A message owed to a member of staff about a case (deadline at risk or missed), or
+    about a surge of complaints (then without a case).
 
     Delivered later by the notifications worker, and never outside the
     recipient's business hours: `deliver_after` is the next opening after it was
@@ -252,7 +295,12 @@ class StaffAlert(models.Model):
         related_name="alerts",
     )
     kind = models.CharField(_("kind"), max_length=24, choices=AlertKind.choices)
-    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="alerts")
+    feedback = models.ForeignKey(
+        Feedback, on_delete=models.CASCADE, related_name="alerts", null=True, blank=True
+    )
+    surge = models.ForeignKey(
+        Surge, on_delete=models.CASCADE, related_name="alerts", null=True, blank=True
+    )
     obligation = models.ForeignKey(
         Obligation, on_delete=models.CASCADE, related_name="alerts", null=True, blank=True
     )
@@ -266,7 +314,17 @@ class StaffAlert(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "obligation", "kind"], name="staffalert_once"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "surge"], condition=Q(surge__isnull=False),
+                name="staffalert_surge_once",
+            ),
+            # About a case or about a surge, never both, never neither.
+            models.CheckConstraint(
+                condition=Q(feedback__isnull=False, surge__isnull=True)
+                | Q(feedback__isnull=True, surge__isnull=False),
+                name="staffalert_case_or_surge",
+            ),
         ]
         indexes = [
             models.Index(
@@ -277,7 +335,8 @@ class StaffAlert(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} for {self.recipient_id} about {self.feedback_id}"
+        about = self.feedback_id if self.feedback_id else f"surge {self.surge_id}"
+        return f"{self.kind} for {self.recipient_id} about {about}"
 
 
 class StageChange(models.Model):

@@ -1,5 +1,6 @@
 """Feedback's background jobs: the breach watch, recording delivered acknowledgements,
-reminders, overdue CAPA actions."""
+reminders, staff alerts, overdue CAPA actions, the report rollup, expired exports, the
+surge watch."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from memnun.feedback.services.capa_alerts import capa_overdue_alerts_send
 from memnun.feedback.services.questions import question_reminders_send
 from memnun.feedback.services.report_rollup import rollup_catch_up
 from memnun.feedback.services.staff_alerts import staff_alerts_send
+from memnun.feedback.services.surges import surges_watch
 from memnun.jobs.retry import durable
 from memnun.jobs.schedule import every
 
@@ -73,3 +75,13 @@ def capa_overdue_alerts() -> int:
 def exports_expire() -> int:
     """Delete the export files past MEMNUN_EXPORT_KEEP_HOURS."""
     return exports.exports_expire(now=timezone.now())
+
+
+# Hourly, though the rule looks at whole weeks: a week's surges are found within the
+# hour after it ends (Monday 00:00 in Istanbul), whenever the workers started, and the
+# later runs of the week find them recorded already. One aggregate query a run.
+@every(seconds=3600, name="feedback.surge_watch")
+@task()
+def surge_watch() -> int:
+    """Alert the quality managers to the last complete week's surges, once each."""
+    return len(surges_watch(now=timezone.now()))

@@ -90,6 +90,20 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "due_on": datetime(2026, 11, 27, tzinfo=_IST).date(),
         "capa_url": "https://memnun.example/desk/capa/DÖF-2026-0007",
     },
+    # About a category × office × week, not a case: no reference (feedback/services/surges.py).
+    "surge_alert": {
+        "staff_name": "Ayşe Demir",
+        "alert_label": "Şikâyetlerde ani artış",
+        "office_name": "İstanbul",
+        "category_label": "Onarım süresi",
+        "week_start": datetime(2026, 11, 23, tzinfo=_IST).date(),
+        "week_end": datetime(2026, 11, 29, tzinfo=_IST).date(),
+        "count": 14,
+        "norm": 4.5,
+        "threshold": 9.7,
+        "surges_url": "https://memnun.example/desk/reports/surges/?week=2026-11-23&office=istanbul",
+        "delivery_channel": "email",
+    },
 }
 
 KINDS = tuple(SAMPLES)

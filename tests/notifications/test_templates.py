@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 def test_every_built_in_template_renders_its_sample(kind: str, language: str) -> None:
     rendered = render_message(kind=kind, language=language, context=SAMPLES[kind])
     assert rendered.subject and "\n" not in rendered.subject
-    assert SAMPLES[kind]["reference"] in rendered.subject + rendered.text
+    # What the message is about: a case's reference, or a surge's category.
+    about = SAMPLES[kind].get("reference") or SAMPLES[kind]["category_label"]
+    assert about in rendered.subject + rendered.text
     assert rendered.text.strip() and rendered.sms.strip()
     assert rendered.html.startswith("<!DOCTYPE html>")
     assert "<gecikti>" not in rendered.html  # customer text is escaped

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from memnun.feedback.deadline_rules import Deadlines, alert_office
-from memnun.feedback.models import (
-    StaffAlert,
-)
+from memnun.feedback.models import StaffAlert
+from memnun.organisation.models import Office
 from memnun.servicelevels.clock import is_open
 
 
@@ -20,15 +19,26 @@ def alerts_deliverable(*, now: datetime) -> list[StaffAlert]:
     """
     pending = (
         StaffAlert.objects.filter(delivered_at__isnull=True, deliver_after__lte=now)
-        .select_related("recipient__office__calendar", "feedback__office__calendar")
+        .select_related(
+            "recipient__office__calendar", "feedback__office__calendar",
+            "surge__office__calendar", "surge__category",
+        )
         .order_by("deliver_after", "id")
     )
     deadlines = Deadlines()
     return [
         alert for alert in pending
         if is_open(
-            deadlines.calendar(alert_office(recipient=alert.recipient, feedback=alert.feedback)),
+            deadlines.calendar(alert_office(recipient=alert.recipient, about=alert_about(alert))),
             now,
         )
     ]
+
+
+def alert_about(alert: StaffAlert) -> Office:
+    """The office an alert is about: its case's, or its surge's."""
+    if alert.feedback is not None:
+        return alert.feedback.office
+    assert alert.surge is not None  # a constraint: a case or a surge
+    return alert.surge.office
 

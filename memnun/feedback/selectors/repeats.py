@@ -32,7 +32,8 @@ MATCH_LABELS = {
     "imei": _("Same IMEI"), "repair_order": _("Same repair order"),
     "phone": _("Same phone number"), "email": _("Same e-mail address"),
 }
-_LOOKUP: dict[Match, str] = {
+# Where each kind of match is read (the repeat clusters report reads the same columns).
+MATCH_COLUMNS: dict[Match, str] = {
     "imei": "imei", "repair_order": "repair_order",
     "phone": "customer__phone", "email": "customer__email",
 }
@@ -75,7 +76,7 @@ def _sharing(
     around = Q(received_at__gte=received_at - window, received_at__lte=received_at + window)
     branches: list[QuerySet[Feedback, tuple[str, datetime, str]]] = []
     for match, value in identifiers.items():
-        rows = Feedback.objects.filter(around, **{_LOOKUP[match]: value})
+        rows = Feedback.objects.filter(around, **{MATCH_COLUMNS[match]: value})
         if exclude_pk is not None:
             rows = rows.exclude(pk=exclude_pk)
         branches.append(

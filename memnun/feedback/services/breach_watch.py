@@ -86,7 +86,7 @@ def _alerts(
 ) -> list[StaffAlert]:
     alerts = []
     for recipient in recipients:
-        office = alert_office(recipient=recipient, feedback=obligation.feedback)
+        office = alert_office(recipient=recipient, about=obligation.feedback.office)
         alerts.append(
             StaffAlert(
                 recipient=recipient, kind=kind, feedback=obligation.feedback,

@@ -37,6 +37,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django.utils.http import urlencode
 
 from memnun.accounts.models import User
 from memnun.audit.chain import audit_record
@@ -51,7 +52,13 @@ from memnun.feedback.codes import (
     Status,
 )
 from memnun.feedback.errors import Conflict
-from memnun.feedback.models import CustomerQuestion, Feedback, Obligation, StageChange
+from memnun.feedback.models import (
+    CustomerQuestion,
+    Feedback,
+    Obligation,
+    StageChange,
+    Surge,
+)
 from memnun.feedback.services.acknowledgement import feedback_acknowledge_delivered
 from memnun.feedback.tracking_access import tracking_link_url
 from memnun.notifications.models import MessageChannel, OutboundMessage
@@ -407,6 +414,37 @@ def message_staff_alert(
         feedback, kind="staff_alert", route=Route(MessageChannel.EMAIL, user.email),
         context=context, language=language,
         key=f"staff:{user.pk}:{kind}:{feedback.pk}:{key}",
+    )
+
+
+def message_surge_alert(user: User, surge: Surge, *, key: str) -> OutboundMessage | None:
+    """An e-mail to a quality manager about a surge of complaints (no case: a category ×
+    office × week), linking to the week's surges on the desk. Once per user and `key`."""
+    if not user.email or not user.is_active:
+        return None
+    language = language_of(settings.LANGUAGE_CODE)
+    category = surge.category
+    week_end = surge.week_start + timedelta(days=6)
+    query = urlencode({"week": surge.week_start.isoformat(), "office": surge.office.code})
+    context = {
+        "staff_name": user.get_full_name() or user.username,
+        "alert_label": _alert_label(AlertKind.SURGE, language),
+        "office_name": surge.office.name,
+        "category_label": category.name_en if language == Language.ENGLISH else category.name_tr,
+        "week_start": surge.week_start,
+        "week_end": week_end,
+        "count": surge.count,
+        "norm": round(surge.norm, 1),
+        "threshold": round(surge.threshold, 1),
+        "surges_url": f"{settings.PUBLIC_URL}/desk/reports/surges/?{query}",
+        "delivery_channel": MessageChannel.EMAIL,
+    }
+    rendered = render_message(kind="surge_alert", language=language, context=context)
+    return message_queue(
+        channel=MessageChannel.EMAIL, kind="surge_alert", recipient=user.email,
+        language=language, subject=rendered.subject, text=rendered.text, html=rendered.html,
+        idempotency_key=f"staff:{user.pk}:surge:{surge.pk}:{key}",
+        source_type="surge", source_id=str(surge.pk),
     )
 
 

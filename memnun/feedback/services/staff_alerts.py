@@ -1,9 +1,11 @@
 """Staff alerts about a case (deadline at risk or missed, safety, immediate action, a low
-survey score): raising one for the office's leads, and delivering them by e-mail.
+survey score) or a surge of complaints: raising one for the office's leads, and
+delivering them by e-mail.
 
-Alerts are raised by the breach watch, the assessment and the survey; here they
-go out, and only while the recipient's office is open (`alerts_deliverable`): an
-alert raised at night waits for the next opening.
+Alerts are raised by the breach watch, the assessment, the survey and the surge
+watch (`services/surges.py`); here they go out, and only while the recipient's
+office is open (`alerts_deliverable`): an alert raised at night waits for the
+next opening.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def leads_alert(*, feedback: Feedback, kind: AlertKind, at: datetime) -> list[Us
         StaffAlert(
             feedback=feedback, recipient=lead, kind=kind, created_at=at,
             deliver_after=next_opening(
-                deadlines.calendar(alert_office(recipient=lead, feedback=feedback)), at
+                deadlines.calendar(alert_office(recipient=lead, about=feedback.office)), at
             ),
         )
         for lead in leads
@@ -52,6 +54,11 @@ def staff_alerts_send(*, now: datetime) -> int:
             )
             if not claimed:
                 continue
+            if alert.surge is not None:
+                messaging.message_surge_alert(alert.recipient, alert.surge, key=f"alert:{alert.pk}")
+                sent += 1
+                continue
+            assert alert.feedback is not None  # a constraint: a case or a surge
             due_at = alert.obligation.due_at if alert.obligation_id and alert.obligation else None
             messaging.message_staff_alert(
                 alert.recipient, alert.kind, alert.feedback, due_at=due_at, key=f"alert:{alert.pk}"
