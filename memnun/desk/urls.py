@@ -4,8 +4,10 @@ from django.urls import path
 from memnun.desk import (
     views_auth,
     views_case,
+    views_competence,
     views_follow_up,
     views_intake,
+    views_policy,
     views_queue,
     views_reports,
 )
@@ -26,6 +28,24 @@ urlpatterns = [
         name="attachment",
     ),
     path("reports/", views_reports.reports, name="reports"),
+    path("policy/", views_policy.policy_manage, name="policy"),
+    path("policy/draft", views_policy.policy_draft_new, name="policy_draft"),
+    path(
+        "policy/<int:number>/approve", views_policy.policy_version_approve,
+        name="policy_approve",
+    ),
+    path(
+        "policy/<int:number>/publish", views_policy.policy_version_publish,
+        name="policy_publish",
+    ),
+    path(
+        "policy/representative", views_policy.policy_representative_appoint,
+        name="policy_appoint",
+    ),
+    path("policy/acknowledge/", views_policy.policy_acknowledge_page, name="policy_acknowledge"),
+    path("policy/report/", views_policy.policy_report, name="policy_report"),
+    path("competence/training/", views_competence.training, name="training"),
+    path("competence/capacity/", views_competence.capacity, name="capacity"),
     path("intake/", views_intake.intake_index, name="intake_index"),
     path("intake/<slug:channel>/", views_intake.intake, name="intake"),
     path("intake/receipt/<str:reference>/", views_intake.receipt, name="receipt"),

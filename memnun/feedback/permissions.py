@@ -61,6 +61,15 @@ class Action(StrEnum):
     VIEW_REPORTS = "view_reports"
     # The list of low survey scores to follow up with the customer (desk/follow-up/).
     FOLLOW_UP_SURVEYS = "follow_up_surveys"
+    # The complaints-handling policy (governance): draft a version; approve it (top
+    # management only, ISO 10002 4.2); publish an approved version to staff and the portal.
+    MANAGE_POLICY = "manage_policy"
+    APPROVE_POLICY = "approve_policy"
+    PUBLISH_POLICY = "publish_policy"
+    # Appoint the complaints-handling management representative (ISO 10002 5.4).
+    APPOINT_REPRESENTATIVE = "appoint_representative"
+    # Record the staff's complaints-handling trainings (ISO 10002 4.14).
+    MANAGE_TRAINING = "manage_training"
 
 
 A = Action
@@ -82,14 +91,27 @@ MATRIX: dict[str, frozenset[Action]] = {
     Role.AGENT: _FRONT_LINE,
     Role.HANDLER: _FRONT_LINE | _HANDLING,
     Role.REVIEWER: _FRONT_LINE | _HANDLING | _REVIEWING | {A.VIEW_REPORTS},
-    Role.QUALITY: _FRONT_LINE | _HANDLING | _REVIEWING | {A.CLOSE_EXHAUSTED, A.VIEW_REPORTS},
+    Role.QUALITY: _FRONT_LINE | _HANDLING | _REVIEWING | {
+        A.CLOSE_EXHAUSTED, A.VIEW_REPORTS, A.MANAGE_POLICY, A.PUBLISH_POLICY, A.MANAGE_TRAINING,
+    },
     # Reads everything, changes nothing, sees personal data masked.
     Role.AUDITOR: frozenset({A.VIEW, A.VIEW_REPORTS}),
     # Top management: the reports, and the cases behind a figure as the auditor sees them.
-    Role.MANAGEMENT: frozenset({A.VIEW, A.VIEW_REPORTS}),
+    # Approves the policy (and may publish it) and appoints the management representative.
+    Role.MANAGEMENT: frozenset({
+        A.VIEW, A.VIEW_REPORTS, A.APPROVE_POLICY, A.PUBLISH_POLICY, A.APPOINT_REPRESENTATIVE,
+    }),
     # Configuration, not case work; reveals contact details for data-subject requests.
-    Role.ADMIN: frozenset({A.VIEW, A.REVEAL_PERSONAL_DATA, A.RECORD, A.ACKNOWLEDGE, A.ADD_NOTE}),
+    # Keeps the users, and so their training records.
+    Role.ADMIN: frozenset({
+        A.VIEW, A.REVEAL_PERSONAL_DATA, A.RECORD, A.ACKNOWLEDGE, A.ADD_NOTE, A.MANAGE_TRAINING,
+    }),
 }
+
+# The actions on the complaints-handling policy's page (desk/policy/).
+POLICY_ACTIONS = frozenset({
+    A.MANAGE_POLICY, A.APPROVE_POLICY, A.PUBLISH_POLICY, A.APPOINT_REPRESENTATIVE,
+})
 
 # Actions a role may take only on the cases assigned to them.
 _OWN_CASES_ONLY: dict[str, frozenset[Action]] = {

@@ -49,6 +49,11 @@ EXPECTED: dict[str, set[str]] = {
     "follow_up": {"agent", "handler", "reviewer", "quality"},
     "view_reports": {"reviewer", "quality", "auditor", "management"},
     "follow_up_surveys": {"reviewer", "quality"},
+    "manage_policy": {"quality"},
+    "approve_policy": {"management"},
+    "publish_policy": {"quality", "management"},
+    "appoint_representative": {"management"},
+    "manage_training": {"quality", "admin"},
 }
 ROWS = [(role, action, role in allowed) for action, allowed in EXPECTED.items() for role in ROLES]
 

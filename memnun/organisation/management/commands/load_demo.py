@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from memnun.organisation.demo import demo_load
+from memnun.organisation.demo_policy import demo_policy_load
 
 
 class Command(BaseCommand):
@@ -13,6 +14,8 @@ class Command(BaseCommand):
         if not settings.DEMO:
             raise CommandError("Demo data is only loaded with MEMNUN_DEMO=1 (never in production).")
         counts = demo_load()
+        # Not in demo_load: the tests' demo has no published policy to acknowledge.
+        demo_policy_load()
         self.stdout.write(
             f"Demo ready: {counts['offices']} offices, {counts['brands']} brands, "
             f"{counts['users_created']} new users."
