@@ -12,21 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from memnun.accounts.models import User
 from memnun.desk.common import staff_user
-from memnun.desk.governance_forms import TrainingForm, office_chosen, office_scope_form
+from memnun.desk.governance_forms import (
+    TrainingForm,
+    office_chosen,
+    office_scope_form,
+    staff_choices,
+)
 from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.permissions import Action, may
 from memnun.feedback.selectors.capacity import capacity_by_office
 from memnun.feedback.selectors.competence import training_rows
 from memnun.feedback.services.competence import TrainingInput, training_record
-
-
-def _people() -> list[tuple[str, str]]:
-    return [
-        (u.username, f"{u.get_full_name() or u.username} ({u.username})")
-        for u in User.objects.filter(is_active=True).order_by("first_name", "username")
-    ]
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,7 +33,7 @@ def training(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     if not may(user, Action.MANAGE_TRAINING):
         raise PermissionDenied(_("Your role may not keep the training records."))
-    form = TrainingForm(request.POST or None, prefix="training", people=_people())
+    form = TrainingForm(request.POST or None, prefix="training", people=staff_choices())
     status = 200
     if request.method == "POST":
         status = 422

@@ -27,6 +27,7 @@ from memnun.desk.governance_forms import (
     PolicyForm,
     office_chosen,
     office_scope_form,
+    staff_choices,
 )
 from memnun.desk.policy_gate import policy_pending_clear
 from memnun.feedback.errors import Conflict, FieldErrors, NotPermitted
@@ -50,13 +51,6 @@ from memnun.feedback.services.policy import (
 from memnun.governance.models import PolicyAcknowledgement, PolicyStatus, PolicyVersion
 
 
-def _people() -> list[tuple[str, str]]:
-    return [
-        (u.username, f"{u.get_full_name() or u.username} ({u.username})")
-        for u in User.objects.filter(is_active=True).order_by("first_name", "username")
-    ]
-
-
 def _manager(request: HttpRequest) -> User:
     user = staff_user(request)
     if not any(may(user, action) for action in POLICY_ACTIONS):
@@ -73,7 +67,7 @@ def _page(
         "appointments": appointments(),
         "draft_form": draft_form or PolicyForm(prefix="draft"),
         "appointment_form": appointment_form or AppointmentForm(
-            prefix="appoint", people=_people()
+            prefix="appoint", people=staff_choices()
         ),
         "may_draft": may(user, Action.MANAGE_POLICY),
         "may_approve": may(user, Action.APPROVE_POLICY),
@@ -147,7 +141,7 @@ def policy_version_publish(request: HttpRequest, number: int) -> HttpResponse:
 @login_required
 def policy_representative_appoint(request: HttpRequest) -> HttpResponse:
     user = _manager(request)
-    form = AppointmentForm(request.POST, prefix="appoint", people=_people())
+    form = AppointmentForm(request.POST, prefix="appoint", people=staff_choices())
     if form.is_valid():
         d = form.cleaned_data
         try:
