@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "memnun.jobs",
     "memnun.accounts",
+    "memnun.governance",
     "memnun.audit",
     "memnun.ratelimit",
     "memnun.servicelevels",
@@ -94,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # After login, a published policy version not yet acknowledged comes before the desk.
+    "memnun.desk.policy_gate.PolicyAcknowledgementMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -325,6 +328,9 @@ MEMNUN_SURGE_MIN_CASES = env_int("MEMNUN_SURGE_MIN_CASES", 5, minimum=0)
 MEMNUN_SURGE_HISTORY_WEEKS = env_int("MEMNUN_SURGE_HISTORY_WEEKS", 8, minimum=0)
 # The round robin skips handlers who already hold this many open cases.
 MEMNUN_ASSIGN_MAX_OPEN = env_int("MEMNUN_ASSIGN_MAX_OPEN", 25, minimum=1)
+# ISO 10002 4.14: a case goes only to someone with a complaints-handling training valid
+# on the day of the assignment (governance.TrainingRecord). On unless turned off.
+MEMNUN_REQUIRE_TRAINING = env_bool("MEMNUN_REQUIRE_TRAINING", True)
 # Compensation a role may grant on its own authority, in whole Turkish lira; above it,
 # someone whose limit covers the amount approves. A role not listed has no authority;
 # None is no limit.

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 
 from memnun.accounts.models import User
 from memnun.feedback.codes import Closure, Status
 from memnun.feedback.models import Feedback
 from memnun.feedback.services.assessment import AssessmentInput
+from memnun.feedback.services.assignment import HANDLING_ROLES
 from memnun.feedback.services.customer_answers import customer_answer_record
 from memnun.feedback.services.intake import CustomerInput, IntakeInput, feedback_record
 from memnun.feedback.services.lifecycle import (
@@ -20,6 +23,7 @@ from memnun.feedback.services.lifecycle import (
     feedback_propose,
     feedback_start,
 )
+from memnun.governance.models import TrainingRecord
 from tests.conftest import PASSWORD
 
 ASSESSMENT = AssessmentInput(severity="medium", safety_hazard=False, category="repair-delay")
@@ -32,8 +36,15 @@ def user(username: str) -> User:
     return User.objects.get(username=username)
 
 
-def staff(username: str, role: str, office: str | None = "istanbul", **extra: Any) -> User:
-    """Another member of staff besides the demo users (the demo password)."""
+def staff(
+    username: str, role: str, office: str | None = "istanbul", *, trained: bool | None = None,
+    **extra: Any,
+) -> User:
+    """Another member of staff besides the demo users (the demo password).
+
+    Those who may hold cases get a complaints-handling training record, as the demo's
+    do (MEMNUN_REQUIRE_TRAINING); `trained=False` leaves it out, `True` gives it anyway.
+    """
     from memnun.organisation.models import Office
 
     member = User(
@@ -42,7 +53,20 @@ def staff(username: str, role: str, office: str | None = "istanbul", **extra: An
     )
     member.set_password(PASSWORD)
     member.save()
+    if trained if trained is not None else role in HANDLING_ROLES:
+        train(member)
     return member
+
+
+def train(
+    member: User, *, completed_on: date = date(2020, 1, 6), expires_on: date | None = None,
+    course: str = "ISO 10002 şikâyet yönetimi",
+) -> TrainingRecord:
+    """A complaints-handling training record for the member of staff."""
+    return TrainingRecord.objects.create(
+        user=member, course=course, completed_on=completed_on, expires_on=expires_on,
+        recorded_at=timezone.now(),
+    )
 
 
 class Case:

@@ -87,4 +87,6 @@ def install_error_handlers(api: NinjaAPI) -> None:
     )
     api.add_exception_handler(NotPermitted, lambda r, e: error_response(403, e.detail))
     api.add_exception_handler(NotFound, lambda r, e: error_response(404, e.detail))
-    api.add_exception_handler(Conflict, lambda r, e: error_response(409, e.detail))
+    api.add_exception_handler(
+        Conflict, lambda r, e: error_response(409, e.detail, fields=e.fields)
+    )

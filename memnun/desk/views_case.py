@@ -166,6 +166,7 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
             form.add_service_errors(exc.fields)
         except Conflict as exc:
             conflict, status = exc.detail, 409
+            form.add_service_errors(exc.fields)
         else:
             if isinstance(done, Recorded):
                 # New feedback: its receipt, with the tracking code shown this once.

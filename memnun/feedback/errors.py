@@ -30,6 +30,14 @@ class NotFound(DomainError):
 
 
 class Conflict(DomainError):
-    """A move the rules do not allow now (wrong state, missing requirement)."""
+    """A move the rules do not allow now (wrong state, missing requirement).
+
+    `fields` names the input the refusal is about, when there is one (an assignee who
+    may not take the case), so that a form can show it beside that field.
+    """
 
     code = "conflict"
+
+    def __init__(self, detail: str, fields: dict[str, list[str]] | None = None) -> None:
+        super().__init__(detail)
+        self.fields = fields or {}

@@ -71,6 +71,15 @@ class Action(StrEnum):
     MANAGE_OBJECTIVES = "manage_objectives"
     # Approve an objective, so that it is measured, and retire an approved one.
     APPROVE_OBJECTIVES = "approve_objectives"
+    # The complaints-handling policy (governance): draft a version; approve it (top
+    # management only, ISO 10002 4.2); publish an approved version to staff and the portal.
+    MANAGE_POLICY = "manage_policy"
+    APPROVE_POLICY = "approve_policy"
+    PUBLISH_POLICY = "publish_policy"
+    # Appoint the complaints-handling management representative (ISO 10002 5.4).
+    APPOINT_REPRESENTATIVE = "appoint_representative"
+    # Record the staff's complaints-handling trainings (ISO 10002 4.14).
+    MANAGE_TRAINING = "manage_training"
 
 
 A = Action
@@ -97,17 +106,28 @@ MATRIX: dict[str, frozenset[Action]] = {
     Role.REVIEWER: _FRONT_LINE | _HANDLING | _REVIEWING | _CAPA_WORK | {A.VIEW_REPORTS},
     Role.QUALITY: _FRONT_LINE | _HANDLING | _REVIEWING | _CAPA_WORK | {
         A.CLOSE_EXHAUSTED, A.VIEW_REPORTS, A.CLOSE_CAPA, A.MANAGE_OBJECTIVES,
+        A.MANAGE_POLICY, A.PUBLISH_POLICY, A.MANAGE_TRAINING,
     },
     # Reads everything, changes nothing, sees personal data masked.
     Role.AUDITOR: frozenset({A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA}),
     # Top management: the reports, and the cases behind a figure as the auditor sees them;
-    # sets the objectives and approves them.
+    # sets the objectives and approves them; approves the policy (and may publish it) and
+    # appoints the management representative.
     Role.MANAGEMENT: frozenset({
         A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA, A.MANAGE_OBJECTIVES, A.APPROVE_OBJECTIVES,
+        A.APPROVE_POLICY, A.PUBLISH_POLICY, A.APPOINT_REPRESENTATIVE,
     }),
     # Configuration, not case work; reveals contact details for data-subject requests.
-    Role.ADMIN: frozenset({A.VIEW, A.REVEAL_PERSONAL_DATA, A.RECORD, A.ACKNOWLEDGE, A.ADD_NOTE}),
+    # Keeps the users, and so their training records.
+    Role.ADMIN: frozenset({
+        A.VIEW, A.REVEAL_PERSONAL_DATA, A.RECORD, A.ACKNOWLEDGE, A.ADD_NOTE, A.MANAGE_TRAINING,
+    }),
 }
+
+# The actions on the complaints-handling policy's page (desk/policy/).
+POLICY_ACTIONS = frozenset({
+    A.MANAGE_POLICY, A.APPROVE_POLICY, A.PUBLISH_POLICY, A.APPOINT_REPRESENTATIVE,
+})
 
 # Actions a role may take only on the cases assigned to them.
 _OWN_CASES_ONLY: dict[str, frozenset[Action]] = {

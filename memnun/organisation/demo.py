@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 from django.db import transaction
+from django.utils import timezone
 
 from memnun.accounts.models import User
 from memnun.accounts.roles import Role
+from memnun.governance.models import TrainingRecord
 from memnun.organisation.models import Brand, Category, Office, OnCall, RootCauseCategory
 from memnun.servicelevels.defaults import STANDARD_CALENDAR, STANDARD_TIMEZONE
 from memnun.servicelevels.models import Calendar, OpeningPeriod
@@ -67,6 +69,10 @@ USERS = [
     ("admin", Role.ADMIN, None, "İlker", "Aydın"),
 ]
 
+# The demo's case workers have the complaints-handling training (MEMNUN_REQUIRE_TRAINING).
+DEMO_TRAINING = ("ISO 10002 şikâyet yönetimi temel eğitimi", date(2020, 1, 6))
+TRAINED_USERS = ("handler", "reviewer", "quality")
+
 
 @transaction.atomic
 def demo_load() -> dict[str, int]:
@@ -118,4 +124,11 @@ def demo_load() -> dict[str, int]:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
             created_users += 1
+    course, completed_on = DEMO_TRAINING
+    for username in TRAINED_USERS:
+        TrainingRecord.objects.get_or_create(
+            user=User.objects.get(username=username), course=course,
+            defaults={"completed_on": completed_on, "evidence": "Katılım sertifikası (demo)",
+                      "recorded_at": timezone.now()},
+        )
     return {"offices": len(OFFICES), "brands": len(BRANDS), "users_created": created_users}

@@ -6,6 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),
+    path("policy/", views.policy, name="policy"),
     path("feedback/new/", views.feedback_new, name="feedback_new"),
     path("feedback/receipt/", views.receipt, name="receipt"),
     path("feedback/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),

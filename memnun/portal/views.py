@@ -19,6 +19,7 @@ from memnun.feedback.intake_limit import web_intake_throttled
 from memnun.feedback.models import Feedback
 from memnun.feedback.references import reference_parse
 from memnun.feedback.selectors.expectation import feedback_expectation
+from memnun.feedback.selectors.policy import policy_current
 from memnun.feedback.selectors.questions import question_open
 from memnun.feedback.selectors.resolution import resolution_awaiting_answer
 from memnun.feedback.selectors.tracking import messages_for_customer, survey_open
@@ -54,6 +55,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/privacy.html", {"version": settings.PRIVACY_NOTICE_VERSION})
+
+
+def policy(request: HttpRequest) -> HttpResponse:
+    """The published complaints-handling policy (ISO 10002 5.3), in the visitor's language."""
+    return render(request, "portal/policy.html", {"version": policy_current()})
 
 
 @require_http_methods(["GET", "POST"])

@@ -55,6 +55,11 @@ EXPECTED: dict[str, set[str]] = {
     "close_capa": {"quality"},
     "manage_objectives": {"quality", "management"},
     "approve_objectives": {"management"},
+    "manage_policy": {"quality"},
+    "approve_policy": {"management"},
+    "publish_policy": {"quality", "management"},
+    "appoint_representative": {"management"},
+    "manage_training": {"quality", "admin"},
 }
 ROWS = [(role, action, role in allowed) for action, allowed in EXPECTED.items() for role in ROLES]
 

@@ -2,18 +2,23 @@
 
 The round robin takes, within the case's office, the active handlers while the
 office is open (its business calendar), skips those who already hold
-`MEMNUN_ASSIGN_MAX_OPEN` open cases or are involved in the subject, and gives
-the case to the one assigned least recently (never assigned first, then by id).
+`MEMNUN_ASSIGN_MAX_OPEN` open cases, are involved in the subject or (with
+`MEMNUN_REQUIRE_TRAINING`) have no complaints-handling training valid that day,
+and gives the case to the one assigned least recently (never assigned first, then
+by id). A named assignee passes the same checks (`assignee_check`): every way of
+assigning (the start, a reassignment, by name or round robin, desk or API) comes
+through `assignee_choose`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
@@ -24,6 +29,7 @@ from memnun.feedback.models import Assignment, Feedback, InvolvedPerson
 from memnun.feedback.permissions import Action, in_scope, require
 from memnun.feedback.services.common import case_audit, case_lock, ensure_status, now_or
 from memnun.feedback.services.involvement import ensure_not_involved, staff_by_username
+from memnun.governance.models import trainings_valid_on
 from memnun.servicelevels.clock import is_open
 from memnun.servicelevels.store import calendar_get
 
@@ -31,7 +37,29 @@ from memnun.servicelevels.store import calendar_get
 HANDLING_ROLES = frozenset({Role.HANDLER, Role.REVIEWER, Role.QUALITY})
 
 
-def assignee_check(*, feedback: Feedback, user: User) -> None:
+def training_required() -> bool:
+    return bool(settings.MEMNUN_REQUIRE_TRAINING)
+
+
+def trained_on(day: date) -> QuerySet[User]:
+    """Staff with a complaints-handling training valid on this (Istanbul) day."""
+    return User.objects.filter(pk__in=trainings_valid_on(day).values("user_id"))
+
+
+def ensure_trained(user: User, at: datetime) -> None:
+    """ISO 10002 4.14: only someone trained in complaints handling may hold a case."""
+    if not training_required():
+        return
+    day = timezone.localdate(at)
+    if not trained_on(day).filter(pk=user.pk).exists():
+        message = _(
+            "%(user)s has no complaints-handling training valid on %(day)s; record the"
+            " training first, or choose someone trained."
+        ) % {"user": user.username, "day": day.strftime("%d.%m.%Y")}
+        raise Conflict(message, fields={"assignee": [message]})
+
+
+def assignee_check(*, feedback: Feedback, user: User, at: datetime) -> None:
     """Conflict (409) with the reason when this person may not be given the case."""
     if not user.is_active:
         raise Conflict(_("%(user)s is not an active member of staff.") % {"user": user.username})
@@ -45,6 +73,7 @@ def assignee_check(*, feedback: Feedback, user: User) -> None:
             _("%(user)s works for another office.") % {"user": user.username}
         )
     ensure_not_involved(feedback, user)
+    ensure_trained(user, at)
 
 
 def assignee_pick(*, feedback: Feedback, now: datetime) -> User | None:
@@ -66,6 +95,8 @@ def assignee_pick(*, feedback: Feedback, now: datetime) -> User | None:
     candidates = User.objects.filter(
         is_active=True, role=Role.HANDLER, office_id=office.pk
     ).exclude(pk__in=involved)
+    if training_required():
+        candidates = candidates.filter(pk__in=trained_on(timezone.localdate(now)).values("pk"))
     # Lock the candidates: two automatic assignments in one office take turns, so the
     # second sees the first's choice and the order stays fair.
     list(candidates.select_for_update().order_by("pk").values_list("pk", flat=True))
@@ -99,7 +130,7 @@ def assignee_choose(
         raise Conflict(_("Name an assignee, or ask for automatic assignment."))
     if assignee.pk != actor.pk:
         require(actor, Action.ASSIGN, feedback)
-    assignee_check(feedback=feedback, user=assignee)
+    assignee_check(feedback=feedback, user=assignee, at=now)
     return assignee
 
 

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from memnun.organisation.demo import demo_load
+from memnun.organisation.demo_policy import demo_policy_load
 from memnun.organisation.signals import demo_loaded
 
 
@@ -18,6 +19,8 @@ class Command(BaseCommand):
             counts = demo_load()
             # The floors above add their demo records (feedback: the demo CAPAs).
             demo_loaded.send(sender=self.__class__)
+            # Not in demo_load: the tests' demo has no published policy to acknowledge.
+            demo_policy_load()
         self.stdout.write(
             f"Demo ready: {counts['offices']} offices, {counts['brands']} brands, "
             f"{counts['users_created']} new users."

@@ -1,0 +1,56 @@
+"""Staff acknowledge each newly published policy version at their next desk login.
+
+At login (`user_logged_in`, any login form) the session notes whether a published version
+awaits the person's acknowledgement; while it does, every desk page but the
+acknowledgement page itself (and signing out) leads there first. Only the desk: the API
+(bearer tokens, no session) and the portal are never held up. A version published while
+someone is signed in waits for their next login.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from memnun.accounts.models import User
+from memnun.feedback.selectors.policy import acknowledgement_due
+
+PENDING = "memnun_policy_pending"
+
+
+def policy_pending_note(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """Connected to `user_logged_in` (DeskConfig.ready)."""
+    session = getattr(request, "session", None)
+    if session is None or not isinstance(user, User):
+        return
+    if acknowledgement_due(user=user) is not None:
+        session[PENDING] = True
+    else:
+        session.pop(PENDING, None)
+
+
+def policy_pending_clear(request: HttpRequest) -> None:
+    request.session.pop(PENDING, None)
+
+
+class PolicyAcknowledgementMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.session.get(PENDING) and request.user.is_authenticated:
+            desk = reverse("desk:home")
+            open_paths = {
+                reverse("desk:policy_acknowledge"), reverse("desk:logout"), reverse("desk:login"),
+            }
+            if request.path.startswith(desk) and request.path not in open_paths:
+                target = reverse("desk:policy_acknowledge")
+                if request.method == "GET":
+                    target += "?" + urlencode({"next": request.get_full_path()})
+                return redirect(target)
+        return self.get_response(request)

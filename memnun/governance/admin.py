@@ -1,0 +1,58 @@
+"""The governance records in the admin, to read: they are written in the desk, where the
+services check who may write them and audit each write (policy approval before
+publication, a management appointer, the training dates)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from memnun.governance.models import (
+    PolicyAcknowledgement,
+    PolicyVersion,
+    RepresentativeAppointment,
+    TrainingRecord,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(ReadOnlyAdmin):
+    list_display = ("number", "status", "effective_from", "approved_by", "approved_at",
+                    "published_at")
+    list_filter = ("status",)
+    list_select_related = ("approved_by",)
+
+
+@admin.register(PolicyAcknowledgement)
+class PolicyAcknowledgementAdmin(ReadOnlyAdmin):
+    list_display = ("user", "version", "at")
+    list_filter = ("version",)
+    list_select_related = ("user", "version")
+    search_fields = ("user__username",)
+
+
+@admin.register(RepresentativeAppointment)
+class RepresentativeAppointmentAdmin(ReadOnlyAdmin):
+    list_display = ("user", "starts_on", "ends_on", "appointed_by", "recorded_at")
+    list_select_related = ("user", "appointed_by")
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(ReadOnlyAdmin):
+    list_display = ("user", "course", "completed_on", "expires_on", "recorded_by")
+    list_filter = ("course",)
+    list_select_related = ("user", "recorded_by")
+    search_fields = ("user__username", "course")
