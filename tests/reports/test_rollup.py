@@ -169,3 +169,10 @@ def test_the_rollup_catches_up_every_minute(demo: None) -> None:
     assert periodic.task.call() >= 1
     assert ReportDay.objects.get(day=date(2025, 4, 22)).received_total == 1
     assert periodic.task.call() == 0
+
+
+def test_the_counter_names_are_those_of_the_counters(demo: None) -> None:
+    from memnun.feedback.selectors.reports.kpi import breakdown_keys, counter_names, counters
+
+    keys = breakdown_keys()
+    assert counter_names(keys) == list(counters(keys))

@@ -36,7 +36,7 @@ from memnun.feedback.selectors.reports.kpi import (
     CounterName,
     amount_text,
     breakdown_keys,
-    counters,
+    counter_names,
     kpi_answer,
     satisfaction_by_handler,
 )
@@ -165,7 +165,7 @@ def kpi_rollup(*, period: Period, scoped: ReportFilters, now: datetime) -> dict[
     """Every figure, from the rollup (brand and category filters are not answered here)."""
     assert scoped.brand is None and scoped.category is None
     keys = breakdown_keys()
-    wanted = list(counters(keys))
+    wanted = counter_names(keys)
     placed: dict[CounterName, tuple[str, str | None]] = {}
     for name in wanted:
         if name[0] not in _SIDE_FIELDS:
