@@ -156,3 +156,23 @@ def test_a_cell_has_a_column_for_every_counter_of_the_catalogue() -> None:
     stored = {f.name for f in ReportDay._meta.get_fields()} - {
         "id", "day", "office", "channel", "type", "compensation_count", "compensation_cents"}
     assert stored == set(cell_columns())
+
+
+def test_the_rollup_catches_up_every_minute(demo: None) -> None:
+    from memnun.jobs.schedule import PERIODIC, autodiscover
+
+    autodiscover()
+    periodic = PERIODIC["feedback.report_rollup"]
+    assert periodic.period.total_seconds() == 60
+    # Run as the worker runs it: a case recorded since is in the cells afterwards.
+    record(channel="fax", received_at=at("2025-04-22 10:00"))
+    assert periodic.task.call() >= 1
+    assert ReportDay.objects.get(day=date(2025, 4, 22)).received_total == 1
+    assert periodic.task.call() == 0
+
+
+def test_the_counter_names_are_those_of_the_counters(demo: None) -> None:
+    from memnun.feedback.selectors.reports.kpi import breakdown_keys, counter_names, counters
+
+    keys = breakdown_keys()
+    assert counter_names(keys) == list(counters(keys))

@@ -6,7 +6,7 @@ trail's `seq` is handed out under the chain head's row lock, so events commit
 in `seq` order without gaps: a watermark over `seq` finds every case changed
 since the last catch-up. Their Istanbul days of receipt are recomputed whole
 (every office, channel and type of the day, ~3,000 cases at a million a year),
-then the monthly duration histograms of those days' months.
+then the monthly cells and duration histograms of those days' months.
 
 `rollup_catch_up` runs before each KPI read (nothing to do, one indexed query,
 when nothing changed) and every minute (`feedback.report_rollup`), under a lock
@@ -35,6 +35,7 @@ from memnun.feedback.models import (
     ReportDay,
     ReportDuration,
     ReportHandlerDay,
+    ReportMonth,
     ReportWatermark,
 )
 from memnun.feedback.selectors.reports.catalogue import DURATIONS
@@ -42,6 +43,7 @@ from memnun.feedback.selectors.reports.cells import cell_columns
 from memnun.feedback.selectors.reports.scope import REPORT_TIMEZONE, Period
 
 _CHUNK = 500  # references per IN (…), under SQLite's variable limit
+_DAYS_PER_TRANSACTION = 10
 _DAY_TABLES = (ReportDay, ReportBrandDay, ReportCategoryDay, ReportHandlerDay)
 
 
@@ -109,7 +111,16 @@ def _day_recompute(day: date) -> None:
 
 
 def _month_recompute(month: date) -> None:
+    """The month's cells and duration histograms: sums of its days' rows."""
     following = (month + timedelta(days=32)).replace(day=1)
+    ReportMonth.objects.filter(month=month).delete()
+    names = [*cell_columns(), "compensation_count", "compensation_cents"]
+    ReportMonth.objects.bulk_create(
+        ReportMonth(month=month, office_id=row["office_id"], channel=row["channel"],
+                    type=row["type"], **{name: row[name] or 0 for name in names})
+        for row in ReportDay.objects.filter(day__gte=month, day__lt=following).order_by()
+        .values("office_id", "channel", "type").annotate(**{name: Sum(name) for name in names})
+    )
     ReportDuration.objects.filter(month=month).delete()
     rows = (
         ReportDuration.objects.filter(day__gte=month, day__lt=following).order_by()
@@ -124,13 +135,14 @@ def _month_recompute(month: date) -> None:
 def rollup_days_recompute(
     days: Iterable[date], *, progress: Callable[[int, int], None] | None = None
 ) -> None:
-    """Recompute the cells of these days (each in its transaction), then their months."""
+    """Recompute the cells of these days (ten days a transaction), then their months."""
     ordered = sorted(set(days))
-    for done, day in enumerate(ordered, start=1):
+    for start in range(0, len(ordered), _DAYS_PER_TRANSACTION):
         with transaction.atomic():
-            _day_recompute(day)
+            for day in ordered[start:start + _DAYS_PER_TRANSACTION]:
+                _day_recompute(day)
         if progress is not None:
-            progress(done, len(ordered))
+            progress(min(start + _DAYS_PER_TRANSACTION, len(ordered)), len(ordered))
     with transaction.atomic():
         for month in sorted({day.replace(day=1) for day in ordered}):
             _month_recompute(month)
@@ -185,7 +197,7 @@ def rollup_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int
     with transaction.atomic():
         watermark = _watermark_locked()
         upto = _latest_seq()
-        for table in (*_DAY_TABLES, ReportDuration):
+        for table in (*_DAY_TABLES, ReportMonth, ReportDuration):
             table.objects.all().delete()
     days = _days_received(Feedback.objects.all())
     # Changes while this runs are after `upto` and caught up afterwards.

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet
 
+from memnun.accounts.models import User
 from memnun.feedback.codes import Status
 from memnun.feedback.models import Feedback
 from memnun.feedback.selectors.reports.catalogue import AGE_BANDS
@@ -46,41 +47,54 @@ def handler_sort_key(row: dict[str, Any], count: str) -> tuple[int, int, str]:
 
 
 def backlog(cases: QuerySet[Feedback], *, now: datetime) -> dict[str, Any]:
-    """The `backlog` figures of the open cases among `cases` (already filtered)."""
-    open_cases = cases.exclude(status=Status.CLOSED).order_by()
+    """The `backlog` figures of the open cases among `cases` (already filtered).
+
+    One grouped query by (office, assignee), which the partial index
+    `feedback_open_assignee` covers when no channel or type filter is given.
+    """
     overdue = Q(next_due_at__lt=now)
-    totals = open_cases.aggregate(
-        open=Count("pk"), overdue=Count("pk", filter=overdue),
-        **{f"band{i}": Count("pk", filter=_band(now, *span))
-           for i, span in enumerate(AGE_BANDS.values())},
+    rows = list(
+        cases.exclude(status=Status.CLOSED).order_by().values("office_id", "assignee_id")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue),
+                  oldest=Min("received_at"),
+                  **{f"band{i}": Count("pk", filter=_band(now, *span))
+                     for i, span in enumerate(AGE_BANDS.values())})
     )
-    by_office = {
-        code: {"open": 0, "overdue": 0, "oldest_days": None}
-        for code in Office.objects.order_by("code").values_list("code", flat=True)
+    offices = dict(Office.objects.values_list("pk", "code"))
+    per_office: dict[str, dict[str, Any]] = {
+        code: {"open": 0, "overdue": 0, "oldest": None} for code in sorted(offices.values())
     }
-    rows = open_cases.values("office__code").annotate(
-        open=Count("pk"), overdue=Count("pk", filter=overdue), oldest=Min("received_at"),
-    )
+    by_assignee: dict[int | None, dict[str, Any]] = {}
     for row in rows:
-        by_office[row["office__code"]] = {
-            "open": row["open"], "overdue": row["overdue"],
-            "oldest_days": _days(now, row["oldest"]),
-        }
+        fresh = {"open": 0, "overdue": 0, "oldest": None}
+        for group in (per_office[offices[row["office_id"]]],
+                      by_assignee.setdefault(row["assignee_id"], fresh)):
+            group["open"] += row["open"]
+            group["overdue"] += row["overdue"]
+            if group["oldest"] is None or row["oldest"] < group["oldest"]:
+                group["oldest"] = row["oldest"]
+    by_office = {
+        code: {"open": g["open"], "overdue": g["overdue"], "oldest_days": _days(now, g["oldest"])}
+        for code, g in per_office.items()
+    }
+    people = {
+        pk: (username, staff_name(first, last, username))
+        for pk, username, first, last in User.objects.filter(pk__in=set(by_assignee) - {None})
+        .values_list("pk", "username", "first_name", "last_name")
+    }
     handlers = [
-        {"handler": row["assignee__username"],
-         "name": staff_name(row["assignee__first_name"], row["assignee__last_name"],
-                            row["assignee__username"]),
-         "open": row["open"], "overdue": row["overdue"],
-         "oldest_days": _days(now, row["oldest"])}
-        for row in open_cases.values(
-            "assignee__username", "assignee__first_name", "assignee__last_name"
-        ).annotate(open=Count("pk"), overdue=Count("pk", filter=overdue),
-                   oldest=Min("received_at"))
+        {"handler": people[pk][0] if pk is not None else None,
+         "name": people[pk][1] if pk is not None else None,
+         "open": group["open"], "overdue": group["overdue"],
+         "oldest_days": _days(now, group["oldest"])}
+        for pk, group in by_assignee.items()
     ]
     handlers.sort(key=lambda row: handler_sort_key(row, "open"))
     return {
-        "open": totals["open"], "overdue": totals["overdue"],
-        "age_days": {key: totals[f"band{i}"] for i, key in enumerate(AGE_BANDS)},
+        "open": sum(row["open"] for row in rows),
+        "overdue": sum(row["overdue"] for row in rows),
+        "age_days": {key: sum(row[f"band{i}"] for row in rows)
+                     for i, key in enumerate(AGE_BANDS)},
         "by_office": by_office,
         "by_handler": handlers,
     }

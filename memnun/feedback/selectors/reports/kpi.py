@@ -81,6 +81,22 @@ def counters(keys: Keys) -> dict[CounterName, Aggregate]:
     return found
 
 
+def counter_names(keys: Keys) -> list[CounterName]:
+    """The names `counters` gives, without building the aggregates (the rollup's reads)."""
+    names: list[CounterName] = []
+    for metric in CATALOGUE:
+        if metric.kind is Kind.COUNT:
+            names.append((metric.code, "", ""))
+        elif metric.kind is Kind.MEAN:
+            names += [(metric.code, "", "sum"), (metric.code, "", "n")]
+        elif metric.kind is Kind.BREAKDOWN:
+            names += [(metric.code, key, "") for key in keys[metric.code]]
+        elif metric.kind is Kind.TABLE:
+            names += [(metric.code, key, part) for key in keys[metric.code]
+                      for part in metric.parts]
+    return names
+
+
 def counters_read(cases: QuerySet[Feedback], keys: Keys) -> dict[CounterName, int]:
     """The counters over `cases`, in one aggregate query (a missing sum reads 0)."""
     wanted = counters(keys)

@@ -13,7 +13,6 @@ The backlog is "now" and always read from the open cases.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -27,6 +26,7 @@ from memnun.feedback.models import (
     ReportDay,
     ReportDuration,
     ReportHandlerDay,
+    ReportMonth,
 )
 from memnun.feedback.selectors.reports.backlog import backlog, handler_sort_key, staff_name
 from memnun.feedback.selectors.reports.catalogue import DURATIONS, mean
@@ -36,7 +36,7 @@ from memnun.feedback.selectors.reports.kpi import (
     CounterName,
     amount_text,
     breakdown_keys,
-    counters,
+    counter_names,
     kpi_answer,
     satisfaction_by_handler,
 )
@@ -50,22 +50,39 @@ def _office_q(scoped: ReportFilters) -> Q:
     return Q(office__code=scoped.office) if scoped.office else Q()
 
 
-def _cells(period: Period, scoped: ReportFilters) -> QuerySet[ReportDay]:
+def _cell_filter(scoped: ReportFilters) -> Q:
     lookups = {"channel": scoped.channel, "type": scoped.type}
-    return ReportDay.objects.filter(
-        _office_q(scoped), day__gte=period.start, day__lte=period.end,
-        **{k: v for k, v in lookups.items() if v is not None},
-    ).order_by()
+    return _office_q(scoped) & Q(**{k: v for k, v in lookups.items() if v is not None})
 
 
-def _sums(rows: QuerySet[Any], columns: set[str], by: str | None) -> dict[object, dict[str, int]]:
-    aggregates = {name: Sum(name) for name in columns}
-    if by is None:
-        return {None: {k: v or 0 for k, v in rows.aggregate(**aggregates).items()}}
-    return {
-        row[by]: {name: row[name] or 0 for name in columns}
-        for row in rows.values(by).annotate(**aggregates)
-    }
+_CELL_KEY = ("office_id", "channel", "type")
+
+
+def _cell_sums(
+    period: Period, scoped: ReportFilters, columns: set[str]
+) -> dict[tuple[int, str, str], dict[str, int]]:
+    """The columns summed per (office, channel, type): whole months from the month cells,
+    the edge days from the day cells (a few thousand rows for a year)."""
+    months, edges = _months(period)
+    where = _cell_filter(scoped)
+    sources: list[QuerySet[Any]] = []
+    if months:
+        sources.append(ReportMonth.objects.filter(where, month__in=months))
+    if edges:
+        span = Q()
+        for first, last in edges:
+            span |= Q(day__gte=first, day__lte=last)
+        sources.append(ReportDay.objects.filter(where & span))
+    found: dict[tuple[int, str, str], dict[str, int]] = {}
+    for rows in sources:
+        grouped = rows.order_by().values(*_CELL_KEY).annotate(
+            **{name: Sum(name) for name in columns})
+        for row in grouped:
+            sums = found.setdefault(tuple(row[k] for k in _CELL_KEY),
+                                    dict.fromkeys(columns, 0))
+            for name in columns:
+                sums[name] += row[name] or 0
+    return found
 
 
 def _side_rows(
@@ -148,18 +165,23 @@ def kpi_rollup(*, period: Period, scoped: ReportFilters, now: datetime) -> dict[
     """Every figure, from the rollup (brand and category filters are not answered here)."""
     assert scoped.brand is None and scoped.category is None
     keys = breakdown_keys()
-    cells = _cells(period, scoped)
-    wanted = list(counters(keys))
+    wanted = counter_names(keys)
     placed: dict[CounterName, tuple[str, str | None]] = {}
     for name in wanted:
         if name[0] not in _SIDE_FIELDS:
             placed[name] = counter_column(*name)
-    by_dim: dict[str | None, set[str]] = defaultdict(set)
-    for column, dim in placed.values():
-        by_dim[dim].add(column)
-    by_dim[None] |= {"compensation_count", "compensation_cents"}
-    sums = {dim: _sums(cells, columns, dim) for dim, columns in by_dim.items()}
-    totals = sums[None][None]
+    columns = {stored for stored, _ in placed.values()} | {
+        "compensation_count", "compensation_cents"}
+    cells = _cell_sums(period, scoped, columns)
+    totals = dict.fromkeys(columns, 0)
+    sums: dict[str, dict[object, dict[str, int]]] = {dim: {} for dim in _CELL_KEY}
+    for cell, row in cells.items():
+        for counted, value in row.items():
+            totals[counted] += value
+        for dim, dim_value in zip(_CELL_KEY, cell, strict=True):
+            per = sums[dim].setdefault(dim_value, dict.fromkeys(columns, 0))
+            for counted, n in row.items():
+                per[counted] += n
 
     filtered = filtered_cases(scoped)
     first, after = period.bounds()
@@ -172,16 +194,19 @@ def kpi_rollup(*, period: Period, scoped: ReportFilters, now: datetime) -> dict[
         code, key, part = name
         if code in _SIDE_FIELDS:
             table = side[_SIDE_FIELDS[code]]
-            column = part or "received"
-            counts[name] = table.get(keys[code][key], {}).get(column, 0)
+            counts[name] = table.get(keys[code][key], {}).get(part or "received", 0)
             continue
-        column, dim = placed[name]
-        if dim is None:
-            counts[name] = totals[column]
+        stored, by = placed[name]
+        if by is None:
+            counts[name] = totals[stored]
         else:
-            counts[name] = sums[dim].get(keys[code][key], {}).get(column, 0)
+            counts[name] = sums[by].get(keys[code][key], {}).get(stored, 0)
 
-    per_day = dict(cells.values_list("day").annotate(n=Sum("received_total")))
+    per_day = dict(
+        ReportDay.objects.filter(_cell_filter(scoped), day__gte=period.start,
+                                 day__lte=period.end).order_by()
+        .values_list("day").annotate(n=Sum("received_total"))
+    )
     if narrowed:
         durations = {name: histogram(raw, fact) for name, fact in DURATIONS.items()}
         by_handler = satisfaction_by_handler(raw)
