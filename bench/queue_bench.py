@@ -11,6 +11,7 @@ dropped afterwards (as the test runner does). Run alone:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
@@ -18,7 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,6 +35,28 @@ def _django(tmp: Path) -> None:
     import django
 
     django.setup()
+
+
+@contextlib.contextmanager
+def demo_database(prefix: str) -> Iterator[None]:
+    """A throwaway database with the demo loaded (offices, users), dropped afterwards."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    _django(tmp)
+    from django.db import connection
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    from memnun.organisation.demo import demo_load
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        demo_load()
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+        teardown_test_environment()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _timings_ms(call: Callable[[], object], times: int) -> tuple[float, float]:
@@ -68,78 +91,70 @@ def _deadline_us(calls: int = 100_000) -> tuple[float, float]:
 
 
 def run(counts: Sequence[int] = (100_000, 1_000_000)) -> list[tuple[str, str]]:
-    tmp = Path(tempfile.mkdtemp(prefix="memnun-queue-bench-"))
-    _django(tmp)
+    with demo_database("memnun-queue-bench-"):
+        return _measure(counts)
+
+
+def _measure(counts: Sequence[int]) -> list[tuple[str, str]]:
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment, teardown_test_environment
 
     from memnun.accounts.models import User
     from memnun.accounts.tokens import token_issue
     from memnun.devtools.fill import feedback_fill
     from memnun.feedback.models import Feedback
     from memnun.feedback.selectors.queue import queue_page
-    from memnun.organisation.demo import demo_load
     from memnun.servicelevels.models import Calendar, OpeningPeriod
     from memnun.servicelevels.store import calendar_changed
 
     results: list[tuple[str, str]] = []
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        demo_load()
-        quality = User.objects.get(username="quality")
-        agent = User.objects.get(username="agent")
-        token = token_issue(user=agent).token
-        client = Client()
-        filled = 0
-        for count in sorted(counts):
+    quality = User.objects.get(username="quality")
+    agent = User.objects.get(username="agent")
+    token = token_issue(user=agent).token
+    client = Client()
+    filled = 0
+    for count in sorted(counts):
+        began = time.perf_counter()
+        feedback_fill(count=count - filled, seed=count)
+        seconds = time.perf_counter() - began
+        results.append(
+            (f"fill {count - filled:,} cases ({connection.vendor})",
+             f"{seconds:.1f} s, {(count - filled) / seconds:,.0f} rows/s")
+        )
+        filled = count
+        open_cases = Feedback.objects.exclude(status="closed").count()
+        label = f"{count:,} cases ({open_cases:,} open)"
+        p50, p95 = _timings_ms(lambda: queue_page(user=quality, limit=50), PAGE_REQUESTS)
+        results.append((f"queue first page, all offices, {label}",
+                        f"p50 {p50:.2f} ms, p95 {p95:.2f} ms"))
+        p50, p95 = _timings_ms(lambda: queue_page(user=agent, limit=50), PAGE_REQUESTS)
+        results.append((f"queue first page, one office, {label}",
+                        f"p50 {p50:.2f} ms, p95 {p95:.2f} ms"))
+        cursor = None
+        for _ in range(100):  # 5,000 cases deep
+            cursor = queue_page(user=quality, limit=50, cursor=cursor).next
+        p50, p95 = _timings_ms(
+            lambda deep=cursor: queue_page(user=quality, limit=50, cursor=deep), PAGE_REQUESTS
+        )
+        results.append((f"queue page 101 (keyset), all offices, {label}",
+                        f"p50 {p50:.2f} ms, p95 {p95:.2f} ms"))
+        headers = {"Authorization": f"Bearer {token}"}
+        client.get("/api/v1/queue?limit=50", headers=headers)  # warm
+        began = time.perf_counter()
+        response = client.get("/api/v1/queue?limit=50", headers=headers)
+        took = (time.perf_counter() - began) * 1000
+        assert response.status_code == 200, response.content[:300]
+        results.append((f"GET /api/v1/queue (test client), {label}", f"{took:.1f} ms"))
+        if count == min(counts):
+            calendar = Calendar.objects.get(code="standard")
+            OpeningPeriod.objects.filter(calendar=calendar, weekday=0).update(opens="10:00")
             began = time.perf_counter()
-            feedback_fill(count=count - filled, seed=count)
-            seconds = time.perf_counter() - began
-            results.append(
-                (f"fill {count - filled:,} cases ({connection.vendor})",
-                 f"{seconds:.1f} s, {(count - filled) / seconds:,.0f} rows/s")
-            )
-            filled = count
-            open_cases = Feedback.objects.exclude(status="closed").count()
-            label = f"{count:,} cases ({open_cases:,} open)"
-            p50, p95 = _timings_ms(lambda: queue_page(user=quality, limit=50), PAGE_REQUESTS)
-            results.append((f"queue first page, all offices, {label}",
-                            f"p50 {p50:.2f} ms, p95 {p95:.2f} ms"))
-            p50, p95 = _timings_ms(lambda: queue_page(user=agent, limit=50), PAGE_REQUESTS)
-            results.append((f"queue first page, one office, {label}",
-                            f"p50 {p50:.2f} ms, p95 {p95:.2f} ms"))
-            cursor = None
-            for _ in range(100):  # 5,000 cases deep
-                cursor = queue_page(user=quality, limit=50, cursor=cursor).next
-            p50, p95 = _timings_ms(
-                lambda deep=cursor: queue_page(user=quality, limit=50, cursor=deep), PAGE_REQUESTS
-            )
-            results.append((f"queue page 101 (keyset), all offices, {label}",
-                            f"p50 {p50:.2f} ms, p95 {p95:.2f} ms"))
-            headers = {"Authorization": f"Bearer {token}"}
-            client.get("/api/v1/queue?limit=50", headers=headers)  # warm
-            began = time.perf_counter()
-            response = client.get("/api/v1/queue?limit=50", headers=headers)
-            took = (time.perf_counter() - began) * 1000
-            assert response.status_code == 200, response.content[:300]
-            results.append((f"GET /api/v1/queue (test client), {label}", f"{took:.1f} ms"))
-            if count == min(counts):
-                calendar = Calendar.objects.get(code="standard")
-                OpeningPeriod.objects.filter(calendar=calendar, weekday=0).update(opens="10:00")
-                began = time.perf_counter()
-                calendar_changed(calendar=calendar, actor="bench")
-                results.append((f"recompute after a calendar edit, {label}",
-                                f"{time.perf_counter() - began:.1f} s"))
-        six, ten = _deadline_us()
-        results.append(("deadline: 6 business hours (add_business_minutes)", f"{six:.2f} µs"))
-        results.append(("deadline: 10 business days (add_business_time)", f"{ten:.2f} µs"))
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
-        teardown_test_environment()
-        shutil.rmtree(tmp, ignore_errors=True)
+            calendar_changed(calendar=calendar, actor="bench")
+            results.append((f"recompute after a calendar edit, {label}",
+                            f"{time.perf_counter() - began:.1f} s"))
+    six, ten = _deadline_us()
+    results.append(("deadline: 6 business hours (add_business_minutes)", f"{six:.2f} µs"))
+    results.append(("deadline: 10 business days (add_business_time)", f"{ten:.2f} µs"))
     return results
 
 

@@ -26,6 +26,7 @@ urlpatterns = [
         name="attachment",
     ),
     path("reports/", views_reports.reports, name="reports"),
+    path("reports/cases/", views_reports.report_cases_list, name="report_cases"),
     path("intake/", views_intake.intake_index, name="intake_index"),
     path("intake/<slug:channel>/", views_intake.intake, name="intake"),
     path("intake/receipt/<str:reference>/", views_intake.receipt, name="receipt"),

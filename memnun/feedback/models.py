@@ -144,6 +144,10 @@ class Feedback(models.Model):
                 condition=~Q(status="closed"),
                 name="feedback_queue_all",
             ),
+            # The cases behind a report's figure, the latest received first, across offices
+            # and in one (selectors/reports/drill.py): a page reads the index in order.
+            models.Index(fields=["received_at", "id"], name="feedback_received"),
+            models.Index(fields=["office", "received_at", "id"], name="feedback_office_received"),
         ]
 
     def __str__(self) -> str:
