@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.utils.translation import override
 
 from memnun.accounts.models import User
 from tests.desk.helpers import signed_in
@@ -174,6 +175,7 @@ def test_a_filter_change_refreshes_only_the_figures(demo: None) -> None:
     assert "<html" in restored.content.decode()
 
 
+@override("en")
 def test_new_answer_keys_get_their_tables_and_links() -> None:
     """A metric the catalogue gains is drawn where its code belongs, linked, or skipped."""
     from datetime import date
@@ -189,3 +191,43 @@ def test_new_answer_keys_get_their_tables_and_links() -> None:
     rows = found["received"].scalars.rows
     assert [(r.label, list(r.cells)) for r in rows] == [("Received", [4])]
     assert rows[0].url and "metric=received.total" in rows[0].url
+
+
+@override("en")
+def test_table_shaped_and_listed_figures_render_with_their_links() -> None:
+    """The shapes the catalogue is gaining (issue 10): per-key objects and per-handler rows."""
+    from datetime import date
+
+    from django.template.loader import render_to_string
+    from django.utils.translation import gettext_lazy as lazy
+
+    from memnun.desk.report_figures import Figures, Names
+    from memnun.feedback.selectors.reports import Period, ReportFilters
+    from memnun.feedback.selectors.reports.catalogue import Kind, Metric
+
+    figures = Figures(period=Period(date(2025, 4, 21), date(2025, 4, 25)),
+                      filters=ReportFilters(office="istanbul"),
+                      names=Names({"istanbul": "İstanbul"}, {}, {}))
+    by_channel = Metric("acknowledgement.by_channel", lazy("Acknowledgement by channel"),
+                        lazy(""), Kind.BREAKDOWN, field="channel")
+    table = figures.breakdown(by_channel, {
+        "fax": {"on_time": 1, "late": 1, "pending": 1, "rate": 50.0},
+        "web": {"on_time": 0, "late": 0, "pending": 0, "rate": None},
+    }, "Channel")
+    html = render_to_string("desk/_report_rows.html", {"table": table})
+    assert '<th scope="col" class="num">Rate (%)</th>' in html
+    assert ('<a href="/desk/reports/cases/?metric=acknowledgement.by_channel&amp;key=fax&amp;'
+            'from=2025-04-21&amp;to=2025-04-25&amp;office=istanbul">Fax</a>') in html
+    assert '<td class="num">50.0</td>' in html and '<td class="num">—</td>' in html
+
+    by_handler = Metric("backlog.by_handler", lazy("Open by handler"), lazy(""),
+                        Kind.BREAKDOWN, field="assignee__username")
+    table = figures.listed(by_handler, [
+        {"handler": "handler", "name": "Mehmet Yıldız", "open": 2, "overdue": 1,
+         "oldest_days": 9},
+        {"handler": None, "name": None, "open": 1, "overdue": 0, "oldest_days": 3},
+    ], "Handler")
+    html = render_to_string("desk/_report_rows.html", {"table": table})
+    assert "key=handler&amp;" in html and ">Mehmet Yıldız</a>" in html
+    assert "key=none&amp;" in html and ">Not assigned</a>" in html
+    assert [c for c in table.columns] == ["Open", "Overdue", "Oldest (days)"]
