@@ -107,8 +107,9 @@ def acknowledgement_objective(
 ) -> float | None:
     """The target (%) of an approved objective for `acknowledgement.rate` over this scope.
 
-    The hook for the objectives slice: None until objectives exist; the chart
-    then draws the target as a dashed line and the page names it.
+    The hook for the objectives slice, None until it answers: given a target,
+    the rate chart draws it as a dashed line and the page names it
+    (`ack_objective` in the template).
     """
     return None
 

@@ -231,3 +231,13 @@ def test_table_shaped_and_listed_figures_render_with_their_links() -> None:
     assert "key=handler&amp;" in html and ">Mehmet Yıldız</a>" in html
     assert "key=none&amp;" in html and ">Not assigned</a>" in html
     assert [c for c in table.columns] == ["Open", "Overdue", "Oldest (days)"]
+
+
+def test_the_rate_chart_draws_an_objective_only_when_there_is_one() -> None:
+    from memnun.desk.charts import rate_chart
+
+    common = {"title": "Acknowledged on time (%)", "series": "On time",
+              "labels": ["Fax", "Web"], "rates": [75.0, None], "objective_label": "Objective"}
+    assert 'class="objective"' not in rate_chart(objective=None, **common)  # type: ignore[arg-type]
+    drawn = rate_chart(objective=98.0, **common)  # type: ignore[arg-type]
+    assert 'class="objective"' in drawn and "Objective 98 %" in drawn
