@@ -106,6 +106,7 @@ class Table:
     head: str
     columns: list[str]
     rows: list[Row] = field(default_factory=list)
+    folded: bool = False  # a long series: behind its chart, opened on demand
 
     @property
     def link_on_label(self) -> bool:
@@ -240,7 +241,8 @@ def over_time_rows(
 ) -> tuple[list[str], Table]:
     """The series' axis labels, and its table: each unit linked to its received cases."""
     unit = over_time["unit"]
-    table = Table("received-over-time", _("Received over time"), _("From"), [_("Cases")])
+    table = Table("received-over-time", _("Received over time"), _("From"), [_("Cases")],
+                  folded=True)
     labels = []
     for point in over_time["points"]:
         start = date.fromisoformat(point["start"])
