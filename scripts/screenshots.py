@@ -69,11 +69,18 @@ def _desk(page: Any, base: str, tag: str) -> None:
 
 
 def _reports(page: Any, base: str, tag: str) -> None:
-    """The KPI dashboard, as the quality manager sees it (agents may not read reports)."""
+    """The KPI dashboard and a figure's cases, as the quality manager sees them (agents may not
+    read reports)."""
     page.context.clear_cookies()
     _sign_in(page, base, "quality")
     page.goto(f"{base}/desk/reports/")
     _shoot(page, f"desk-reports-{tag}")
+    # A figure followed to the cases behind it: this month's received cases.
+    total = page.locator("#received-total-link")
+    if total.count():
+        total.click()
+        page.wait_for_url(re.compile(r"/desk/reports/cases/"))
+        _shoot(page, f"desk-report-cases-{tag}")
 
 
 def main() -> int:

@@ -7,6 +7,11 @@ script and its own `<style>` stays inside it, so the page's CSP keeps
 forbidding inline script and style (settings.CONTENT_SECURITY_POLICY allows
 `data:` images only). The numbers behind each chart are in a table beside
 it: the chart is a picture of them, never their only home.
+
+Drawn for a phone first: 480 units wide with 16-unit text, so that shown
+360 px wide (a small phone) the text is still 12 px; on a desktop the image
+sits in half the page beside its table. Categories run down the side
+(horizontal bars), where long Turkish labels fit without turning.
 """
 
 from __future__ import annotations
@@ -30,18 +35,20 @@ _STYLE = Style(
     background="white", plot_background="white", foreground="#1f2933",
     foreground_strong="#1f2933", foreground_subtle="#52606d",
     font_family="system-ui, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif",
-    title_font_size=22, label_font_size=16, major_label_font_size=16,
+    title_font_size=20, label_font_size=16, major_label_font_size=16,
     value_font_size=16, legend_font_size=16, tooltip_font_size=14,
     colors=("#1d4ed8", "#b45309", "#047857", "#9f1239", "#6d28d9"),
 )
-_SIZE: dict[str, Any] = {"width": 800, "height": 440}
+WIDTH = 480
+_BAR_ROW = 36  # height per horizontal bar: a 16-unit label and air around it
 _SVG = "{http://www.w3.org/2000/svg}"
 
 
-def _config(title: str) -> dict[str, Any]:
+def _config(title: str, *, height: int) -> dict[str, Any]:
     return {
         "title": title, "style": _STYLE, "js": [], "disable_xml_declaration": True,
-        "print_values": True, "x_label_rotation": 0, "truncate_label": 18, **_SIZE,
+        "print_values": True, "x_label_rotation": 0, "truncate_label": 16,
+        "width": WIDTH, "height": height, "margin": 12, "spacing": 8,
     }
 
 
@@ -60,23 +67,104 @@ def svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
 
 
-def bar_chart(*, title: str, series: str, labels: Sequence[str], values: Sequence[int]) -> str:
-    chart = pygal.Bar(show_legend=False, **_config(title))
-    chart.x_labels = list(labels)
-    chart.add(series, list(values))
+def _rows_height(rows: int, *, legend: bool = False) -> int:
+    return 90 + _BAR_ROW * max(rows, 2) + (40 if legend else 0)
+
+
+def bar_chart(*, title: str, series: str, labels: Sequence[str], values: Sequence[float]) -> str:
+    """One bar a category, down the side, each with its value printed."""
+    chart = pygal.HorizontalBar(
+        show_legend=False, show_x_labels=False, **_config(title, height=_rows_height(len(labels)))
+    )
+    # pygal stacks horizontal bars from the bottom: reversed, the first reads at the top.
+    chart.x_labels = list(reversed(labels))
+    chart.add(series, list(reversed(values)))
     return _svg(chart)
+
+
+class _BarsAndLine(pygal.Bar):  # type: ignore[misc]
+    """Bars of the main series, and each secondary series drawn as a line over them."""
+
+    def _plot(self) -> None:
+        for serie in self.series:
+            self.bar(serie)
+        for serie in self.secondary_series:
+            self._line(serie)
+
+    def _line(self, serie: Any) -> None:
+        node = self.svg.serie(serie)
+        points = self._rescale(serie.points) if self.series else serie.points
+        half = 0.5 / max(self._len, 1)  # the middle of each bar, not its left edge
+        coords = [self.view((x + half, y)) for x, y in points if None not in (x, y)]
+        self.svg.line(node["plot"], coords, class_="line reactive nofill")
+        for i, (x, y) in enumerate(coords):
+            self.svg.node(node["overlay"], "circle", cx=x, cy=y, r=5, class_="dot reactive")
+            if self.print_values:
+                text = self.svg.node(node["text_overlay"], "text", x=x, y=y - 10,
+                                     class_="value")
+                text.text = self._format(serie, i)
 
 
 def pareto_chart(
     *, title: str, count_label: str, cumulative_label: str, labels: Sequence[str],
     counts: Sequence[int], cumulative: Sequence[float],
 ) -> str:
-    """Bars of the counts, largest first, and the cumulative share (%) on the right axis."""
-    chart = pygal.Bar(legend_at_bottom=True, **_config(title))
+    """Bars of the counts, largest first, and the cumulative share (%) as a line on the right."""
+    chart = _BarsAndLine(
+        legend_at_bottom=True, legend_at_bottom_columns=1,
+        **{**_config(title, height=420), "print_values": False, "x_label_rotation": 40},
+    )
     chart.x_labels = list(labels)
     chart.add(count_label, list(counts))
     chart.add(cumulative_label, [round(share * 100, 1) for share in cumulative],
               secondary=True, formatter=lambda value: f"{value:g} %")
+    chart.secondary_range = (0, 100)
+    return _svg(chart)
+
+
+class _RatesAndObjective(pygal.HorizontalBar):  # type: ignore[misc]
+    """Horizontal bars of rates, and the objective as a dashed line across them."""
+
+    objective: float | None = None
+
+    def _plot(self) -> None:
+        super()._plot()
+        if self.objective is None:
+            return
+        # A horizontal chart's view answers (position, value) in pixels: swapped back here.
+        (y0, x0), (y1, x1) = self.view((0, self.objective)), self.view((1, self.objective))
+        node = self.svg.node(self.nodes["plot"], class_="objective")
+        self.svg.node(node, "path", d=f"M{x0:f} {y0:f} L{x1:f} {y1:f}",
+                      stroke="#9f1239", **{"stroke-width": 3, "stroke-dasharray": "8 5"})
+
+
+def rate_chart(
+    *, title: str, series: str, labels: Sequence[str], rates: Sequence[float | None],
+    objective: float | None, objective_label: str,
+) -> str:
+    """Rates (%) one bar a category on 0–100, with the objective as a dashed line when set."""
+    chart = _RatesAndObjective(
+        show_legend=False, range=(0, 100),
+        **_config(title if objective is None else f"{title} · {objective_label} {objective:g} %",
+                  height=_rows_height(len(labels))),
+    )
+    chart.objective = objective
+    chart.x_labels = list(reversed(labels))
+    chart.add(series, list(reversed(rates)), formatter=lambda value: f"{value:g} %")
+    return _svg(chart)
+
+
+def volume_chart(*, title: str, series: str, labels: Sequence[str], counts: Sequence[int]) -> str:
+    """Cases per day, week or month, left to right; a few dates on the axis, not all."""
+    every = max(1, len(labels) // 6)
+    step = max(1, -(-max(counts, default=0) // 5))  # whole cases: five steps at most
+    chart = pygal.Bar(
+        show_legend=False, show_minor_x_labels=False, x_labels_major_every=every,
+        **{**_config(title, height=340), "print_values": len(labels) <= 12},
+    )
+    chart.y_labels = list(range(0, max(counts, default=0) + step, step))
+    chart.x_labels = list(labels)
+    chart.add(series, list(counts))
     return _svg(chart)
 
 

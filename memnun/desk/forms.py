@@ -161,6 +161,29 @@ class SurgeWeekForm(forms.Form):
         _choices(self, "office", _blank(_("All offices"), offices) if everyone else offices)
 
 
+class ReportCasesForm(ServiceErrors):
+    """The cases behind a figure: the dashboard's link, `?metric=&key=&from=&to=&office=…`.
+
+    Codes are checked by the drill selector (unknown ones are its FieldErrors);
+    this form only shapes them. `from` and `to` are the report API's names.
+    """
+
+    metric = forms.CharField(label=_("Figure"), max_length=100)
+    key = forms.CharField(label=_("Key"), required=False, max_length=100)
+    office = forms.CharField(label=_("Office"), required=False, max_length=50)
+    channel = forms.CharField(label=_("Channel"), required=False, max_length=50)
+    type = forms.CharField(label=_("Type"), required=False, max_length=50)
+    brand = forms.CharField(label=_("Brand"), required=False, max_length=50)
+    category = forms.CharField(label=_("Category"), required=False, max_length=50)
+    cursor = forms.CharField(label=_("Page"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword: the two dates are added by name.
+        self.fields["from"] = forms.DateField(label=_("From"))
+        self.fields["to"] = forms.DateField(label=_("To"))
+
+
 # --- Recording feedback ----------------------------------------------------------------------
 
 

@@ -75,6 +75,7 @@ urlpatterns = [
     path("policy/report/", views_policy.policy_report, name="policy_report"),
     path("competence/training/", views_competence.training, name="training"),
     path("competence/capacity/", views_competence.capacity, name="capacity"),
+    path("reports/cases/", views_reports.report_cases_list, name="report_cases"),
     path("intake/", views_intake.intake_index, name="intake_index"),
     path("intake/<slug:channel>/", views_intake.intake, name="intake"),
     path("intake/receipt/<str:reference>/", views_intake.receipt, name="receipt"),

@@ -152,8 +152,11 @@ class Feedback(models.Model):
                 condition=~Q(status="closed"),
                 name="feedback_queue_all",
             ),
-            # Reports: a day's cases for the rollup; the backlog per handler, open cases only.
-            models.Index(fields=["received_at"], name="feedback_received"),
+            # Reports: a day's cases for the rollup, and the cases behind a report's figure,
+            # the latest received first, across offices and in one (selectors/reports/drill.py):
+            # a page reads the index in order.
+            models.Index(fields=["received_at", "id"], name="feedback_received"),
+            models.Index(fields=["office", "received_at", "id"], name="feedback_office_received"),
             models.Index(
                 fields=["office", "assignee", "next_due_at", "received_at"],
                 condition=~Q(status="closed"),

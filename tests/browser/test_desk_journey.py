@@ -119,7 +119,7 @@ def test_the_reports_page_passes_axe(
             if "Content Security Policy" in message.text else None)
     sign_in(page, live_server.url, "quality")
     page.goto(f"{live_server.url}/desk/reports/?period=custom&start={FROM}&end={TO}")
-    assert page.locator("img[src^='data:image/svg+xml']").count() == 4
+    assert page.locator("img[src^='data:image/svg+xml']").count() == 5
     assert axe_violations(page) == []
     page.goto(f"{live_server.url}/desk/reports/?period=custom&start={TO}&end={FROM}")
     page.wait_for_selector("#error-summary")

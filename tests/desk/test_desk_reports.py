@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.utils.translation import override
 
 from memnun.accounts.models import User
 from tests.desk.helpers import signed_in
@@ -54,9 +55,10 @@ def test_figures_equal_the_api_for_the_same_period(
                    headers=staff_headers("quality")).json()
     html = signed_in("quality").get(PAGE, CUSTOM).content.decode()
     assert f'<span id="received-total">{body["received"]["total"]}</span>' in html
-    assert _cell(html, "by-office", "İstanbul") == str(body["received"]["by_office"]["istanbul"])
-    assert _cell(html, "by-channel", "Phone") == str(body["received"]["by_channel"]["phone"])
-    assert _cell(html, "acknowledgement", "Acknowledged late") == str(
+    received = body["received"]
+    assert _cell(html, "received-by-office", "İstanbul") == str(received["by_office"]["istanbul"])
+    assert _cell(html, "received-by-channel", "Phone") == str(received["by_channel"]["phone"])
+    assert _cell(html, "acknowledgement-figures", "Acknowledged late") == str(
         body["acknowledgement"]["late"])
     ack = body["acknowledgement"]
     sent = ack["on_time"] + ack["late"]
@@ -64,23 +66,27 @@ def test_figures_equal_the_api_for_the_same_period(
     rate = round(100 * ack["on_time"] / sent, 1)
     assert f"{rate} % of the acknowledgements sent were on time." in html
     assert _cell(html, "status", "Closed") == str(body["status"]["closed"])
-    assert _cell(html, "outcomes", "Reopened") == str(body["reopened"])
-    assert _cell(html, "distribution", "5") == str(body["satisfaction"]["distribution"]["5"])
+    assert _cell(html, "outcome-figures", "Reopened") == str(body["reopened"])
+    assert _cell(html, "satisfaction-distribution", "5") == str(
+        body["satisfaction"]["distribution"]["5"])
     median = body["resolution_business_hours"]["median"]
-    assert _cell(html, "hours", "Time to decision, median") == str(median)
+    assert _cell(html, "times-figures", "Time to decision, median") == str(median)
     pareto = api.get("/api/v1/reports/pareto", {"from": FROM, "to": TO, "by": "category"},
                      headers={**staff_headers("quality"), "Accept-Language": "en"}).json()
     first = pareto["items"][0]
     assert _cell(html, "pareto", first["label"]) == str(first["count"])
 
 
-def test_a_figure_links_to_its_open_cases_in_the_queue(demo: None) -> None:
+def test_every_figure_links_to_the_cases_behind_it(demo: None) -> None:
     week()
-    html = signed_in("quality").get(PAGE, {**CUSTOM, "channel": "phone"}).content.decode()
-    assert 'href="/desk/queue/?channel=phone&amp;status=in_progress"' in html
-    # With a filter the queue cannot apply, no figure pretends to list its cases.
     html = signed_in("quality").get(PAGE, {**CUSTOM, "category": "repair-delay"}).content.decode()
-    assert 'href="/desk/queue/?' not in html
+    # The figure's code, its key, the period and the filters in force.
+    assert ('href="/desk/reports/cases/?metric=acknowledgement.on_time&amp;from=2025-04-21'
+            '&amp;to=2025-04-25&amp;category=repair-delay"') in html
+    assert ('href="/desk/reports/cases/?metric=received.by_channel&amp;key=fax&amp;'
+            'from=2025-04-21&amp;to=2025-04-25&amp;category=repair-delay"') in html
+    # A figure of nothing lists nothing: no link.
+    assert "metric=received.by_channel&amp;key=email" not in html
 
 
 def test_a_reviewer_reads_their_own_office(demo: None) -> None:
@@ -88,7 +94,7 @@ def test_a_reviewer_reads_their_own_office(demo: None) -> None:
     client = signed_in("reviewer")
     html = client.get(PAGE, CUSTOM).content.decode()
     assert '<span id="received-total">5</span>' in html
-    assert _cell(html, "by-office", "Ankara") == "0"
+    assert _cell(html, "received-by-office", "Ankara") == "0"
     refused = client.get(PAGE, {**CUSTOM, "office": "ankara"})
     assert refused.status_code == 400 and "Select a valid choice" in refused.content.decode()
 
@@ -117,16 +123,121 @@ def test_this_month_by_default_in_turkish_and_english(demo: None) -> None:
     html = turkish.get(PAGE).content.decode()
     assert "Kanala göre alınan" in html and "Memnuniyet puanları" in html
     # The chart's own title too: the SVG is drawn in the reader's language.
-    first = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
-    assert first and "Kanala göre alınan" in base64.b64decode(first.group(1)).decode()
+    svgs = [base64.b64decode(source).decode()
+            for source in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)]
+    assert any("Kanala göre alınan" in svg for svg in svgs)
 
 
 def test_the_charts_are_images_without_script(demo: None) -> None:
     week()
     html = signed_in("quality").get(PAGE, CUSTOM).content.decode()
     sources = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
-    assert len(sources) == 4
+    # Volume over time and by channel, acknowledgement rate, satisfaction, Pareto.
+    assert len(sources) == 5
     for source in sources:
         svg = base64.b64decode(source).decode()
         assert svg.startswith("<svg") and "<script" not in svg
     assert "<script>" not in html and "style=" not in html
+
+
+@pytest.mark.parametrize(("filters", "total"), [
+    ({}, 7),
+    ({"brand": "samsung"}, 3),  # A, B, E: "Samsung", "SAMSUNG", "samsung"
+    ({"brand": "apple"}, 2),  # C, D
+    ({"category": "repair-delay"}, 2),  # A, D
+    ({"brand": "samsung", "category": "parts"}, 1),  # B
+])
+def test_brand_and_category_narrow_the_figures(
+    demo: None, filters: dict[str, str], total: int
+) -> None:
+    week()
+    html = signed_in("quality").get(PAGE, {**CUSTOM, **filters}).content.decode()
+    assert f'<span id="received-total">{total}</span>' in html
+    # The chosen filters stay in the form (and so in the address).
+    for name, value in filters.items():
+        assert re.search(rf'<option value="{value}" selected>', html), name
+
+
+def test_a_filter_change_refreshes_only_the_figures(demo: None) -> None:
+    week()
+    client = signed_in("quality")
+    partial = client.get(PAGE, {**CUSTOM, "channel": "fax"}, HTTP_HX_REQUEST="true")
+    html = partial.content.decode()
+    assert partial.status_code == 200 and "<html" not in html and "<form" not in html
+    assert '<span id="received-total">3</span>' in html
+    assert "HX-Request" in partial["Vary"]
+    # An error comes back in place too (htmx swaps successful answers only).
+    bad = client.get(PAGE, {**CUSTOM, "start": TO, "end": FROM}, HTTP_HX_REQUEST="true")
+    assert bad.status_code == 200 and 'id="error-summary"' in bad.content.decode()
+    # Back and forward restore the whole page.
+    restored = client.get(PAGE, CUSTOM, HTTP_HX_REQUEST="true",
+                          HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in restored.content.decode()
+
+
+@override("en")
+def test_new_answer_keys_get_their_tables_and_links() -> None:
+    """A metric the catalogue gains is drawn where its code belongs, linked, or skipped."""
+    from datetime import date
+
+    from memnun.desk.report_figures import Figures, Names, sections
+    from memnun.feedback.selectors.reports import Period, ReportFilters
+
+    figures = Figures(period=Period(date(2025, 4, 21), date(2025, 4, 25)),
+                      filters=ReportFilters(), names=Names({}, {}, {}))
+    # Only what the answer holds: a missing key is no table and no error.
+    found = sections({"received": {"total": 4}}, figures)
+    assert list(found) == ["received"]
+    rows = found["received"].scalars.rows
+    assert [(r.label, list(r.cells)) for r in rows] == [("Received", [4])]
+    assert rows[0].url and "metric=received.total" in rows[0].url
+
+
+@override("en")
+def test_table_shaped_and_listed_figures_render_with_their_links() -> None:
+    """The shapes the catalogue is gaining (issue 10): per-key objects and per-handler rows."""
+    from datetime import date
+
+    from django.template.loader import render_to_string
+    from django.utils.translation import gettext_lazy as lazy
+
+    from memnun.desk.report_figures import Figures, Names
+    from memnun.feedback.selectors.reports import Period, ReportFilters
+    from memnun.feedback.selectors.reports.catalogue import Kind, Metric
+
+    figures = Figures(period=Period(date(2025, 4, 21), date(2025, 4, 25)),
+                      filters=ReportFilters(office="istanbul"),
+                      names=Names({"istanbul": "İstanbul"}, {}, {}))
+    by_channel = Metric("acknowledgement.by_channel", lazy("Acknowledgement by channel"),
+                        lazy(""), Kind.BREAKDOWN, field="channel")
+    table = figures.breakdown(by_channel, {
+        "fax": {"on_time": 1, "late": 1, "pending": 1, "rate": 50.0},
+        "web": {"on_time": 0, "late": 0, "pending": 0, "rate": None},
+    }, "Channel")
+    html = render_to_string("desk/_report_rows.html", {"table": table})
+    assert '<th scope="col" class="num">Rate (%)</th>' in html
+    assert ('<a href="/desk/reports/cases/?metric=acknowledgement.by_channel&amp;key=fax&amp;'
+            'from=2025-04-21&amp;to=2025-04-25&amp;office=istanbul">Fax</a>') in html
+    assert '<td class="num">50.0</td>' in html and '<td class="num">—</td>' in html
+
+    by_handler = Metric("backlog.by_handler", lazy("Open by handler"), lazy(""),
+                        Kind.BREAKDOWN, field="assignee__username")
+    table = figures.listed(by_handler, [
+        {"handler": "handler", "name": "Mehmet Yıldız", "open": 2, "overdue": 1,
+         "oldest_days": 9},
+        {"handler": None, "name": None, "open": 1, "overdue": 0, "oldest_days": 3},
+    ], "Handler")
+    html = render_to_string("desk/_report_rows.html", {"table": table})
+    assert "key=handler&amp;" in html and ">Mehmet Yıldız</a>" in html
+    assert "key=none&amp;" in html and ">Not assigned</a>" in html
+    assert [c for c in table.columns] == ["Open", "Overdue", "Oldest (days)"]
+
+
+def test_the_rate_chart_draws_an_objective_only_when_there_is_one() -> None:
+    from memnun.desk.charts import rate_chart
+
+    common = {"title": "Acknowledged on time (%)", "series": "On time",
+              "labels": ["Fax", "Web"], "rates": [75.0, None], "objective_label": "Objective"}
+    assert 'class="objective"' not in rate_chart(objective=None, **common)  # type: ignore[arg-type]
+    drawn = rate_chart(objective=98.0, **common)  # type: ignore[arg-type]
+    assert 'class="objective"' in drawn and "Objective 98 %" in drawn

@@ -1,0 +1,164 @@
+"""The cases behind a figure: what a dashboard figure counts, as a list of cases.
+
+One home for the rule: a figure's cases are the report's cases (period,
+filters, the viewer's office scope: `scope.report_cases`) narrowed by the
+catalogue's own condition for the metric (`Metric.cases`, the Q the KPI
+query counts with) and, for a breakdown, by the metric's `field` equal to
+the key's value (`Metric.keys`). So a figure and the length of its list
+cannot disagree, and every metric added to the catalogue drills without a
+change here.
+
+A figure with no condition of its own (a total, or a figure measured case by
+case, such as a median of business hours) lists the cases it covers: a
+`<parent>.cases` sibling's condition when the catalogue has one (the shape
+of `times_business_hours.*`), else the rule below for the one family that
+has no such sibling yet, else every case of the report.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from memnun.accounts.models import User
+from memnun.feedback.codes import Status
+from memnun.feedback.errors import FieldErrors
+from memnun.feedback.models import Feedback, StageChange
+from memnun.feedback.selectors.reports.catalogue import METRICS, Kind, Metric
+from memnun.feedback.selectors.reports.scope import Period, ReportFilters, report_cases
+
+# A breakdown's key for the cases without a value (the answer writes them under null).
+NO_VALUE = "none"
+# What `answer_at` gives for a code the answer does not hold.
+ABSENT = object()
+
+
+def answer_at(answer: Mapping[str, Any], code: str) -> Any:
+    """The figure at a metric code's dotted place in a KPI answer, or ABSENT."""
+    value: Any = answer
+    for part in code.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return ABSENT
+        value = value[part]
+    return value
+
+
+def _reached_resolved() -> Q:
+    # kpi.resolution_hours measures the cases with a first approval (a `resolved` stage).
+    stages = StageChange.objects.filter(feedback=OuterRef("pk"), status=Status.RESOLVED)
+    return Q(Exists(stages))
+
+
+# Figures measured case by case whose catalogue row names no condition and no sibling.
+_COVERED: Mapping[str, Callable[[], Q]] = {
+    "resolution_business_hours": _reached_resolved,
+}
+
+
+def _covers(metric: Metric) -> Q:
+    """The condition of the cases a figure counts, averages or measures."""
+    if metric.cases is not None:
+        return metric.cases()
+    parent = metric.code.rpartition(".")[0]
+    sibling = METRICS.get(f"{parent}.cases") if parent else None
+    if sibling is not None and sibling is not metric and sibling.cases is not None:
+        return sibling.cases()
+    covered = _COVERED.get(parent)
+    return covered() if covered is not None else Q()
+
+
+def _unknown_key(key: str) -> FieldErrors:
+    return FieldErrors({"key": [_("Unknown key: %(key)s.") % {"key": key}]})
+
+
+def _key_condition(metric: Metric, key: str) -> Q:
+    """The breakdown's field equal to the key's value (none: the cases without one)."""
+    if not metric.field:
+        raise _unknown_key(key)
+    if metric.keys is not None:
+        keys = metric.keys()
+        if key not in keys:
+            raise _unknown_key(key)
+        value = keys[key]
+    else:
+        value = None if key == NO_VALUE else key
+    if value is None:
+        return Q(**{f"{metric.field}__isnull": True})
+    return Q(**{metric.field: value})
+
+
+def cases_behind(
+    *, code: str, key: str | None, period: Period, filters: ReportFilters, viewer: User
+) -> QuerySet[Feedback]:
+    """The cases a figure counts: the metric `code`, and for a breakdown its `key`.
+
+    Refusals as the KPI's: NotPermitted for who may not read the office's
+    figures, FieldErrors for an unknown metric, key or filter value.
+    """
+    metric = METRICS.get(code)
+    if metric is None:
+        raise FieldErrors({"metric": [_("Unknown metric: %(code)s.") % {"code": code}]})
+    cases, _scoped = report_cases(period=period, filters=filters, viewer=viewer)
+    condition = _covers(metric)
+    if key:
+        condition &= _key_condition(metric, key)
+    elif metric.kind is Kind.BREAKDOWN and metric.keys is not None:
+        # The whole breakdown: its keys' cases (the closures it reports, say).
+        condition &= Q(**{f"{metric.field}__in": list(metric.keys().values())})
+    return cases.filter(condition)
+
+
+@dataclass(frozen=True)
+class CasesKey:
+    """Where a page of the cases behind a figure ended: the latest received first."""
+
+    received_at: datetime
+    id: int
+
+
+def cases_cursor_encode(key: CasesKey) -> str:
+    raw = [key.received_at.isoformat(), key.id]
+    return base64.urlsafe_b64encode(json.dumps(raw, separators=(",", ":")).encode()).decode()
+
+
+def cases_cursor_decode(cursor: str) -> CasesKey:
+    """The key inside a cursor; FieldErrors for anything a previous page did not give."""
+    bad = FieldErrors({"cursor": [_("This is not a cursor from a previous page.")]})
+    try:
+        received, pk = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
+        key = CasesKey(datetime.fromisoformat(received), pk)
+    except (ValueError, TypeError, UnicodeError, binascii.Error) as exc:
+        raise bad from exc
+    if type(key.id) is not int or key.received_at.tzinfo is None:
+        raise bad
+    return key
+
+
+def cases_page(
+    cases: QuerySet[Feedback], *, after: CasesKey | None, limit: int
+) -> tuple[list[Feedback], CasesKey | None]:
+    """One page, the latest received first, and the key to continue from (keyset).
+
+    The order (received_at, id) descending is held by the `feedback_received`
+    and `feedback_office_received` indexes, so a page costs the same deep in a
+    year as at its start.
+    """
+    if after is not None:
+        cases = cases.filter(received_at__lte=after.received_at).filter(
+            Q(received_at__lt=after.received_at) | Q(id__lt=after.id)
+        )
+    rows = list(
+        cases.select_related("office", "customer").order_by("-received_at", "-id")[: limit + 1]
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    last = rows[-1] if more and rows else None
+    return rows, CasesKey(last.received_at, last.pk) if last is not None else None
