@@ -757,3 +757,5 @@ class ReportWatermark(models.Model):
 from memnun.feedback.capa_models import (  # noqa: E402, F401, I001
     Capa, CapaAction, CapaCheck, CapaCounter, CapaSource, CapaWhy,
 )
+# The internal process audit (R8.5) lives in its own module too.
+from memnun.feedback.process_audit_models import AuditCheck, AuditFinding, AuditPlan, AuditSample  # noqa: E402, F401

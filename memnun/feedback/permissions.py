@@ -67,6 +67,11 @@ class Action(StrEnum):
     MANAGE_CAPA = "manage_capa"
     CHECK_CAPA = "check_capa"
     CLOSE_CAPA = "close_capa"
+    # The internal process audit (R8.5, services/process_audit.py): read the plans and the
+    # conformance report; plan an audit, draw its sample, confirm or correct the
+    # checklist, record findings (a nonconformity opens a CAPA) and finish it.
+    VIEW_PROCESS_AUDITS = "view_process_audits"
+    MANAGE_PROCESS_AUDITS = "manage_process_audits"
 
 
 A = Action
@@ -86,18 +91,21 @@ _REVIEWING = frozenset({
 })
 # Handlers propose the corrective action of a case, so they open and work CAPAs too.
 _CAPA_WORK = frozenset({A.VIEW_CAPA, A.MANAGE_CAPA})
+_PROCESS_AUDIT = frozenset({A.VIEW_PROCESS_AUDITS, A.MANAGE_PROCESS_AUDITS})
 
 MATRIX: dict[str, frozenset[Action]] = {
     Role.AGENT: _FRONT_LINE,
     Role.HANDLER: _FRONT_LINE | _HANDLING | _CAPA_WORK,
     Role.REVIEWER: _FRONT_LINE | _HANDLING | _REVIEWING | _CAPA_WORK | {A.VIEW_REPORTS},
     Role.QUALITY: _FRONT_LINE | _HANDLING | _REVIEWING | _CAPA_WORK | {
-        A.CLOSE_EXHAUSTED, A.VIEW_REPORTS, A.CLOSE_CAPA,
+        A.CLOSE_EXHAUSTED, A.VIEW_REPORTS, A.CLOSE_CAPA, *_PROCESS_AUDIT,
     },
-    # Reads everything, changes nothing, sees personal data masked.
-    Role.AUDITOR: frozenset({A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA}),
+    # Reads everything, sees personal data masked, changes no case. The one thing an
+    # auditor writes is the process audit itself (its plans, checklist and findings,
+    # and the CAPA a nonconformity opens): auditing is their job.
+    Role.AUDITOR: frozenset({A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA, *_PROCESS_AUDIT}),
     # Top management: the reports, and the cases behind a figure as the auditor sees them.
-    Role.MANAGEMENT: frozenset({A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA}),
+    Role.MANAGEMENT: frozenset({A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA, A.VIEW_PROCESS_AUDITS}),
     # Configuration, not case work; reveals contact details for data-subject requests.
     Role.ADMIN: frozenset({A.VIEW, A.REVEAL_PERSONAL_DATA, A.RECORD, A.ACKNOWLEDGE, A.ADD_NOTE}),
 }

@@ -53,6 +53,9 @@ EXPECTED: dict[str, set[str]] = {
     "manage_capa": {"handler", "reviewer", "quality"},
     "check_capa": {"reviewer", "quality"},
     "close_capa": {"quality"},
+    "view_process_audits": {"quality", "auditor", "management"},
+    # The auditor's one write: the process audit itself (R8.5).
+    "manage_process_audits": {"quality", "auditor"},
 }
 ROWS = [(role, action, role in allowed) for action, allowed in EXPECTED.items() for role in ROLES]
 
