@@ -20,3 +20,9 @@ def reads_reports(user: object) -> bool:
 def reads_capa(user: object) -> bool:
     """Whether the navigation offers the CAPA register: the matrix's `view_capa`."""
     return isinstance(user, User) and Action.VIEW_CAPA in role_actions(user)
+
+
+@register.filter
+def reads_audits(user: object) -> bool:
+    """Whether the navigation offers the process audits: the matrix's `view_process_audits`."""
+    return isinstance(user, User) and Action.VIEW_PROCESS_AUDITS in role_actions(user)
