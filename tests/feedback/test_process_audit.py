@@ -3,9 +3,12 @@ corrected → findings (a nonconformity opens a CAPA) → finished; who may; the
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
 
 from memnun.audit.models import AuditEvent
 from memnun.feedback.capa_codes import CapaSourceKind, CapaStatus
@@ -161,3 +164,20 @@ def test_the_conformance_report_counts_passed_items_per_office_and_person(
     assert by_month.offices[0].tally.passed == 11 and len(by_month.periods) == 1
     with pytest.raises(NotPermitted):
         audit_conformance(user=user("handler"))
+
+
+def test_the_demo_has_one_finished_audit_and_loads_twice(demo: None) -> None:
+    with override_settings(DEMO=True):
+        call_command("load_demo", stdout=io.StringIO())
+        call_command("load_demo", stdout=io.StringIO())
+    plan = AuditPlan.objects.get()
+    assert plan.status == AuditStatus.FINISHED and plan.samples.count() == 3
+    assert not AuditCheck.objects.filter(sample__plan=plan, confirmed="").exists()
+    # The late fax acknowledgement fails and is the nonconformity, with its CAPA.
+    late = AuditCheck.objects.get(sample__plan=plan, item=ChecklistItem.ACK_ON_TIME,
+                                  evaluated=Outcome.FAIL)
+    finding = plan.findings.get(kind=FindingKind.NONCONFORMITY)
+    assert finding.feedback == late.sample.feedback and finding.capa is not None
+    assert plan.findings.filter(kind=FindingKind.OBSERVATION).count() == 1
+    report = audit_conformance(user=user("manager"))
+    assert [row.tally.failed for row in report.offices] == [1]
