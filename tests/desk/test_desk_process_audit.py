@@ -4,6 +4,8 @@ opens a CAPA, finish, the conformance report; and who may see and do it."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -92,3 +94,16 @@ def test_management_reads_the_audits_but_changes_nothing(demo: None) -> None:
     assert client.get("/desk/audits/report").status_code == 200
     assert client.get("/desk/audits/new").status_code == 403
     assert client.post(f"/desk/audits/{plan.pk}/do/finish").status_code == 403
+
+
+def test_the_plan_page_reads_in_as_many_queries_for_four_cases_as_for_one(demo: None) -> None:
+    client = signed_in("auditor")
+    counts = []
+    for n in (1, 3):
+        for _ in range(n):
+            case_in("closed")
+        plan = plan_for()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/desk/audits/{plan.pk}").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
