@@ -32,6 +32,8 @@ def test_the_audit_pages_pass_axe(
     assert axe_violations(page) == []
     page.goto(f"{live_server.url}/desk/audits/{working.pk}")
     assert page.locator("section.audit-case").count() == 1
+    # Usable on a phone: nothing (the navigation included) runs off the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert axe_violations(page) == []
     page.goto(f"{live_server.url}/desk/audits/report")
     assert page.locator("#conformance-offices tbody tr").count() == 1
