@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import base64
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pygal
@@ -188,4 +188,16 @@ def trend_chart(
     chart.x_labels = list(labels)
     chart.add(series, list(values))
     chart.add(target_label, [target] * len(labels), show_dots=False)
+    return _svg(chart)
+
+
+def share_line_chart(
+    *, title: str, labels: Sequence[str], series: Mapping[str, Sequence[float | None]]
+) -> str:
+    """Shares (0–1) over time as percentages, one line per series; a gap where one is None."""
+    chart = pygal.Line(legend_at_bottom=True, range=(0, 100), **_config(title))
+    chart.x_labels = list(labels)
+    for name, values in series.items():
+        chart.add(name, [None if v is None else round(v * 100, 1) for v in values],
+                  formatter=lambda value: f"{value:g} %")
     return _svg(chart)

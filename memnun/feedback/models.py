@@ -847,3 +847,5 @@ from memnun.feedback.capa_models import (  # noqa: E402, F401, I001
     Capa, CapaAction, CapaCheck, CapaCounter, CapaSource, CapaWhy,
 )
 from memnun.feedback.export_models import Export  # noqa: E402, F401  (the export jobs' rows)
+# The internal process audit (R8.5) lives in its own module too.
+from memnun.feedback.process_audit_models import AuditCheck, AuditFinding, AuditPlan, AuditSample  # noqa: E402, F401

@@ -80,6 +80,11 @@ class Action(StrEnum):
     APPOINT_REPRESENTATIVE = "appoint_representative"
     # Record the staff's complaints-handling trainings (ISO 10002 4.14).
     MANAGE_TRAINING = "manage_training"
+    # The internal process audit (R8.5, services/process_audit.py): read the plans and the
+    # conformance report; plan an audit, draw its sample, confirm or correct the
+    # checklist, record findings (a nonconformity opens a CAPA) and finish it.
+    VIEW_PROCESS_AUDITS = "view_process_audits"
+    MANAGE_PROCESS_AUDITS = "manage_process_audits"
 
 
 A = Action
@@ -99,6 +104,7 @@ _REVIEWING = frozenset({
 })
 # Handlers propose the corrective action of a case, so they open and work CAPAs too.
 _CAPA_WORK = frozenset({A.VIEW_CAPA, A.MANAGE_CAPA})
+_PROCESS_AUDIT = frozenset({A.VIEW_PROCESS_AUDITS, A.MANAGE_PROCESS_AUDITS})
 
 MATRIX: dict[str, frozenset[Action]] = {
     Role.AGENT: _FRONT_LINE,
@@ -106,16 +112,18 @@ MATRIX: dict[str, frozenset[Action]] = {
     Role.REVIEWER: _FRONT_LINE | _HANDLING | _REVIEWING | _CAPA_WORK | {A.VIEW_REPORTS},
     Role.QUALITY: _FRONT_LINE | _HANDLING | _REVIEWING | _CAPA_WORK | {
         A.CLOSE_EXHAUSTED, A.VIEW_REPORTS, A.CLOSE_CAPA, A.MANAGE_OBJECTIVES,
-        A.MANAGE_POLICY, A.PUBLISH_POLICY, A.MANAGE_TRAINING,
+        A.MANAGE_POLICY, A.PUBLISH_POLICY, A.MANAGE_TRAINING, *_PROCESS_AUDIT,
     },
-    # Reads everything, changes nothing, sees personal data masked.
-    Role.AUDITOR: frozenset({A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA}),
+    # Reads everything, sees personal data masked, changes no case. The one thing an
+    # auditor writes is the process audit itself (its plans, checklist and findings,
+    # and the CAPA a nonconformity opens): auditing is their job.
+    Role.AUDITOR: frozenset({A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA, *_PROCESS_AUDIT}),
     # Top management: the reports, and the cases behind a figure as the auditor sees them;
     # sets the objectives and approves them; approves the policy (and may publish it) and
     # appoints the management representative.
     Role.MANAGEMENT: frozenset({
-        A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA, A.MANAGE_OBJECTIVES, A.APPROVE_OBJECTIVES,
-        A.APPROVE_POLICY, A.PUBLISH_POLICY, A.APPOINT_REPRESENTATIVE,
+        A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA, A.VIEW_PROCESS_AUDITS, A.MANAGE_OBJECTIVES,
+        A.APPROVE_OBJECTIVES, A.APPROVE_POLICY, A.PUBLISH_POLICY, A.APPOINT_REPRESENTATIVE,
     }),
     # Configuration, not case work; reveals contact details for data-subject requests.
     # Keeps the users, and so their training records.

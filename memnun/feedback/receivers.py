@@ -1,6 +1,6 @@
 """Deadlines follow the rules: recompute when calendars, targets or categories change;
 feedback links to a brand once the brand is known by the words the customer used;
-`load_demo` gets the demo CAPAs.
+`load_demo` gets the demo CAPAs and the demo process audit.
 
 Connected in FeedbackConfig.ready(). The signals come from lower floors
 (servicelevels, organisation) that may not import feedback; each receiver only
@@ -16,6 +16,7 @@ from memnun.feedback.capa_demo import capa_demo_load
 from memnun.feedback.codes import ObligationKind
 from memnun.feedback.deadline_rules import kinds_for_target_key
 from memnun.feedback.models import Feedback
+from memnun.feedback.process_audit_demo import process_audit_demo_load
 from memnun.feedback.services.brands import feedback_brands_relink
 from memnun.feedback.services.obligations import obligations_recompute_many
 from memnun.organisation.models import Brand, Category, Office
@@ -76,6 +77,7 @@ def on_brand_spellings_changed(
 
 def on_demo_loaded(sender: Any, **kwargs: Any) -> None:
     capa_demo_load()
+    process_audit_demo_load()
 
 
 def connect() -> None:

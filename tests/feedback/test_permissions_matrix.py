@@ -60,6 +60,9 @@ EXPECTED: dict[str, set[str]] = {
     "publish_policy": {"quality", "management"},
     "appoint_representative": {"management"},
     "manage_training": {"quality", "admin"},
+    "view_process_audits": {"quality", "auditor", "management"},
+    # The auditor's one write: the process audit itself (R8.5).
+    "manage_process_audits": {"quality", "auditor"},
 }
 ROWS = [(role, action, role in allowed) for action, allowed in EXPECTED.items() for role in ROLES]
 

@@ -33,3 +33,9 @@ def manages_policy(user: object) -> bool:
     """Whether the navigation offers the policy's page: who drafts, approves, publishes
     or appoints."""
     return isinstance(user, User) and bool(role_actions(user) & POLICY_ACTIONS)
+
+
+@register.filter
+def reads_audits(user: object) -> bool:
+    """Whether the navigation offers the process audits: the matrix's `view_process_audits`."""
+    return isinstance(user, User) and Action.VIEW_PROCESS_AUDITS in role_actions(user)

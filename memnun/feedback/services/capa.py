@@ -216,6 +216,32 @@ def capa_open(
 ) -> Capa:
     """A new CAPA from one or more complaints and/or another finding."""
     require(actor, A.MANAGE_CAPA)
+    return _capa_create(actor=actor, data=data, cases=cases, source=source, now=now)
+
+
+def capa_open_from_audit_finding(
+    *, actor: User, problem: str, office: str | None, reference: str,
+    now: datetime | None = None,
+) -> Capa:
+    """A corrective action opened by a process audit's nonconformity (R8.5): the finding
+    is its source. An auditor may do this (`manage_process_audits`) though they work no
+    other CAPA: recording the finding is their job, the actions are quality's."""
+    require(actor, A.MANAGE_PROCESS_AUDITS)
+    return _capa_create(
+        actor=actor,
+        data=CapaInput(
+            kind=CapaKind.CORRECTIVE, problem=problem, office=office,
+            criterion_kind=CriterionKind.JUDGED,
+            criterion_text=_("To be set: how this CAPA's effectiveness will be judged."),
+        ),
+        source=SourceInput(CapaSourceKind.AUDIT_FINDING, reference), now=now,
+    )
+
+
+def _capa_create(
+    *, actor: User, data: CapaInput, cases: Sequence[Feedback] = (),
+    source: SourceInput | None = None, now: datetime | None = None,
+) -> Capa:
     for feedback in cases:
         _case_for_source(actor, feedback)
     source_errors: dict[str, list[str]] = {}
