@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -58,6 +59,9 @@ def test_production_needs_a_secret_key(operator_env: dict[str, str]) -> None:
 def test_audit_verify_reports_tampering_with_an_exit_code(operator_env: dict[str, str]) -> None:
     assert memnun("migrate", env=operator_env).returncode == 0
     assert memnun("demo", env=operator_env).returncode == 0
+    # The demo itself records events (its CAPAs, audit and policy go through the services).
+    before = memnun("audit", "verify", env=operator_env)
+    demo_events = int(re.search(r"(\d+) events verified", before.stdout).group(1))
     record = (
         "from django.db import transaction\n"
         "from memnun.audit.chain import audit_record\n"
@@ -68,14 +72,15 @@ def test_audit_verify_reports_tampering_with_an_exit_code(operator_env: dict[str
     )
     assert memnun("manage", "shell", "-c", record, env=operator_env).returncode == 0
     ok = memnun("audit", "verify", env=operator_env)
-    assert ok.returncode == 0 and "3 events verified" in ok.stdout
+    assert ok.returncode == 0 and f"{demo_events + 3} events verified" in ok.stdout
     import sqlite3
 
     with sqlite3.connect(Path(operator_env["MEMNUN_DATA_DIR"]) / "memnun.sqlite3") as db:
-        db.execute("UPDATE audit_auditevent SET actor = 'mallory' WHERE seq = 2")
+        db.execute("UPDATE audit_auditevent SET actor = 'mallory' WHERE seq = ?",
+                   (demo_events + 2,))
     broken = memnun("audit", "verify", env=operator_env)
     assert broken.returncode == 1
-    assert "#2" in broken.stderr
+    assert f"#{demo_events + 2}" in broken.stderr
 
 
 MAIL = (

@@ -37,6 +37,7 @@ from memnun.feedback.references import reference_parse
 from memnun.feedback.selectors.queue import queue_page
 from memnun.feedback.selectors.reports import Period, ReportFilters, kpi
 from memnun.feedback.services.obligations import obligations_recompute_many
+from memnun.feedback.services.report_rollup import rollup_rebuild
 from memnun.servicelevels.models import Calendar, OpeningPeriod
 from memnun.servicelevels.store import calendar_changed
 from tests.feedback.cases import record
@@ -210,6 +211,8 @@ def test_filled_proposals_answers_and_surveys_agree_with_the_path(demo: None) ->
     assert CustomerQuestion.objects.exists()
     assert 0 < Compensation.objects.count() < Feedback.objects.count() * 0.1
     # Reports read it as they would real work: something reopened, rejected, surveyed.
+    # The fill writes rows, not events: the rollup is rebuilt, as after any bulk load.
+    rollup_rebuild()
     period = Period(start=date(2026, 1, 1), end=date(2026, 12, 31))
     answer = kpi(period=period, filters=ReportFilters(),
                  viewer=User.objects.get(username="quality"))

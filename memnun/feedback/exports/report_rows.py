@@ -25,11 +25,14 @@ PARETO_HEADER = ["by", "key", "label", "count", "share", "cumulative"]
 _ABOUT = ("from", "to", "filters")
 
 
-def _item_key(item: Mapping[str, Any]) -> tuple[str, str | None]:
-    for name, value in item.items():
-        if value is None or isinstance(value, str):
-            return name, value
-    return "", None
+def _text_fields(items: list[Any]) -> list[str]:
+    """The fields that hold text in some item of a list (a username, a staff name), in order:
+    they name an item, they are not figures, even where one item has none (the unassigned)."""
+    fields: dict[str, None] = {}
+    for item in items:
+        if isinstance(item, Mapping):
+            fields |= {name: None for name, value in item.items() if isinstance(value, str)}
+    return list(fields)
 
 
 def _leaves(place: list[str], node: object) -> Iterator[tuple[list[str], Cell]]:
@@ -37,14 +40,15 @@ def _leaves(place: list[str], node: object) -> Iterator[tuple[list[str], Cell]]:
         for key, child in node.items():
             yield from _leaves([*place, str(key)], child)
     elif isinstance(node, list):
+        texts = _text_fields(node)
         for index, item in enumerate(node):
             if not isinstance(item, Mapping):
                 yield [*place, str(index)], item
                 continue
-            key_name, key = _item_key(item)
-            label = "-" if key is None else key  # e.g. the unassigned cases' handler
+            key = item.get(texts[0]) if texts else None
+            label = "none" if key is None else key  # e.g. the unassigned cases' handler
             for name, value in item.items():
-                if name != key_name and not isinstance(value, str):
+                if name not in texts:
                     yield from _leaves([*place, label, name], value)
     else:
         yield place, cast(Cell, node)
