@@ -183,7 +183,7 @@ def trend_chart(
         css=["file://style.css", "file://graph.css",
              "inline:.serie-0 .line{stroke-width:4px !important}"
              " .serie-1 .line{stroke-width:4px !important;stroke-dasharray:14,8 !important}"],
-        **{**_config(title), "height": 360, "print_values": False, "x_label_rotation": 35},
+        **{**_config(title, height=360), "print_values": False, "x_label_rotation": 35},
     )
     chart.x_labels = list(labels)
     chart.add(series, list(values))
@@ -195,7 +195,7 @@ def share_line_chart(
     *, title: str, labels: Sequence[str], series: Mapping[str, Sequence[float | None]]
 ) -> str:
     """Shares (0–1) over time as percentages, one line per series; a gap where one is None."""
-    chart = pygal.Line(legend_at_bottom=True, range=(0, 100), **_config(title))
+    chart = pygal.Line(legend_at_bottom=True, range=(0, 100), **_config(title, height=360))
     chart.x_labels = list(labels)
     for name, values in series.items():
         chart.add(name, [None if v is None else round(v * 100, 1) for v in values],

@@ -241,3 +241,19 @@ def test_the_rate_chart_draws_an_objective_only_when_there_is_one() -> None:
     assert 'class="objective"' not in rate_chart(objective=None, **common)  # type: ignore[arg-type]
     drawn = rate_chart(objective=98.0, **common)  # type: ignore[arg-type]
     assert 'class="objective"' in drawn and "Objective 98 %" in drawn
+
+
+def test_the_acknowledgement_rate_shows_its_approved_objective_of_the_same_scope(
+    demo: None,
+) -> None:
+    from tests.reports.objectives_helpers import objective
+
+    week()
+    client = signed_in("quality")
+    assert "Objective: at least" not in client.get(PAGE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    objective("acknowledgement.rate", "98", office="ankara")  # another scope: not this figure
+    objective("acknowledgement.rate", "95", approved=False)  # a draft is not measured
+    assert "Objective: at least" not in client.get(PAGE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    objective("acknowledgement.rate", "97.5")
+    html = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Objective: at least 97.5 %." in html

@@ -171,8 +171,14 @@ def objectives_progress(
 def objective_target(*, metric: str, filters: ReportFilters) -> Decimal | None:
     """The target of the approved objective that holds `metric` over exactly this office and
     brand scope (the dashboard draws it beside the figure); None when there is none."""
-    found = Objective.objects.filter(metric=metric, status=ObjectiveStatus.APPROVED).filter(
-        **({"office__code": filters.office} if filters.office else {"office__isnull": True}),
-        **({"brand__code": filters.brand} if filters.brand else {"brand__isnull": True}),
-    )
+    scope: dict[str, object] = {}
+    if filters.office:
+        scope["office__code"] = filters.office
+    else:
+        scope["office__isnull"] = True
+    if filters.brand:
+        scope["brand__code"] = filters.brand
+    else:
+        scope["brand__isnull"] = True
+    found = Objective.objects.filter(metric=metric, status=ObjectiveStatus.APPROVED, **scope)
     return found.order_by("-approved_at", "-pk").values_list("target", flat=True).first()
