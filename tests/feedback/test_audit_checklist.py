@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import override
 
 from memnun.audit.chain import audit_record
 from memnun.feedback.codes import Closure, ProposalDecision
@@ -58,7 +59,8 @@ def test_acknowledged_on_time(demo: None) -> None:
     assert outcome(Item.ACK_ON_TIME, late) == F  # never acknowledged
     feedback_acknowledge(actor=user("agent"), feedback=late, method="phone")
     assert outcome(Item.ACK_ON_TIME, late) == F  # five days on: after its deadline
-    assert "after its deadline" in RULES[Item.ACK_ON_TIME](late)[1]
+    with override("en"):
+        assert "after its deadline" in RULES[Item.ACK_ON_TIME](late)[1]
 
 
 def test_assessed_before_investigation(demo: None) -> None:

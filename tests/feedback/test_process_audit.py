@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils.translation import override
 
 from memnun.audit.models import AuditEvent
 from memnun.feedback.capa_codes import CapaSourceKind, CapaStatus
@@ -43,7 +44,7 @@ def test_an_audit_from_plan_to_finish(demo: None) -> None:
     assert plan.status == AuditStatus.IN_PROGRESS
     assert {s.feedback_id for s in plan.samples.all()} == {c.feedback.pk for c in cases}
     assert AuditCheck.objects.filter(sample__plan=plan).count() == 2 * len(ChecklistItem)
-    with pytest.raises(Conflict, match="drawn already"):
+    with override("en"), pytest.raises(Conflict, match="drawn already"):
         audit_sample_take(actor=user("auditor"), plan=plan)
 
     check = AuditCheck.objects.get(sample__feedback=cases[0].feedback,

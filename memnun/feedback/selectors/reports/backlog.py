@@ -23,7 +23,7 @@ from memnun.organisation.models import Office
 _DAY = timedelta(days=1)
 
 
-def _band(now: datetime, first: int, last: int | None) -> Q:
+def age_band(now: datetime, first: int, last: int | None) -> Q:
     # Age in whole days ≥ first ⇔ received at or before now − first days.
     q = Q(received_at__lte=now - first * _DAY)
     if last is not None:
@@ -57,7 +57,7 @@ def backlog(cases: QuerySet[Feedback], *, now: datetime) -> dict[str, Any]:
         cases.exclude(status=Status.CLOSED).order_by().values("office_id", "assignee_id")
         .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue),
                   oldest=Min("received_at"),
-                  **{f"band{i}": Count("pk", filter=_band(now, *span))
+                  **{f"band{i}": Count("pk", filter=age_band(now, *span))
                      for i, span in enumerate(AGE_BANDS.values())})
     )
     offices = dict(Office.objects.values_list("pk", "code"))

@@ -26,14 +26,22 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
-from memnun.feedback.codes import Status
+from memnun.feedback.codes import CompensationStatus, Status
 from memnun.feedback.errors import FieldErrors
-from memnun.feedback.models import Feedback, StageChange
-from memnun.feedback.selectors.reports.catalogue import METRICS, Kind, Metric
-from memnun.feedback.selectors.reports.scope import Period, ReportFilters, report_cases
+from memnun.feedback.models import Compensation, Feedback, StageChange
+from memnun.feedback.selectors.reports.backlog import age_band
+from memnun.feedback.selectors.reports.catalogue import AGE_BANDS, METRICS, Kind, Metric
+from memnun.feedback.selectors.reports.scope import (
+    Period,
+    ReportFilters,
+    filtered_cases,
+    report_cases,
+    report_scope,
+)
 
 # A breakdown's key for the cases without a value (the answer writes them under null).
 NO_VALUE = "none"
@@ -79,6 +87,38 @@ def _unknown_key(key: str) -> FieldErrors:
     return FieldErrors({"key": [_("Unknown key: %(key)s.") % {"key": key}]})
 
 
+def _backlog_behind(
+    code: str, key: str | None, *, filters: ReportFilters, viewer: User
+) -> QuerySet[Feedback]:
+    """The open cases now behind a backlog figure: the filters apply, the period does not
+    (the backlog is today's, whatever the date of receipt)."""
+    now = timezone.now()
+    cases = filtered_cases(report_scope(filters=filters, viewer=viewer)).exclude(
+        status=Status.CLOSED
+    )
+    overdue = Q(next_due_at__lt=now)
+    what, _dot, part = (key or "").rpartition(".") if "." in (key or "") else (key or "", "", "")
+    if part not in ("", "open", "overdue", "oldest_days"):
+        raise _unknown_key(key or "")
+    if code == "backlog.overdue":
+        return cases.filter(overdue)
+    if code == "backlog.age_days" and key:
+        if key not in AGE_BANDS:
+            raise _unknown_key(key)
+        return cases.filter(age_band(now, *AGE_BANDS[key]))
+    if code == "backlog.by_office" and what:
+        cases = cases.filter(office__code=what)
+    elif code == "backlog.by_handler" and what:
+        cases = cases.filter(assignee__isnull=True) if what in (NO_VALUE, "-") else cases.filter(
+            assignee__username=what
+        )
+    return cases.filter(overdue) if part == "overdue" else cases
+
+
+# The parts of a duration's answer (`times_business_hours.<what>`).
+_DURATION_PARTS = frozenset({"cases", "median", "p90"})
+
+
 def _key_condition(metric: Metric, key: str) -> Q:
     """The breakdown's field equal to the key's value (none: the cases without one)."""
     if not metric.field:
@@ -106,7 +146,21 @@ def cases_behind(
     metric = METRICS.get(code)
     if metric is None:
         raise FieldErrors({"metric": [_("Unknown metric: %(code)s.") % {"code": code}]})
+    if metric.kind is Kind.NOW:
+        return _backlog_behind(code, key, filters=filters, viewer=viewer)
     cases, _scoped = report_cases(period=period, filters=filters, viewer=viewer)
+    if metric.kind is Kind.DURATION:
+        # Its count, median and p90 are all measured over the cases that have the fact.
+        if key and key not in _DURATION_PARTS:
+            raise _unknown_key(key)
+        return cases.filter(**{f"{metric.field}__isnull": False})
+    if metric.kind is Kind.COMPENSATION:
+        # The cases with compensation granted (the figure counts the records: a case may
+        # hold more than one).
+        granted = Compensation.objects.filter(
+            feedback=OuterRef("pk"), status=CompensationStatus.APPROVED
+        )
+        return cases.filter(Exists(granted))
     condition = _covers(metric)
     if key:
         condition &= _key_condition(metric, key)
