@@ -35,6 +35,7 @@ def _confirm_all(plan: AuditPlan, by: str = "auditor") -> None:
         audit_check_confirm(actor=user(by), check=check, outcome=check.evaluated)
 
 
+@override("en")  # the refusals below are matched in English
 def test_an_audit_from_plan_to_finish(demo: None) -> None:
     cases = [case_in("closed"), case_in("closed")]
     case_in("resolved")  # not closed: never sampled
@@ -44,7 +45,7 @@ def test_an_audit_from_plan_to_finish(demo: None) -> None:
     assert plan.status == AuditStatus.IN_PROGRESS
     assert {s.feedback_id for s in plan.samples.all()} == {c.feedback.pk for c in cases}
     assert AuditCheck.objects.filter(sample__plan=plan).count() == 2 * len(ChecklistItem)
-    with override("en"), pytest.raises(Conflict, match="drawn already"):
+    with pytest.raises(Conflict, match="drawn already"):
         audit_sample_take(actor=user("auditor"), plan=plan)
 
     check = AuditCheck.objects.get(sample__feedback=cases[0].feedback,
