@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils.translation import override
 
 from memnun.feedback.capa_codes import CheckResult, CriterionKind
 from memnun.feedback.errors import Conflict
@@ -27,6 +28,7 @@ def test_nothing_is_measurable_while_an_action_is_open(demo: None) -> None:
     assert evaluation.state == State.NOT_MEASURABLE
 
 
+@override("en")  # its summary is matched in English
 def test_no_complaints_for_n_days_met(demo: None) -> None:
     capa = acted(_no_complaints(), done_at=DONE)
     complaint(at("2026-09-01 10:00"))  # before the actions were done
