@@ -23,6 +23,21 @@ def _fresh_calendar_cache() -> None:
     calendar_cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Each test starts in the default language (Turkish), whatever an earlier request activated.
+
+    The test client's requests activate their language on the test's own thread and leave it
+    active, so without this a test could pass only because an earlier one asked for English.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 # Where the session fixture leaves pytest-django's database blocker for the teardown hook.
 _DB_BLOCKER = pytest.StashKey[Any]()
 

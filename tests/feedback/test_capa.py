@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import translation
 
 from memnun.audit.models import AuditEvent
 from memnun.feedback.capa_codes import CapaStatus, CheckResult
@@ -25,6 +26,13 @@ from tests.casework import case_in, user
 from tests.feedback.capas import acted, new_capa
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """The refusals below are matched in English."""
+    with translation.override("en"):
+        yield
 
 
 def _add(capa: Capa, owner: str = "handler") -> Any:

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from memnun.audit.models import AuditEvent
 from memnun.feedback.errors import Conflict, FieldErrors, NotPermitted
@@ -31,9 +32,9 @@ pytestmark = pytest.mark.django_db
 def test_a_policy_cannot_be_published_without_management_approval(demo: None) -> None:
     draft = policy_draft(actor=user("quality"), text=TEXT)
     assert (draft.number, draft.status) == (1, PolicyStatus.DRAFT)
-    with pytest.raises(Conflict, match="not approved"):
+    with translation.override("en"), pytest.raises(Conflict, match="not approved"):
         policy_publish(actor=user("quality"), version=draft)
-    with pytest.raises(Conflict, match="not approved"):
+    with translation.override("en"), pytest.raises(Conflict, match="not approved"):
         policy_publish(actor=user("manager"), version=draft)
     # Nobody but top management approves, not even the quality manager who drafted it.
     for role in ("quality", "reviewer", "auditor", "admin"):

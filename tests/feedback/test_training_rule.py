@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import translation
 
 from memnun.accounts.roles import Role
 from memnun.feedback.codes import Status
@@ -38,7 +39,10 @@ def start(assignee: str, *, at: datetime = MONDAY_10) -> Case:
 
 def test_an_untrained_handler_cannot_be_assigned(untrained: str) -> None:
     case = Case()
-    with pytest.raises(Conflict, match="no complaints-handling training") as error:
+    with (
+        translation.override("en"),
+        pytest.raises(Conflict, match="no complaints-handling training") as error,
+    ):
         feedback_start(actor=user("reviewer"), feedback=case.feedback, assessment=ASSESSMENT,
                        assignee=untrained, now=MONDAY_10)
     assert "assignee" in error.value.fields
