@@ -44,38 +44,40 @@ LOOKS: dict[str, tuple[str, str]] = {
     "address": ("Bağdat Caddesi 12 Kadıköy", "B***** C****** 1** K******"),
     "description": (DESCRIPTION, f"[hidden: {len(DESCRIPTION)} characters]"),
 }
-ROLES = ("agent", "handler", "reviewer", "quality", "auditor", "management", "admin")
+ROLES = (
+    "agent", "handler", "reviewer", "quality", "auditor", "management", "privacy", "admin",
+)
 # The demo users are named after their roles, but for top management's `manager`.
 USERNAME = {role: role for role in ROLES} | {"management": "manager"}
 # W whole, M masked, H hidden; one letter a role, in ROLES' order.
 TABLE: list[tuple[str, str, str]] = [
-    ("name", "api", "MMMMMMM"),
-    ("email", "api", "MMMMMMM"),
-    ("phone", "api", "MMMMMMM"),
-    ("imei", "api", "MMMMMMM"),
-    ("device_serial", "api", "MMMMMMM"),
-    ("repair_order", "api", "MMMMMMM"),
-    ("address", "api", "MMMMMMM"),
-    ("description", "api", "WWWWHHH"),
-    ("name", "desk", "MMMMMMM"),
-    ("email", "desk", "MMMMMMM"),
-    ("phone", "desk", "MMMMMMM"),
-    ("imei", "desk", "MMMMMMM"),
-    ("device_serial", "desk", "MMMMMMM"),
-    ("repair_order", "desk", "MMMMMMM"),
-    ("address", "desk", "MMMMMMM"),
-    ("description", "desk", "WWWWHHH"),
-    ("name", "export", "MMMMMMM"),
-    ("email", "export", "MMMMMMM"),
-    ("phone", "export", "MMMMMMM"),
-    ("imei", "export", "MMMMMMM"),
-    ("device_serial", "export", "MMMMMMM"),
-    ("repair_order", "export", "MMMMMMM"),
-    ("address", "export", "MMMMMMM"),
-    ("description", "export", "WWWWHHH"),
+    ("name", "api", "MMMMMMMM"),
+    ("email", "api", "MMMMMMMM"),
+    ("phone", "api", "MMMMMMMM"),
+    ("imei", "api", "MMMMMMMM"),
+    ("device_serial", "api", "MMMMMMMM"),
+    ("repair_order", "api", "MMMMMMMM"),
+    ("address", "api", "MMMMMMMM"),
+    ("description", "api", "WWWWHHWH"),
+    ("name", "desk", "MMMMMMMM"),
+    ("email", "desk", "MMMMMMMM"),
+    ("phone", "desk", "MMMMMMMM"),
+    ("imei", "desk", "MMMMMMMM"),
+    ("device_serial", "desk", "MMMMMMMM"),
+    ("repair_order", "desk", "MMMMMMMM"),
+    ("address", "desk", "MMMMMMMM"),
+    ("description", "desk", "WWWWHHWH"),
+    ("name", "export", "MMMMMMMM"),
+    ("email", "export", "MMMMMMMM"),
+    ("phone", "export", "MMMMMMMM"),
+    ("imei", "export", "MMMMMMMM"),
+    ("device_serial", "export", "MMMMMMMM"),
+    ("repair_order", "export", "MMMMMMMM"),
+    ("address", "export", "MMMMMMMM"),
+    ("description", "export", "WWWWHHWH"),
     # Only the administrator signs in to /admin/: an outbound message's recipient and text.
-    ("email", "admin", "......M"),
-    ("description", "admin", "......H"),
+    ("email", "admin", ".......M"),
+    ("description", "admin", ".......H"),
 ]
 ROWS = [
     pytest.param(field, role, interface, expected, id=f"{field}-{role}-{interface}")

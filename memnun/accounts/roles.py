@@ -12,6 +12,8 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
     # Top management: reads every report and approves objectives; no case work.
     MANAGEMENT = "management", _("Top management")
+    # The personal-data contact (KVKK): data-subject requests, disclosures, breaches.
+    PRIVACY = "privacy", _("Personal-data contact")
     ADMIN = "admin", _("Administrator")
 
 

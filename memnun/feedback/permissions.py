@@ -125,6 +125,9 @@ MATRIX: dict[str, frozenset[Action]] = {
         A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA, A.VIEW_PROCESS_AUDITS, A.MANAGE_OBJECTIVES,
         A.APPROVE_OBJECTIVES, A.APPROVE_POLICY, A.PUBLISH_POLICY, A.APPOINT_REPRESENTATIVE,
     }),
+    # The personal-data contact (KVKK irtibat kişisi): reads every office's cases and their
+    # files, and reveals contact details with a reason, to serve the data subjects' rights.
+    Role.PRIVACY: frozenset({A.VIEW, A.REVEAL_PERSONAL_DATA, A.VIEW_ATTACHMENTS}),
     # Configuration, not case work; reveals contact details for data-subject requests.
     # Keeps the users, and so their training records.
     Role.ADMIN: frozenset({

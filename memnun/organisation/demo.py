@@ -66,6 +66,7 @@ USERS = [
     ("quality", Role.QUALITY, None, "Emre", "Şahin"),
     ("auditor", Role.AUDITOR, None, "Elif", "Çelik"),
     ("manager", Role.MANAGEMENT, None, "Selin", "Arslan"),
+    ("privacy", Role.PRIVACY, None, "Deniz", "Koç"),
     ("admin", Role.ADMIN, None, "İlker", "Aydın"),
 ]
 

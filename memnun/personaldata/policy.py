@@ -10,7 +10,8 @@ Decided here and nowhere else:
 - Free texts (the customer's subject, description and remedy sought, the
   messages and notes of the case, the customer's comments, e-mails in and
   out) cannot be masked: they are shown **whole to the roles that work the
-  case** (agent, handler, reviewer, quality manager) on the API, the desk and
+  case** (agent, handler, reviewer, quality manager) and to the personal-data
+  contact (who answers the customer's access request) on the API, the desk and
   in exports, and **hidden** (only their length shown) from the auditor, top
   management and the administrator, and from everyone in `/admin/`. The
   auditor audits the handling (stages, deadlines, proposals and their root
@@ -46,11 +47,13 @@ class Shown(StrEnum):
 
 M, W, H = Shown.MASKED, Shown.WHOLE, Shown.HIDDEN
 CASE_WORKERS = frozenset({Role.AGENT, Role.HANDLER, Role.REVIEWER, Role.QUALITY})
+# The personal-data contact answers access requests, which include the customer's own words.
+READS_FREE_TEXT = CASE_WORKERS | {Role.PRIVACY}
 
 _FREE_TEXT: dict[Interface, dict[str, Shown]] = {
-    Interface.API: {r: W if r in CASE_WORKERS else H for r in Role},
-    Interface.DESK: {r: W if r in CASE_WORKERS else H for r in Role},
-    Interface.EXPORT: {r: W if r in CASE_WORKERS else H for r in Role},
+    Interface.API: {r: W if r in READS_FREE_TEXT else H for r in Role},
+    Interface.DESK: {r: W if r in READS_FREE_TEXT else H for r in Role},
+    Interface.EXPORT: {r: W if r in READS_FREE_TEXT else H for r in Role},
     # The admin screens are for operating the system, not for reading cases.
     Interface.ADMIN: {r: H for r in Role},
 }

@@ -16,14 +16,18 @@ from tests.casework import Case, case_in, staff, user
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["agent", "handler", "reviewer", "quality", "auditor", "management", "admin"]
+ROLES = [
+    "agent", "handler", "reviewer", "quality", "auditor", "management", "privacy", "admin",
+]
 # The demo users are named after their roles, but for top management's `manager`.
 USERNAME = {role: role for role in ROLES} | {"management": "manager"}
 # action: the roles that may take it.
 EXPECTED: dict[str, set[str]] = {
-    "view": {"agent", "handler", "reviewer", "quality", "auditor", "management", "admin"},
-    "reveal_personal_data": {"agent", "handler", "reviewer", "quality", "admin"},
-    "view_attachments": {"agent", "handler", "reviewer", "quality"},
+    "view": {
+        "agent", "handler", "reviewer", "quality", "auditor", "management", "privacy", "admin",
+    },
+    "reveal_personal_data": {"agent", "handler", "reviewer", "quality", "privacy", "admin"},
+    "view_attachments": {"agent", "handler", "reviewer", "quality", "privacy"},
     "record": {"agent", "handler", "reviewer", "quality", "admin"},
     "acknowledge": {"agent", "handler", "reviewer", "quality", "admin"},
     "record_involved": {"agent", "handler", "reviewer", "quality"},
