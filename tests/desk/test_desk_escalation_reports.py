@@ -170,3 +170,22 @@ def test_a_reviewer_sees_groups_of_their_own_office_only(demo: None) -> None:
     assert signed_in("reviewer").get(
         "/desk/reports/consistency/" + _today() + "&office=ankara"
     ).status_code in (400, 403)
+
+
+def test_the_escalations_page_reads_the_same_queries_for_one_case_or_many(demo: None) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in("quality")
+    url = "/desk/reports/escalations/" + _today()
+    case_in("resolved").answer(accept=False)
+    client.get(url)  # the session and the catalogue warm
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(3):
+        feedback_escalate(actor=user("quality"), feedback=case_in("in_progress").fresh(),
+                          reason="Acil.")
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+    assert len(_references(html, "escalated")) == 4
+    assert len(many) == len(one)
