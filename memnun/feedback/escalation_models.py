@@ -44,12 +44,19 @@ class EscalationLevel(models.Model):
         return f"{self.order}: {self.code}"
 
     def clean(self) -> None:
-        below = EscalationLevel.objects.filter(order__lt=self.order).exclude(pk=self.pk)
-        ranks = [LADDER_ROLES.index(Role(r)) for r in below.values_list("minimum_role", flat=True)
-                 if r]
-        if self.minimum_role and ranks and LADDER_ROLES.index(Role(self.minimum_role)) < max(ranks):
+        """The roles never fall as the levels rise (external levels aside)."""
+        if not self.minimum_role:
+            return
+        rank = LADDER_ROLES.index(Role(self.minimum_role))
+        others = EscalationLevel.objects.exclude(pk=self.pk).exclude(minimum_role="")
+        below = [LADDER_ROLES.index(Role(r)) for r in
+                 others.filter(order__lt=self.order).values_list("minimum_role", flat=True)]
+        above = [LADDER_ROLES.index(Role(r)) for r in
+                 others.filter(order__gt=self.order).values_list("minimum_role", flat=True)]
+        if (below and rank < max(below)) or (above and rank > min(above)):
             raise ValidationError({"minimum_role": _(
-                "A higher level cannot ask for a lower role than the levels below it."
+                "The roles cannot fall as the levels rise: a level asks for at least the role"
+                " of the levels below it and at most the role of those above it."
             )})
 
 

@@ -200,3 +200,28 @@ def test_a_referral_records_the_body_and_date_at_the_external_level(demo: None) 
         [entry] = [e for e in case_timeline(feedback=feedback) if e.kind == "escalation"]
     assert entry.title.startswith("Escalated to level 5: External recourse")
     assert "Consumer arbitration committee" in entry.detail and "05.01.2026" in entry.detail
+
+
+def test_an_administrator_edits_the_ladder_in_the_admin(demo: None) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user("admin"))
+    assert client.get("/admin/feedback/escalationlevel/").status_code == 200
+    level_3 = EscalationLevel.objects.get(order=3)
+    url = f"/admin/feedback/escalationlevel/{level_3.pk}/change/"
+    form = {"order": "3", "code": "quality", "name_tr": "", "name_en": "",
+            "minimum_role": "handler"}
+    refused = client.post(url, form)
+    assert refused.status_code == 200
+    assert "The roles cannot fall as the levels rise" in refused.content.decode()
+    too_high = client.post(f"/admin/feedback/escalationlevel/{level_3.pk - 1}/change/",
+                           form | {"order": "2", "code": "office_reviewer",
+                                   "minimum_role": "management"})
+    assert "The roles cannot fall as the levels rise" in too_high.content.decode()
+    assert EscalationLevel.objects.get(order=3).minimum_role == "quality"
+    saved = client.post(url, form | {"minimum_role": "management", "name_en": "Board"})
+    assert saved.status_code == 302
+    with translation.override("en"):
+        assert ladder()[3].name == "Board"
+    case = escalated_to(3)
+    with pytest.raises(NotPermitted):
+        feedback_approve(actor=user("quality"), feedback=case.fresh())
