@@ -105,7 +105,9 @@ class Feedback(models.Model):
     safety_hazard = models.BooleanField(_("safety hazard"), default=False)
     immediate_action = models.BooleanField(_("immediate action needed"), default=False)
     assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
-    # Raised each time the customer rejects a resolution or comes back after closure.
+    # The case's rung on the escalation ladder (feedback/escalation.py): raised when the
+    # customer rejects a resolution or comes back after closure, by staff, or by an external
+    # referral; services/escalation.py is its only writer.
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     closure = models.CharField(
         _("closure"), max_length=20, choices=codes.Closure.choices, blank=True
