@@ -109,9 +109,12 @@ def test_similar_cases_with_different_outcomes_are_grouped_and_checked(demo: Non
     group_id = 'id="group-repair-delay-part-supply"'
     assert group_id in html
     section = html[html.index(group_id):]
-    assert {agreed.reference, exhausted.reference, generous.reference} <= set(
-        re.findall(r'href="/desk/feedback/([^"]+)"', section)
-    )
+    # The odd one out first (the only exhausted closure), then the largest compensation.
+    assert re.findall(r'href="/desk/feedback/([^"]+)"', section)[:3] == [
+        exhausted.reference, generous.reference, agreed.reference
+    ]
+    assert ("Outcomes:</strong> The customer agreed: 2 · All reasonable options exhausted: 1"
+            in section)
     differences = re.search(r"Differences:</strong>([^<]*)<", section)
     assert differences is not None
     assert differences.group(1).strip() == "closures differ; compensation from 0.00 to 900.00 TRY"
