@@ -30,6 +30,7 @@ from memnun.feedback.services.assessment import AssessmentInput, feedback_assess
 from memnun.feedback.services.assignment import feedback_assign
 from memnun.feedback.services.compensation import compensation_decide, compensation_propose
 from memnun.feedback.services.customer_answers import customer_answer_record
+from memnun.feedback.services.escalation import feedback_escalate, feedback_refer_external
 from memnun.feedback.services.follow_up import feedback_follow_up
 from memnun.feedback.services.involvement import involved_person_record
 from memnun.feedback.services.lifecycle import (
@@ -198,6 +199,19 @@ def _close(user: User, feedback: Feedback, d: Data) -> str:
 def _reopen(user: User, feedback: Feedback, d: Data) -> str:
     feedback_reopen(actor=user, feedback=feedback, reason=d["reason"])
     return _("The case is reopened.")
+
+
+def _escalate(user: User, feedback: Feedback, d: Data) -> str:
+    row = feedback_escalate(actor=user, feedback=feedback, reason=d["reason"])
+    return _("The case is escalated to level %(level)s.") % {"level": row.to_level}
+
+
+def _refer_external(user: User, feedback: Feedback, d: Data) -> str:
+    feedback_refer_external(
+        actor=user, feedback=feedback, body=d["body"], referred_on=d["referred_on"],
+        note=d["note"],
+    )
+    return _("The referral to the external body is recorded.")
 
 
 def _note(user: User, feedback: Feedback, d: Data) -> str:
@@ -380,6 +394,22 @@ ACTIONS: list[CaseAction] = [
         frozenset({A.REOPEN}),
         _plain(f.ReopenForm),
         _reopen,
+    ),
+    CaseAction(
+        "escalate",
+        gettext_lazy("Escalate the case"),
+        gettext_lazy("Escalate"),
+        frozenset({A.ESCALATE}),
+        _plain(f.EscalateForm),
+        _escalate,
+    ),
+    CaseAction(
+        "refer-external",
+        gettext_lazy("Record a referral to an external body"),
+        gettext_lazy("Record the referral"),
+        frozenset({A.REFER_EXTERNAL}),
+        _plain(f.ReferExternalForm),
+        _refer_external,
     ),
     CaseAction(
         "follow-up",

@@ -27,6 +27,7 @@ from memnun.feedback.codes import (
     Severity,
     Status,
 )
+from memnun.feedback.escalation_codes import ExternalBody
 from memnun.feedback.selectors.reports.periods import DEFAULT_PRESET, Preset
 from memnun.feedback.services.customer_answers import STAFF_CHANNELS
 from memnun.organisation.models import Category, Office, RootCauseCategory
@@ -373,6 +374,19 @@ class CloseForm(ServiceErrors):
 class ReopenForm(ServiceErrors):
     reason = _text(_("Why is it reopened?"))
     SERVICE_FIELDS = {"note": "reason"}
+
+
+class EscalateForm(ServiceErrors):
+    reason = _text(_("Why is it escalated?"))
+
+
+class ReferExternalForm(ServiceErrors):
+    body = forms.ChoiceField(label=_("External body"), choices=ExternalBody.choices)
+    referred_on = forms.DateField(
+        label=_("Referred on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("When the customer was pointed there or took the case there."),
+    )
+    note = _text(_("Note"), required=False)
 
 
 class BodyForm(ServiceErrors):

@@ -24,10 +24,17 @@ from memnun.accounts.models import User
 from memnun.desk.case_actions import BY_SLUG, Recorded, offered
 from memnun.desk.common import staff_user
 from memnun.desk.forms import RevealForm
-from memnun.feedback.codes import FeedbackType
+from memnun.feedback.codes import FeedbackType, Status
 from memnun.feedback.errors import Conflict, FieldErrors, NotFound, NotPermitted
+from memnun.feedback.escalation import level_at
 from memnun.feedback.models import Customer, Feedback
-from memnun.feedback.permissions import Action, CaseAccess, feedback_for_user, may
+from memnun.feedback.permissions import (
+    Action,
+    CaseAccess,
+    decision_refused_why,
+    feedback_for_user,
+    may,
+)
 from memnun.feedback.personal_fields import (
     CASE_TEXT_FIELDS,
     CUSTOMER_FIELDS,
@@ -107,6 +114,7 @@ def _context(
     )
     return {
         "feedback": feedback,
+        "escalation": level_at(feedback.escalation_level) if feedback.escalation_level else None,
         "personal_rows": _personal_rows(feedback, shown),
         "texts": project(
             values=case_text_values(feedback), fields=CASE_TEXT_FIELDS, role=role,
@@ -127,6 +135,9 @@ def _context(
         "repeat_window_days": repeat_window_days(),
         "forms": forms,
         "conflict": conflict,
+        # Why the user's role may not decide this escalated case (the ladder), if so.
+        "ladder_refusal": decision_refused_why(user, feedback)
+        if feedback.status == Status.UNDER_REVIEW else None,
         "receipt": request.session.get(RECEIPT_SESSION, {}).get("reference")
         == feedback.reference,
     }
@@ -159,7 +170,8 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
         try:
             done = spec.run(user, feedback, form.cleaned_data)
         except NotPermitted as exc:
-            raise PermissionDenied(exc.detail) from exc
+            # The case page again, saying why (the escalation ladder's level, the assignee).
+            conflict, status = exc.detail, 403
         except NotFound as exc:
             raise Http404(exc.detail) from exc
         except FieldErrors as exc:

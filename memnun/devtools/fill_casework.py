@@ -35,6 +35,9 @@ from memnun.feedback.codes import (
     Severity,
     Status,
 )
+from memnun.feedback.escalation import DEFAULT_LADDER
+from memnun.feedback.escalation_codes import EscalationReason
+from memnun.feedback.escalation_models import Escalation
 from memnun.feedback.models import (
     Assignment,
     CaseMessage,
@@ -362,7 +365,7 @@ class Rows:
     MODELS: Mapping[str, type[Model]] = {
         "stage": StageChange, "assignment": Assignment, "proposal": ResolutionProposal,
         "answer": CustomerAnswer, "question": CustomerQuestion, "compensation": Compensation,
-        "survey": SurveyAnswer, "message": CaseMessage,
+        "survey": SurveyAnswer, "message": CaseMessage, "escalation": Escalation,
     }
 
     def __init__(self, next_ids: Mapping[str, int]) -> None:
@@ -374,6 +377,21 @@ class Rows:
         self.next_ids[name] += 1
         self.rows[name].append({"id": row_id, **row})
         return row_id
+
+
+# The default ladder's top internal level: a rejection or a reopening climbs no higher.
+_TOP_INTERNAL = max(level.order for level in DEFAULT_LADDER if not level.external)
+
+
+def _escalate(
+    rows: Rows, feedback_id: int, level: int, reason: str, *, by: int | None, at: datetime
+) -> int:
+    """One rung up the default ladder, with its Escalation row (services/escalation.py)."""
+    if level >= _TOP_INTERNAL:
+        return level
+    rows.add("escalation", feedback_id=feedback_id, reason=str(reason), from_level=level,
+             to_level=level + 1, by_id=by, at=at)
+    return level + 1
 
 
 def _amount(rng: random.Random) -> Decimal:
@@ -430,10 +448,14 @@ def casework_write(
         elif st == S.IN_PROGRESS and before == S.UNDER_REVIEW:
             by = reviewer  # sent back
         elif st == S.IN_PROGRESS and before == S.RESOLVED:
-            escalation += 1  # the customer rejected the resolution
+            # The customer rejected the resolution: the ladder's next level.
+            escalation = _escalate(
+                rows, feedback_id, escalation, EscalationReason.CUSTOMER_REJECTED, by=None, at=at
+            )
             by = None
         elif st == S.IN_PROGRESS and before == S.CLOSED:
-            escalation += 1  # reopened
+            escalation = _escalate(rows, feedback_id, escalation, EscalationReason.REOPENED,
+                                   by=assignee, at=at)
             closure, closed_at = "", None
         elif st == S.CLOSED:
             closure, closed_at = closures[closed_so_far], at

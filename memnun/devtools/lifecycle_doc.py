@@ -8,13 +8,14 @@ from pathlib import Path
 
 from memnun.accounts.roles import Role
 from memnun.feedback.moves import moves_markdown
-from memnun.feedback.permissions import MATRIX, Action, own_cases_only
+from memnun.feedback.permissions import MATRIX, Action, escalated_only, own_cases_only
 
 LIFECYCLE_DOC = Path(__file__).resolve().parents[2] / "docs" / "lifecycle.md"
 
 
 def matrix_markdown() -> str:
-    """One row an action, one column a role: ✓ anywhere in scope, "own" on assigned cases only."""
+    """One row an action, one column a role: ✓ anywhere in scope, "own" on assigned cases
+    only, "escalated" on cases escalated to the role's level only."""
     roles = list(Role)
     lines = [
         "| action | " + " | ".join(role.value for role in roles) + " |",
@@ -22,7 +23,8 @@ def matrix_markdown() -> str:
     ]
     for action in Action:
         cells = [
-            ("own" if action in own_cases_only(role) else "✓")
+            ("own" if action in own_cases_only(role)
+             else "escalated" if action in escalated_only(role) else "✓")
             if action in MATRIX.get(role, frozenset()) else "–"
             for role in roles
         ]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from memnun.accounts.models import User
 from memnun.feedback.capa_models import Capa, CapaAction, CapaCheck
 from memnun.feedback.errors import FieldErrors, NotPermitted
+from memnun.feedback.escalation_models import EscalationLevel
 from memnun.feedback.models import UnmatchedBrand
 from memnun.feedback.objectives_admin import ObjectiveAdmin as ObjectiveAdmin  # read-only list
 from memnun.feedback.selectors.brands import unmatched_brand_texts
@@ -140,3 +141,14 @@ class CapaAdmin(admin.ModelAdmin[Capa]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(EscalationLevel)
+class EscalationLevelAdmin(admin.ModelAdmin[EscalationLevel]):
+    """The escalation ladder (feedback/escalation.py): which role at least decides a case
+    at each level; a level without a role is external recourse. Blank names show the
+    default names, translated."""
+
+    list_display = ("order", "code", "name_tr", "name_en", "minimum_role")
+    list_editable = ("name_tr", "name_en", "minimum_role")
+    ordering = ("order",)

@@ -105,7 +105,9 @@ class Feedback(models.Model):
     safety_hazard = models.BooleanField(_("safety hazard"), default=False)
     immediate_action = models.BooleanField(_("immediate action needed"), default=False)
     assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
-    # Raised each time the customer rejects a resolution or comes back after closure.
+    # The case's rung on the escalation ladder (feedback/escalation.py): raised when the
+    # customer rejects a resolution or comes back after closure, by staff, or by an external
+    # referral; services/escalation.py is its only writer.
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     closure = models.CharField(
         _("closure"), max_length=20, choices=codes.Closure.choices, blank=True
@@ -849,3 +851,5 @@ from memnun.feedback.capa_models import (  # noqa: E402, F401, I001
 from memnun.feedback.export_models import Export  # noqa: E402, F401  (the export jobs' rows)
 # The internal process audit (R8.5) lives in its own module too.
 from memnun.feedback.process_audit_models import AuditCheck, AuditFinding, AuditPlan, AuditSample  # noqa: E402, F401
+# The escalation ladder, the escalations and the consistency checks (RA-flow, RA-obj).
+from memnun.feedback.escalation_models import ConsistencyCheck, Escalation, EscalationLevel  # noqa: E402, F401

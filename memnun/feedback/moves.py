@@ -36,6 +36,7 @@ from memnun.accounts.models import User
 from memnun.accounts.roles import Role
 from memnun.feedback.codes import Closure, FeedbackType, Status
 from memnun.feedback.errors import Conflict
+from memnun.feedback.escalation import next_internal_level
 from memnun.feedback.models import Feedback
 from memnun.feedback.permissions import MATRIX, Action
 from memnun.feedback.selectors.resolution import (
@@ -114,6 +115,11 @@ def reopen_window_open(*, feedback: Feedback, actor: User | None, now: datetime)
     )
 
 
+def higher_level_above(*, feedback: Feedback, actor: User | None, now: datetime) -> bool:
+    """A level with an internal role stands above the case's (escalation.py's ladder)."""
+    return next_internal_level(feedback.escalation_level) > feedback.escalation_level
+
+
 # --- The table. ---
 
 
@@ -121,6 +127,7 @@ def reopen_window_open(*, feedback: Feedback, actor: User | None, now: datetime)
 class Move:
     name: str
     sources: frozenset[str]
+    # "" for a move that leaves the status as it is (an escalation).
     target: str
     action: Action
     # Dotted path: the services import this table, so it names them rather than importing them.
@@ -205,7 +212,7 @@ CUSTOMER_REJECTS = Move(
         " record their answer instead."
     ),
     summary="the customer's answer (tracking page, or staff recording it:"
-    " `POST …/customer-answer`); `escalation_level` + 1",
+    " `POST …/customer-answer`); `escalation_level` to the ladder's next level",
 )
 CLOSE_AGREED = Move(
     "close_agreed", frozenset({S.RESOLVED}), S.CLOSED, A.CLOSE_AGREED,
@@ -234,8 +241,8 @@ REOPEN = Move(
     "reopen", frozenset({S.CLOSED}), S.IN_PROGRESS, A.REOPEN, _LIFECYCLE + "feedback_reopen",
     guards=(not_merged, reopen_window_open),
     inputs={"reason": "note"},
-    summary="`note` says why; `escalation_level` + 1. Later, the customer's return is new"
-    " feedback linked to the case (`POST …/follow-up`)",
+    summary="`note` says why; `escalation_level` to the ladder's next level. Later, the"
+    " customer's return is new feedback linked to the case (`POST …/follow-up`)",
 )
 MERGE = Move(
     "merge", _OPEN, S.CLOSED, A.MERGE, "memnun.feedback.services.merging.feedback_merge",
@@ -245,14 +252,31 @@ MERGE = Move(
     " (`POST …/merge`)",
 )
 
+_ESCALATION = "memnun.feedback.services.escalation."
+ESCALATE = Move(
+    "escalate", _OPEN, "", A.ESCALATE, _ESCALATION + "feedback_escalate",
+    guards=(higher_level_above,),
+    by_transition=False,
+    summary="the case goes one level up the escalation ladder, with the reason given"
+    " (desk); the status stays",
+)
+REFER_EXTERNAL = Move(
+    "refer_external", _OPEN | {S.CLOSED}, "", A.REFER_EXTERNAL,
+    _ESCALATION + "feedback_refer_external",
+    guards=(not_merged,),
+    by_transition=False,
+    summary="records that the customer was pointed to, or took the case to, an external body"
+    " (which, and when): the ladder's external level (desk); the status stays",
+)
+
 MOVES: tuple[Move, ...] = (
     START, PROPOSE, APPROVE, SEND_BACK, CUSTOMER_REJECTS, CLOSE_AGREED, CLOSE_RESPONDED,
-    CLOSE_EXHAUSTED, REOPEN, MERGE,
+    CLOSE_EXHAUSTED, REOPEN, MERGE, ESCALATE, REFER_EXTERNAL,
 )
 MOVE_BY_NAME: dict[str, Move] = {move.name: move for move in MOVES}
 # Every (before, after) a case's status may take.
 STATUS_CHANGES: frozenset[tuple[str, str]] = frozenset(
-    (source, move.target) for move in MOVES for source in move.sources
+    (source, move.target) for move in MOVES for source in move.sources if move.target
 )
 # The actions that move a case (a role with none of them may not move cases: 403).
 MOVE_ACTIONS: frozenset[Action] = frozenset(move.action for move in MOVES)
@@ -321,8 +345,9 @@ def moves_markdown() -> str:
     for move in MOVES:
         sources = ", ".join(s.value for s in Status if s in move.sources)
         guards = ", ".join(f"`{g.__name__}`" for g in move.guards) or "–"
+        target = move.target or "(stays)"
         lines.append(
-            f"| {move.name} | {sources} | {move.target} | `{move.action}` ({_roles(move.action)})"
+            f"| {move.name} | {sources} | {target} | `{move.action}` ({_roles(move.action)})"
             f" | {guards} | {_fields(move)} | `{move.service.rsplit('.', 2)[-2]}."
             f"{move.service.rsplit('.', 1)[-1]}` | {move.summary} |"
         )

@@ -6,7 +6,11 @@ Three layers, each answered here and nowhere else:
   (and see none while they have no office), quality managers, auditors, top
   management and administrators every office's; the same scope bounds the
   reports (`reports_office_scope`);
-- own cases: a handler works only the cases assigned to them.
+- own cases: a handler works only the cases assigned to them;
+- the escalation ladder: a case the customer rejected or reopened (or staff
+  escalated) needs its next decision (`DECIDING`) from at least the role of its
+  level (`escalation.decision_refusal`); top management decides only the cases
+  escalated to its own level.
 Whether a move is possible *now* (the case's status, a missing root cause, an
 involved person) is the lifecycle's business and answers 409, not 403.
 """
@@ -22,6 +26,7 @@ from django.utils.translation import gettext as _
 from memnun.accounts.models import User
 from memnun.accounts.roles import OFFICE_BOUND_ROLES, Role
 from memnun.feedback.errors import NotFound, NotPermitted
+from memnun.feedback.escalation import deciding_role, decision_refusal
 from memnun.feedback.models import Feedback
 from memnun.feedback.references import reference_parse
 
@@ -85,6 +90,12 @@ class Action(StrEnum):
     # checklist, record findings (a nonconformity opens a CAPA) and finish it.
     VIEW_PROCESS_AUDITS = "view_process_audits"
     MANAGE_PROCESS_AUDITS = "manage_process_audits"
+    # The escalation ladder (RA-flow, services/escalation.py): raise a case one level with a
+    # reason; record that it was referred to an external body (the external level).
+    ESCALATE = "escalate"
+    REFER_EXTERNAL = "refer_external"
+    # Mark a group of similar closed cases as checked for equitability (RA-obj).
+    CHECK_CONSISTENCY = "check_consistency"
 
 
 A = Action
@@ -100,8 +111,10 @@ _HANDLING = frozenset({
 })
 _REVIEWING = frozenset({
     A.ASSIGN, A.APPROVE, A.SEND_BACK, A.COMPENSATION_APPROVE, A.FOLLOW_UP_SURVEYS,
-    A.CHECK_CAPA,
+    A.CHECK_CAPA, A.ESCALATE, A.REFER_EXTERNAL, A.CHECK_CONSISTENCY,
 })
+# The decisions on a proposed resolution: the escalation ladder says who may take them.
+DECIDING = frozenset({A.APPROVE, A.SEND_BACK})
 # Handlers propose the corrective action of a case, so they open and work CAPAs too.
 _CAPA_WORK = frozenset({A.VIEW_CAPA, A.MANAGE_CAPA})
 _PROCESS_AUDIT = frozenset({A.VIEW_PROCESS_AUDITS, A.MANAGE_PROCESS_AUDITS})
@@ -120,10 +133,11 @@ MATRIX: dict[str, frozenset[Action]] = {
     Role.AUDITOR: frozenset({A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA, *_PROCESS_AUDIT}),
     # Top management: the reports, and the cases behind a figure as the auditor sees them;
     # sets the objectives and approves them; approves the policy (and may publish it) and
-    # appoints the management representative.
+    # appoints the management representative; decides the cases escalated to its level.
     Role.MANAGEMENT: frozenset({
         A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA, A.VIEW_PROCESS_AUDITS, A.MANAGE_OBJECTIVES,
         A.APPROVE_OBJECTIVES, A.APPROVE_POLICY, A.PUBLISH_POLICY, A.APPOINT_REPRESENTATIVE,
+        *DECIDING,
     }),
     # The personal-data contact (KVKK irtibat kişisi): reads every office's cases and their
     # files, and reveals contact details with a reason, to serve the data subjects' rights.
@@ -147,6 +161,9 @@ _OWN_CASES_ONLY: dict[str, frozenset[Action]] = {
         A.ASK_CUSTOMER,
     }),
 }
+
+# Actions a role may take only on the cases escalated to a level that asks for that role.
+_ESCALATED_ONLY: dict[str, frozenset[Action]] = {Role.MANAGEMENT: DECIDING}
 
 
 def role_actions(user: User) -> frozenset[Action]:
@@ -198,7 +215,28 @@ def actions_on(user: User, feedback: Feedback) -> frozenset[Action]:
     own_only = _OWN_CASES_ONLY.get(user.role, frozenset())
     if own_only and feedback.assignee_id != user.pk:
         allowed = allowed - own_only
+    if allowed & DECIDING and _ladder_refusal(user, feedback) is not None:
+        allowed = allowed - DECIDING
     return allowed
+
+
+def decision_refused_why(user: User, feedback: Feedback) -> str | None:
+    """Why a user whose role decides proposals may not decide this escalated case; None
+    when they may, or when their role never decides (the desk shows the reason)."""
+    if not (role_actions(user) & DECIDING) or not in_scope(user, feedback):
+        return None
+    return _ladder_refusal(user, feedback)
+
+
+def _ladder_refusal(user: User, feedback: Feedback) -> str | None:
+    """Why the escalation ladder keeps the user from deciding this case; None if it does not."""
+    refusal = decision_refusal(role=user.role, order=feedback.escalation_level)
+    if (
+        refusal is None and user.role in _ESCALATED_ONLY
+        and deciding_role(feedback.escalation_level) != user.role
+    ):
+        return _("Top management decides only the cases escalated to its level.")
+    return refusal
 
 
 def may(user: User, action: Action, feedback: Feedback | None = None) -> bool:
@@ -220,6 +258,10 @@ def require(user: User, action: Action, feedback: Feedback | None = None) -> Non
         raise NotPermitted(
             _("Only the case's assignee, a team lead or a quality manager may do this.")
         )
+    if feedback is not None and action in DECIDING and in_scope(user, feedback):
+        refusal = _ladder_refusal(user, feedback)
+        if refusal is not None:
+            raise NotPermitted(refusal)
     raise NotPermitted(_("Your role may not do this."))
 
 
@@ -261,6 +303,11 @@ def feedback_for_user(*, user: User, reference: str) -> CaseAccess:
     if feedback is None:
         raise NotFound(_("No such feedback."))
     return CaseAccess(feedback, actions_on(user, feedback))
+
+
+def escalated_only(role: str) -> frozenset[Action]:
+    """The actions a role may take only on cases escalated to its level (the docs' table)."""
+    return _ESCALATED_ONLY.get(role, frozenset())
 
 
 def own_cases_only(role: str) -> frozenset[Action]:

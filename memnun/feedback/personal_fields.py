@@ -31,9 +31,11 @@ CASE_TEXT_FIELDS: dict[str, PersonalField] = {
 # CaseMessage.body (messages and internal notes) and CustomerAnswer.comment.
 MESSAGE_TEXT = P.FREE_TEXT
 # The free texts in rows beside the case, by their lookup from it: messages and notes,
-# the customer's comments on a resolution and in the survey, questions and answers.
+# the customer's comments on a resolution and in the survey, questions and answers, the
+# reasons given for an escalation or a referral.
 RELATED_TEXT_FIELDS: dict[str, PersonalField] = {
     "messages__body": MESSAGE_TEXT,
+    "escalations__text": MESSAGE_TEXT,
     "customer_answers__comment": MESSAGE_TEXT,
     "survey__comment": MESSAGE_TEXT,
     "questions__question": MESSAGE_TEXT,

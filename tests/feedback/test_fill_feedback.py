@@ -275,3 +275,30 @@ def test_the_same_seed_fills_the_same_cases(demo: None) -> None:
     assert not StageChange.objects.exists()
     feedback_fill(count=400, seed=5, now=_NOW)
     assert drawn() == first and StageChange.objects.count() == stages
+
+
+def test_filled_escalations_climb_the_ladder_with_the_path(demo: None) -> None:
+    """Each rejection and reopening of the path is an Escalation row, one rung at a time,
+    up to the top internal level; the case's level is the last row's."""
+    from memnun.feedback.escalation_models import Escalation
+
+    feedback_fill(count=3000, seed=12, now=_NOW)
+    stages = _stages_by_case()
+    rows: dict[int, list[Escalation]] = defaultdict(list)
+    for row in Escalation.objects.order_by("at", "id"):
+        rows[row.feedback_id].append(row)
+    levels = dict(Feedback.objects.values_list("id", "escalation_level"))
+    climbed = 0
+    for case_id, timeline in stages.items():
+        returns = [
+            after for before, after in pairwise(timeline)
+            if after.status == Status.IN_PROGRESS
+            and before.status in (Status.RESOLVED, Status.CLOSED)
+        ]
+        made = rows.get(case_id, [])
+        assert len(made) == min(len(returns), 4)
+        assert [(r.from_level, r.to_level) for r in made] == [(i, i + 1) for i in range(len(made))]
+        assert [r.at for r in made] == [s.at for s in returns[: len(made)]]
+        assert levels[case_id] == (made[-1].to_level if made else 0)
+        climbed += bool(made)
+    assert climbed > 0

@@ -71,3 +71,38 @@ def test_a_double_click_on_reject_escalates_once(demo: None) -> None:
     feedback = case.fresh()
     assert feedback.status == Status.IN_PROGRESS and feedback.escalation_level == 1
     assert CustomerAnswer.objects.filter(feedback=feedback).count() == 1
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_an_approval_racing_an_escalation_never_decides_above_its_level(demo: None) -> None:
+    """A reviewer approves a level-2 case while a quality manager escalates it to 3: the
+    approval comes first (and the escalation follows on the resolved case) or it is refused
+    on the locked row, never a reviewer's decision at level 3."""
+    from memnun.audit.models import AuditEvent
+    from memnun.feedback.errors import NotPermitted
+    from memnun.feedback.services.escalation import feedback_escalate
+    from tests.feedback.test_escalation import escalated_to
+
+    case = escalated_to(2)
+
+    def approve() -> None:
+        feedback_approve(actor=user("reviewer"), feedback=Feedback.objects.get(pk=case.feedback.pk))
+
+    def escalate() -> None:
+        feedback_escalate(actor=user("quality"), reason="Acil.",
+                          feedback=Feedback.objects.get(pk=case.feedback.pk))
+
+    won, refused = race(approve, escalate)
+    feedback = case.fresh()
+    assert feedback.escalation_level == 3
+    events = AuditEvent.objects.filter(object_id=feedback.reference).order_by("-seq")
+    escalated = events.filter(action="feedback.escalated").first()
+    assert escalated is not None and escalated.data["after"]["escalation_level"] == 3
+    if won == 2:
+        approved = events.filter(action="feedback.moved", data__move="approve").first()
+        assert approved is not None and approved.seq < escalated.seq
+        assert feedback.status == Status.RESOLVED
+    else:
+        assert won == 1 and [type(e) for e in refused] == [NotPermitted], refused
+        assert feedback.status == Status.UNDER_REVIEW

@@ -28,6 +28,9 @@ from memnun.feedback.codes import (
     ProposalDecision,
     Status,
 )
+from memnun.feedback.escalation import ladder, level_at
+from memnun.feedback.escalation_codes import EscalationReason, ExternalBody
+from memnun.feedback.escalation_models import Escalation
 from memnun.feedback.models import (
     Assignment,
     CaseMessage,
@@ -175,6 +178,26 @@ def _work_entries(feedback: Feedback) -> list[TimelineEntry]:
     return entries
 
 
+def _escalation_entries(feedback: Feedback) -> list[TimelineEntry]:
+    rows = list(Escalation.objects.filter(feedback=feedback).select_related("by"))
+    levels = ladder() if rows else ()
+    entries = []
+    for row in rows:
+        detail = str(EscalationReason(row.reason).label)
+        if row.external_body:
+            detail += " · " + str(ExternalBody(row.external_body).label)
+        if row.referred_on is not None:
+            detail += " · " + row.referred_on.strftime("%d.%m.%Y")
+        entries.append(TimelineEntry(
+            at=row.at, kind="escalation",
+            title=_("Escalated to level %(level)s: %(name)s")
+            % {"level": row.to_level, "name": level_at(row.to_level, levels).name},
+            actor=staff_name(row.by) if row.by_id else _("The customer"),
+            text=row.text, detail=detail, personal=bool(row.text),
+        ))
+    return entries
+
+
 def _ack_entries(feedback: Feedback) -> list[TimelineEntry]:
     if feedback.ack_sent_at is None:
         return []
@@ -206,7 +229,7 @@ def case_timeline(*, feedback: Feedback) -> list[TimelineEntry]:
     entries = (
         _stage_entries(feedback) + _message_entries(feedback) + _proposal_entries(feedback)
         + _answer_entries(feedback) + _work_entries(feedback) + _ack_entries(feedback)
-        + _outbound_entries(feedback)
+        + _outbound_entries(feedback) + _escalation_entries(feedback)
     )
     # At the same moment, the act comes first and the status it led to after it.
     order = {"stage": 2, "ack": 3, "outbound": 4}

@@ -1,6 +1,7 @@
 """The customer's word: agreement or rejection of a resolution, and the closing survey.
 
-A rejection sends the case back to work one escalation level higher; follow-up
+A rejection sends the case back to work one rung higher on the escalation ladder
+(services/escalation.py), which sets who decides it next; follow-up
 continues until the customer agrees or a quality manager records that the
 options are exhausted (lifecycle.feedback_close).
 """
@@ -16,11 +17,13 @@ from memnun.accounts.models import User
 from memnun.feedback import moves
 from memnun.feedback.codes import AlertKind, AnswerChannel, Closure, Status
 from memnun.feedback.errors import Conflict, FieldErrors
+from memnun.feedback.escalation_codes import EscalationReason
 from memnun.feedback.models import CustomerAnswer, Feedback, SurveyAnswer
 from memnun.feedback.permissions import require
 from memnun.feedback.selectors.resolution import resolution_awaiting_answer
 from memnun.feedback.selectors.surveys import survey_score_low
 from memnun.feedback.services.common import case_audit, case_lock, ensure_status, now_or
+from memnun.feedback.services.escalation import escalation_on_return
 from memnun.feedback.services.lifecycle import stage_enter
 from memnun.feedback.services.staff_alerts import leads_alert
 
@@ -65,8 +68,9 @@ def customer_answer_record(
         change = stage_enter(
             feedback=feedback, to=moves.CUSTOMER_REJECTS.target, by=recorded_by, at=at
         )
-        feedback.escalation_level = before_level + 1
-        feedback.save(update_fields=["escalation_level"])
+        escalation_on_return(
+            feedback=feedback, reason=EscalationReason.CUSTOMER_REJECTED, by=recorded_by, at=at
+        )
         case_audit(
             actor=recorded_by, action="feedback.resolution_rejected", feedback=feedback,
             data={**data, "before": {"status": change["before"], "escalation_level": before_level},

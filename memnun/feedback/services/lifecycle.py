@@ -25,6 +25,7 @@ from memnun.feedback.capa_codes import ResponseType
 from memnun.feedback.capa_models import Capa
 from memnun.feedback.codes import Closure, FeedbackType, ObligationKind, ProposalDecision, Status
 from memnun.feedback.errors import Conflict, FieldErrors, NotPermitted
+from memnun.feedback.escalation_codes import EscalationReason
 from memnun.feedback.models import Feedback, Obligation, ResolutionProposal, StageChange
 from memnun.feedback.moves import (
     CLOSURE_ACTIONS,
@@ -51,6 +52,7 @@ from memnun.feedback.services.common import (
     note_write,
     now_or,
 )
+from memnun.feedback.services.escalation import escalation_on_return
 from memnun.feedback.services.involvement import ensure_not_involved
 from memnun.feedback.services.obligations import (
     obligation_meet,
@@ -287,6 +289,9 @@ def feedback_approve(
 ) -> Feedback:
     """under_review → resolved: a second person approves; the decision goes to the customer.
 
+    A case escalated by the customer's rejection or a reopening (or by staff) is approved
+    by at least the role of its escalation level (`permissions.DECIDING`, escalation.py).
+
     The customer's message carries the resolution with its reasons and, for a
     complaint, what they can do if they disagree (the customer is then asked to agree).
     """
@@ -297,6 +302,7 @@ def feedback_approve(
         ensure_status(
             feedback, moves.APPROVE.sources, _("Only a case under review can be approved.")
         )
+        require(actor, moves.APPROVE.action, feedback)  # the ladder, on the locked level
         proposal = _pending_proposal(feedback, actor, at)
         ensure_not_involved(feedback, actor)
         proposal.decision = ProposalDecision.APPROVED
@@ -329,6 +335,7 @@ def feedback_send_back(
         ensure_status(
             feedback, moves.SEND_BACK.sources, _("Only a case under review can be sent back.")
         )
+        require(actor, moves.SEND_BACK.action, feedback)  # the ladder, on the locked level
         proposal = _pending_proposal(feedback, actor, at)
         ensure_not_involved(feedback, actor)
         if not reason.strip():
@@ -449,10 +456,12 @@ def feedback_reopen(
             raise Conflict(_("Say why the case is reopened (note)."))
         before_level = feedback.escalation_level
         change = stage_enter(feedback=feedback, to=moves.REOPEN.target, by=actor, at=at)
-        feedback.escalation_level = before_level + 1
         feedback.closure = ""
         feedback.closed_at = None
-        feedback.save(update_fields=["escalation_level", "closure", "closed_at"])
+        feedback.save(update_fields=["closure", "closed_at"])
+        escalation_on_return(
+            feedback=feedback, reason=EscalationReason.REOPENED, by=actor, at=at
+        )  # its reason is the note written below
         _moved(actor=actor, feedback=feedback, move=moves.REOPEN.name, change=change,
                escalation_level={"before": before_level, "after": feedback.escalation_level},
                note_id=_note_id(feedback, actor, reason, at))

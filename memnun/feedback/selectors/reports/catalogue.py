@@ -299,7 +299,8 @@ CATALOGUE: tuple[Metric, ...] = (
              " oldest; unassigned cases under no handler. Most open first."), Kind.NOW),
     Metric("escalated", _("Escalated"),
            _("Cases escalated at least once (the customer rejected a decision or came back"
-             " after closure)."), Kind.COUNT, cases=_escalated),
+             " after closure, staff escalated the case or referred it to an external body)."),
+           Kind.COUNT, cases=_escalated),
     Metric("compensation.count", _("Compensation granted"),
            _("Compensation records approved on the period's cases (within the proposer's"
              " limit, or by someone whose limit covers it)."), Kind.COMPENSATION),
