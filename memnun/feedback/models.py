@@ -849,3 +849,5 @@ from memnun.feedback.capa_models import (  # noqa: E402, F401, I001
 from memnun.feedback.export_models import Export  # noqa: E402, F401  (the export jobs' rows)
 # The internal process audit (R8.5) lives in its own module too.
 from memnun.feedback.process_audit_models import AuditCheck, AuditFinding, AuditPlan, AuditSample  # noqa: E402, F401
+# The management review (R8.6) and its decisions.
+from memnun.feedback.review_models import ManagementReview, ReviewDecision  # noqa: E402, F401

@@ -67,6 +67,11 @@ EXPECTED: dict[str, set[str]] = {
     "view_process_audits": {"quality", "auditor", "management"},
     # The auditor's one write: the process audit itself (R8.5).
     "manage_process_audits": {"quality", "auditor"},
+    # The management review (R8.6): quality drafts it with top management; only top
+    # management approves it.
+    "view_reviews": {"quality", "auditor", "management"},
+    "manage_reviews": {"quality", "management"},
+    "approve_reviews": {"management"},
 }
 ROWS = [(role, action, role in allowed) for action, allowed in EXPECTED.items() for role in ROLES]
 
