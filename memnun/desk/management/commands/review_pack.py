@@ -53,8 +53,11 @@ def _out_dir(value: str | None) -> Path:
     out = Path(value)
     if not out.is_dir():
         raise _refuse(f"--out: {out} is not a directory")
-    if not os.access(out, os.W_OK | os.X_OK):
-        raise _refuse(f"--out: {out} cannot be written")
+    try:  # tried, not asked (os.access): a read-only mount says yes to root
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError:
+        raise _refuse(f"--out: {out} cannot be written") from None
     return out
 
 
