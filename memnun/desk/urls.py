@@ -15,6 +15,7 @@ from memnun.desk import (
     views_queue,
     views_repeat_clusters,
     views_reports,
+    views_reviews,
     views_surges,
 )
 
@@ -84,6 +85,15 @@ urlpatterns = [
     path("audits/<int:plan_id>/do/<slug:step>", views_process_audit.plan_do, name="audit_do"),
     path("audits/<int:plan_id>/checks/<int:check_id>", views_process_audit.check_do,
          name="audit_check"),
+    path("reviews/", views_reviews.reviews, name="reviews"),
+    path("reviews/new", views_reviews.new, name="review_new"),
+    path("reviews/<int:review_id>", views_reviews.review_page, name="review"),
+    path("reviews/<int:review_id>/pack", views_reviews.pack_progress, name="review_pack"),
+    path("reviews/<int:review_id>/pack.<slug:kind>", views_reviews.pack_file,
+         name="review_pack_file"),
+    path("reviews/<int:review_id>/do/<slug:step>", views_reviews.review_do, name="review_do"),
+    path("reviews/<int:review_id>/decisions/<int:decision_id>/done",
+         views_reviews.decision_done, name="review_decision_done"),
     path("intake/", views_intake.intake_index, name="intake_index"),
     path("intake/<slug:channel>/", views_intake.intake, name="intake"),
     path("intake/receipt/<str:reference>/", views_intake.receipt, name="receipt"),

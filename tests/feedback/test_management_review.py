@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.utils import translation
@@ -34,6 +36,12 @@ from tests.casework import user
 from tests.reports.objectives_helpers import objective
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path  # the packs' files
+    return tmp_path
 
 JANUARY = ReviewInput(
     meeting_on=date(2026, 2, 10), period_from=date(2026, 1, 1), period_to=date(2026, 1, 31),
