@@ -5,16 +5,22 @@ approve it (top management only); and who may see and do what."""
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from memnun.accounts.models import User
 from memnun.audit.models import AuditEvent
 from memnun.feedback.capa_codes import CapaSourceKind
 from memnun.feedback.review_models import ManagementReview, PackStatus, ReviewStatus
+from memnun.feedback.services.policy import policy_acknowledge
+from memnun.governance.models import PolicyVersion
 from memnun.jobs.worker import Worker
 from tests.casework import case_in
 from tests.desk.helpers import signed_in
@@ -121,3 +127,19 @@ def test_the_auditor_reads_but_records_nothing(demo: None) -> None:
     auditor = signed_in("auditor")
     assert "/desk/reviews/new" not in auditor.get("/desk/reviews/").content.decode()
     assert auditor.get("/desk/reviews/new").status_code == 403
+
+
+def test_the_demo_has_an_approved_review_with_its_pack_and_decisions(demo: None) -> None:
+    with override_settings(DEMO=True):
+        call_command("load_demo", stdout=io.StringIO())
+        call_command("load_demo", stdout=io.StringIO())
+    review = ManagementReview.objects.get()
+    assert review.status == ReviewStatus.APPROVED and review.approved_by is not None
+    assert review.pack_status == PackStatus.DONE and review.pack_language == "tr"
+    assert [(d.action, d.status) for d in review.decisions.all()] == [
+        ("capa", "open"), ("objective", "open"), ("none", "done")]
+    # The demo publishes a policy: acknowledged first, as a new login would.
+    manager = User.objects.get(username="manager")
+    policy_acknowledge(actor=manager, version=PolicyVersion.objects.get(status="published"))
+    page = signed_in("manager").get(f"/desk/reviews/{review.pk}").content.decode()
+    assert "review-pack-pdf" in page and review.decisions.all()[0].capa.number in page

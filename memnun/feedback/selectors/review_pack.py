@@ -24,7 +24,7 @@ are in the active language: call it inside `translation.override`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -64,7 +64,7 @@ class PackTable:
     key: str  # stable, for anchors and tests
     title: str
     columns: tuple[str, ...]
-    rows: list[tuple[Cell, ...]]
+    rows: Sequence[Sequence[Cell]]
     percent: tuple[int, ...] = ()  # columns holding shares 0–1, shown as percentages
 
 
@@ -188,8 +188,8 @@ def _trend_figures() -> list[tuple[str, str]]:
 def _kpi_trends(r: _Reads) -> PackSection:
     rows: list[tuple[Cell, ...]] = []
     for code, label in _trend_figures():
-        now_value, before = figure_at(r.kpi_now, code), figure_at(r.kpi_before, code)
-        change = now_value - before if now_value is not None and before is not None else None
+        now_value, earlier = figure_at(r.kpi_now, code), figure_at(r.kpi_before, code)
+        change = now_value - earlier if now_value is not None and earlier is not None else None
         rows.append((label, _value(r.kpi_now, code), _value(r.kpi_before, code), change))
     over = r.kpi_now["received"]["over_time"]
     points = [(p["start"], p["count"]) for p in over["points"]]

@@ -21,6 +21,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -271,9 +272,13 @@ def review_pack_attach(
         pack_path(xlsx_name).unlink(missing_ok=True)
         raise
     for name in old:
-        if name:
-            transaction.on_commit(lambda n=name: pack_path(n).unlink(missing_ok=True))
+        if name:  # once committed, the new files are the pack
+            transaction.on_commit(partial(_unlink, name))
     return review
+
+
+def _unlink(name: str) -> None:
+    pack_path(name).unlink(missing_ok=True)
 
 
 def review_pack_file(*, review: ManagementReview, kind: str) -> Path:

@@ -112,10 +112,10 @@ class Command(BaseCommand):
         temporary: dict[Path, Path] = {}
         try:
             for name, data in files.items():
-                handle, tmp = tempfile.mkstemp(dir=out, prefix=".review-pack-")
+                handle, made = tempfile.mkstemp(dir=out, prefix=".review-pack-")
                 with os.fdopen(handle, "wb") as stream:
                     stream.write(data)
-                temporary[Path(tmp)] = out / name
+                temporary[Path(made)] = out / name
         except OSError as exc:
             for tmp in temporary:
                 tmp.unlink(missing_ok=True)
