@@ -88,6 +88,7 @@ urlpatterns = [
     path("reviews/", views_reviews.reviews, name="reviews"),
     path("reviews/new", views_reviews.new, name="review_new"),
     path("reviews/<int:review_id>", views_reviews.review_page, name="review"),
+    path("reviews/<int:review_id>/edit", views_reviews.edit, name="review_edit"),
     path("reviews/<int:review_id>/pack", views_reviews.pack_progress, name="review_pack"),
     path("reviews/<int:review_id>/pack.<slug:kind>", views_reviews.pack_file,
          name="review_pack_file"),

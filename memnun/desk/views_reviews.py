@@ -43,6 +43,7 @@ from memnun.feedback.services.management_review import (
     review_decision_add,
     review_decision_done,
     review_draft,
+    review_edit,
     review_pack_file,
 )
 from memnun.webforms import ServiceErrors
@@ -103,6 +104,38 @@ def new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The review is recorded: make its pack."))
                 return redirect("desk:review", review_id=review.pk)
     return render(request, "desk/reviews/new.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def edit(request: HttpRequest, review_id: int) -> HttpResponse:
+    """A draft's date, period and attendees."""
+    user = staff_user(request)
+    review = _review(user, review_id)
+    _manager(user)
+    if review.status != ReviewStatus.DRAFT:
+        raise Http404
+    form = rf.ReviewForm(request.POST or None, initial={
+        "meeting_on": review.meeting_on, "period_from": review.period_from,
+        "period_to": review.period_to, "other_attendees": review.other_attendees,
+        "attendees": [u.username for u in review.attendees.all()],
+    })
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                review_edit(actor=user, review=review, data=form.data_input())
+            except FieldErrors as exc:
+                form.add_service_errors(exc.fields)
+            except Conflict as exc:
+                form.add_error(None, exc.detail)
+                status = 409
+            else:
+                messages.success(request, _("The review is changed."))
+                return redirect("desk:review", review_id=review.pk)
+    return render(request, "desk/reviews/new.html", {"form": form, "review": review},
+                  status=status)
 
 
 def _pack_context(review: ManagementReview) -> dict[str, object]:

@@ -55,6 +55,8 @@ def test_the_review_pages_pass_axe(
     page.locator("#review-decision button[type=submit]").click()
     page.wait_for_selector("#error-summary")
     assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/desk/reviews/{review.pk}/edit")
+    assert axe_violations(page) == []
     page.goto(f"{live_server.url}/desk/reviews/new")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert axe_violations(page) == []

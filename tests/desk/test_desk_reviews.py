@@ -54,6 +54,15 @@ def test_quality_records_a_review_and_top_management_approves_it(demo: None) -> 
     review = ManagementReview.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/desk/reviews/{review.pk}"
 
+    # A draft's attendees change (an edit, audited).
+    assert quality.get(f"/desk/reviews/{review.pk}/edit").status_code == 200
+    assert quality.post(f"/desk/reviews/{review.pk}/edit", {
+        "meeting_on": "2026-11-21", "period_from": "2026-10-01", "period_to": "2026-10-31",
+        "attendees": ["manager", "quality", "auditor"], "other_attendees": "Dış danışman",
+    }).status_code == 302
+    review.refresh_from_db()
+    assert review.meeting_on.isoformat() == "2026-11-21" and review.attendees.count() == 3
+
     response = quality.post(f"/desk/reviews/{review.pk}/do/decision", {
         "decision-text": "Faks kanalına geri arama sorumlusu atanacak.",
         "decision-action": "capa",
@@ -93,7 +102,8 @@ def test_quality_records_a_review_and_top_management_approves_it(demo: None) -> 
     review.refresh_from_db()
     assert review.status == ReviewStatus.APPROVED
     page = manager.get(f"/desk/reviews/{review.pk}").content.decode()
-    assert "decision-text" not in page and "Approved" in page
+    assert "decision-text" not in page and "Approved" in page and "review-edit" not in page
+    assert manager.get(f"/desk/reviews/{review.pk}/edit").status_code == 404
 
     assert manager.post(
         f"/desk/reviews/{review.pk}/decisions/{decision.pk}/done").status_code == 302
@@ -101,7 +111,7 @@ def test_quality_records_a_review_and_top_management_approves_it(demo: None) -> 
     assert decision.status == "done"
     assert list(AuditEvent.objects.filter(object_type="management_review")
                 .order_by("seq").values_list("action", flat=True)) == [
-        "review.drafted", "review.decision_added", "review.pack_requested",
+        "review.drafted", "review.edited", "review.decision_added", "review.pack_requested",
         "review.pack_made", "review.approved", "review.decision_done",
     ]
 
