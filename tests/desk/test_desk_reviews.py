@@ -127,7 +127,7 @@ def test_errors_are_shown_beside_their_fields(demo: None) -> None:
 
 @pytest.mark.parametrize(("username", "status"), [
     ("quality", 200), ("manager", 200), ("auditor", 200), ("reviewer", 403), ("handler", 403),
-    ("agent", 403), ("admin", 403),
+    ("agent", 403), ("admin", 403), ("privacy", 403),
 ])
 def test_who_may_read_the_reviews(demo: None, username: str, status: int) -> None:
     assert signed_in(username).get("/desk/reviews/").status_code == status
