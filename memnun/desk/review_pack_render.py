@@ -50,8 +50,10 @@ def cell_text(value: Cell, *, percent: bool = False) -> str:
         return NO_VALUE if value is None else ""
     if isinstance(value, str):
         return value
-    if percent:
-        return f"{formats.number_format(round(float(value) * 100, 1), use_l10n=True)} %"
+    if percent:  # Turkish writes the sign first: %36,3
+        number = formats.number_format(round(float(value) * 100, 1), use_l10n=True)
+        return f"%{number}" if (translation.get_language() or "tr").startswith("tr") \
+            else f"{number} %"
     return str(formats.number_format(value, use_l10n=True))
 
 

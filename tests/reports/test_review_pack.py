@@ -116,5 +116,7 @@ def test_the_pack_is_written_in_turkish_too(demo: None) -> None:
     with translation.override("tr"):
         for n, key in enumerate(SECTION_TITLES, start=1):
             assert f"{n}. {SECTION_TITLES[key]}" in lines, key
+    # Numbers as Turkish writes them: the one complaint's category is all of them, %100.
+    assert "Onarım gecikmesi 1 %100,0 %100,0" in lines
     book = load_workbook(io.BytesIO(files.xlsx))
     assert len(book.sheetnames) == 1 + len(SECTION_TITLES)

@@ -201,7 +201,7 @@ def _kpi_trends(r: _Reads) -> PackSection:
                                           "to": f"{before.end:%d.%m.%Y}"},
         tables=[
             PackTable("kpi-figures", _("Key figures"),
-                      (_("Figure"), _("This period"), _("Period before"), _("Change")), rows),
+                      (_("Figure"), _("This period"), _("Period before"), _("Difference")), rows),
             PackTable("kpi-received", _("Received over time"),
                       (_("From"), _("Received")), list(points)),
         ],
