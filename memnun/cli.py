@@ -26,7 +26,7 @@ def _manage(*args: str) -> int:
         call_command(*args)
     except Exception as exc:  # CommandError and friends: a message and an exit code
         print(f"memnun: {exc}", file=sys.stderr)
-        return 1
+        return int(getattr(exc, "returncode", 1))  # a CommandError may say which
     return 0
 
 
@@ -111,6 +111,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     audit = sub.add_parser("audit", help="audit trail")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     audit_sub.add_parser("verify", help="verify the hash chain")
+    pack = sub.add_parser(
+        "review-pack", help="write a period's management review pack (PDF and XLSX)"
+    )
+    pack.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
+    pack.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+    pack.add_argument("--lang", required=True, help="tr or en")
+    pack.add_argument("--out", required=True, help="the directory to write both files into")
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -131,6 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _manage("mailgate")
     if args.command == "audit":
         return _manage("audit_verify")
+    if args.command == "review-pack":
+        return _manage("review_pack", "--from", args.start, "--to", args.end,
+                       "--lang", args.lang, "--out", args.out)
     if args.command == "manage":
         _django()
         from django.core.management import execute_from_command_line

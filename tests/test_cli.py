@@ -124,12 +124,22 @@ def test_every_memnun_command_in_the_readme_exists() -> None:
     from memnun.cli import main
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    commands = set(re.findall(r"`memnun ([a-z]+(?: [a-z]+)?)", readme))
-    assert {"init", "run", "audit verify", "migrate"} <= commands
+    # Names may hold a hyphen (review-pack).
+    commands = set(re.findall(r"`memnun ([a-z][a-z-]*(?: [a-z][a-z-]*)?)", readme))
+    assert {"init", "run", "audit verify", "migrate", "review-pack"} <= commands
     for command in commands:
         with pytest.raises(SystemExit) as exit_code:
             main([*command.split(), "--help"])
         assert exit_code.value.code == 0, command
+
+
+def test_review_pack_refuses_bad_input_with_exit_code_2(operator_env: dict[str, str]) -> None:
+    """The real command, as an operator types it: refused before the database is read."""
+    result = memnun("review-pack", "--from", "2026-04-01", "--to", "2026-03-31",
+                    "--lang", "tr", "--out", ".", env=operator_env)
+    assert result.returncode == 2
+    assert "--from 2026-04-01 is after --to 2026-03-31" in result.stderr
+    assert memnun("review-pack", "--from", "2026-04-01", env=operator_env).returncode == 2
 
 
 def test_the_environment_takes_precedence_over_the_settings_file(tmp_path: Path) -> None:

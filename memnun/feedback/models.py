@@ -853,3 +853,5 @@ from memnun.feedback.export_models import Export  # noqa: E402, F401  (the expor
 from memnun.feedback.process_audit_models import AuditCheck, AuditFinding, AuditPlan, AuditSample  # noqa: E402, F401
 # The escalation ladder, the escalations and the consistency checks (RA-flow, RA-obj).
 from memnun.feedback.escalation_models import ConsistencyCheck, Escalation, EscalationLevel  # noqa: E402, F401
+# The management review (R8.6) and its decisions.
+from memnun.feedback.review_models import ManagementReview, ReviewDecision  # noqa: E402, F401

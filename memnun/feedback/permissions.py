@@ -96,6 +96,12 @@ class Action(StrEnum):
     REFER_EXTERNAL = "refer_external"
     # Mark a group of similar closed cases as checked for equitability (RA-obj).
     CHECK_CONSISTENCY = "check_consistency"
+    # The management review (R8.6, services/management_review.py): read the reviews and
+    # their packs; draft a review, make its pack, record its decisions (a decision may
+    # open a CAPA) and mark them done; approve it (top management only).
+    VIEW_REVIEWS = "view_reviews"
+    MANAGE_REVIEWS = "manage_reviews"
+    APPROVE_REVIEWS = "approve_reviews"
 
 
 A = Action
@@ -126,18 +132,22 @@ MATRIX: dict[str, frozenset[Action]] = {
     Role.QUALITY: _FRONT_LINE | _HANDLING | _REVIEWING | _CAPA_WORK | {
         A.CLOSE_EXHAUSTED, A.VIEW_REPORTS, A.CLOSE_CAPA, A.MANAGE_OBJECTIVES,
         A.MANAGE_POLICY, A.PUBLISH_POLICY, A.MANAGE_TRAINING, *_PROCESS_AUDIT,
+        A.VIEW_REVIEWS, A.MANAGE_REVIEWS,
     },
     # Reads everything, sees personal data masked, changes no case. The one thing an
     # auditor writes is the process audit itself (its plans, checklist and findings,
     # and the CAPA a nonconformity opens): auditing is their job.
-    Role.AUDITOR: frozenset({A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA, *_PROCESS_AUDIT}),
+    Role.AUDITOR: frozenset({
+        A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA, *_PROCESS_AUDIT, A.VIEW_REVIEWS,
+    }),
     # Top management: the reports, and the cases behind a figure as the auditor sees them;
     # sets the objectives and approves them; approves the policy (and may publish it) and
-    # appoints the management representative; decides the cases escalated to its level.
+    # appoints the management representative; decides the cases escalated to its level;
+    # holds the management review and approves it.
     Role.MANAGEMENT: frozenset({
         A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA, A.VIEW_PROCESS_AUDITS, A.MANAGE_OBJECTIVES,
         A.APPROVE_OBJECTIVES, A.APPROVE_POLICY, A.PUBLISH_POLICY, A.APPOINT_REPRESENTATIVE,
-        *DECIDING,
+        *DECIDING, A.VIEW_REVIEWS, A.MANAGE_REVIEWS, A.APPROVE_REVIEWS,
     }),
     # The personal-data contact (KVKK irtibat kişisi): reads every office's cases and their
     # files, and reveals contact details with a reason, to serve the data subjects' rights.

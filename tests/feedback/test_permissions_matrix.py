@@ -71,6 +71,11 @@ EXPECTED: dict[str, set[str]] = {
     "escalate": {"reviewer", "quality"},
     "refer_external": {"reviewer", "quality"},
     "check_consistency": {"reviewer", "quality"},
+    # The management review (R8.6): quality drafts it with top management; only top
+    # management approves it.
+    "view_reviews": {"quality", "auditor", "management"},
+    "manage_reviews": {"quality", "management"},
+    "approve_reviews": {"management"},
 }
 # Allowed by the role, but only on the cases escalated to its level (not on this level-0 case).
 ESCALATED_ONLY = {("management", "approve"), ("management", "send_back")}

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
 from memnun.audit.models import AuditEvent
-from memnun.feedback.capa_codes import CapaActionStatus, CapaStatus
-from memnun.feedback.capa_models import Capa, CapaAction
+from memnun.feedback.capa_codes import CapaActionStatus, CapaStatus, CheckResult
+from memnun.feedback.capa_models import Capa, CapaAction, CapaCheck
 from memnun.feedback.errors import NotFound, NotPermitted
 from memnun.feedback.models import Feedback
 from memnun.feedback.permissions import Action, role_actions
@@ -110,3 +110,40 @@ def capa_cases(*, capa: Capa) -> list[Feedback]:
         s.feedback for s in capa.sources.select_related("feedback__office")
         if s.feedback is not None
     ]
+
+
+@dataclass(frozen=True)
+class CapaSummary:
+    """The register's state now, and its movement over a period (the review pack's CAPA
+    section): counts by status, open CAPAs with an overdue action, CAPAs opened and
+    closed in the period, effectiveness checks recorded in it by result."""
+
+    by_status: dict[str, int]
+    open: int  # every status but closed
+    overdue: int  # open, with an action past its due date
+    opened: int
+    closed: int
+    checks: dict[str, int]  # result code → count, in the period
+
+
+def capa_summary(
+    *, user: User, first: datetime, after: datetime, now: datetime
+) -> CapaSummary:
+    """The summary over [first, after); `now` decides what is overdue (Istanbul's day)."""
+    capa_readable(user)
+    counted = dict(Capa.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    by_status = {code: counted.get(code, 0) for code in CapaStatus.values}
+    overdue_q = _overdue_actions(capa_today(now)).filter(capa=OuterRef("pk"))
+    checks = dict(
+        CapaCheck.objects.filter(checked_at__gte=first, checked_at__lt=after).order_by()
+        .values_list("result").annotate(n=Count("pk"))
+    )
+    return CapaSummary(
+        by_status=by_status,
+        open=sum(n for code, n in by_status.items() if code != CapaStatus.CLOSED),
+        overdue=Capa.objects.exclude(status=CapaStatus.CLOSED)
+        .filter(Exists(overdue_q)).count(),
+        opened=Capa.objects.filter(created_at__gte=first, created_at__lt=after).count(),
+        closed=Capa.objects.filter(closed_at__gte=first, closed_at__lt=after).count(),
+        checks={code: checks.get(code, 0) for code in CheckResult.values},
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
@@ -113,14 +114,23 @@ def _rows(tallies: dict[tuple[str, str], Tally], order: list[str]) -> list[Confo
     ]
 
 
-def audit_conformance(*, user: User, by: str = BY_PLAN) -> Conformance:
+def audit_conformance(
+    *, user: User, by: str = BY_PLAN, between: tuple[date, date] | None = None
+) -> Conformance:
     """The share of checklist items passed, per office and per handler, for each finished
     audit (`by="plan"`) or each month in which the audited cases closed (`by="month"`,
-    Istanbul). The auditor's outcome counts where given, else the records'."""
+    Istanbul). The auditor's outcome counts where given, else the records'. `between`
+    (first and last day) keeps the audits finished in those days (the review pack's)."""
     audits_readable(user)
     by = by if by in (BY_PLAN, BY_MONTH) else BY_PLAN
+    finished = AuditCheck.objects.filter(sample__plan__status=AuditStatus.FINISHED)
+    if between is not None:
+        first = datetime.combine(between[0], time(), tzinfo=ISTANBUL)
+        after = datetime.combine(between[1] + timedelta(days=1), time(), tzinfo=ISTANBUL)
+        finished = finished.filter(sample__plan__finished_at__gte=first,
+                                   sample__plan__finished_at__lt=after)
     checks: Iterable[AuditCheck] = (
-        AuditCheck.objects.filter(sample__plan__status=AuditStatus.FINISHED)
+        finished
         .select_related("sample__plan", "sample__office", "sample__handler",
                         "sample__feedback")
         .order_by("sample__plan__period_from", "sample__plan_id", "id")

@@ -238,6 +238,24 @@ def capa_open_from_audit_finding(
     )
 
 
+def capa_open_from_review_decision(
+    *, actor: User, problem: str, reference: str, now: datetime | None = None,
+) -> Capa:
+    """A corrective action opened by a management review's decision (R8.6): the decision
+    is its source. Top management may do this (`manage_reviews`) though it works no other
+    CAPA: deciding is its job, the analysis and actions are quality's. Called inside the
+    transaction that records the decision (services/management_review.py)."""
+    require(actor, A.MANAGE_REVIEWS)
+    return _capa_create(
+        actor=actor,
+        data=CapaInput(
+            kind=CapaKind.CORRECTIVE, problem=problem, criterion_kind=CriterionKind.JUDGED,
+            criterion_text=_("To be set: how this CAPA's effectiveness will be judged."),
+        ),
+        source=SourceInput(CapaSourceKind.MANAGEMENT_REVIEW, reference), now=now,
+    )
+
+
 def _capa_create(
     *, actor: User, data: CapaInput, cases: Sequence[Feedback] = (),
     source: SourceInput | None = None, now: datetime | None = None,
