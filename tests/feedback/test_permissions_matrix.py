@@ -67,6 +67,9 @@ EXPECTED: dict[str, set[str]] = {
     "view_process_audits": {"quality", "auditor", "management"},
     # The auditor's one write: the process audit itself (R8.5).
     "manage_process_audits": {"quality", "auditor"},
+    # K11: the personal-data contact keeps the breach register; quality is alerted and reads it.
+    "view_breaches": {"quality", "auditor", "privacy"},
+    "manage_breaches": {"privacy"},
 }
 ROWS = [(role, action, role in allowed) for action, allowed in EXPECTED.items() for role in ROLES]
 
