@@ -26,7 +26,7 @@ def _manage(*args: str) -> int:
         call_command(*args)
     except Exception as exc:  # CommandError and friends: a message and an exit code
         print(f"memnun: {exc}", file=sys.stderr)
-        return 1
+        return int(getattr(exc, "returncode", 1) or 1)
     return 0
 
 
@@ -90,6 +90,14 @@ def _run(port: int, workers: int) -> int:
     return 0 if stopping or not failed else 1
 
 
+def _privacy(args: argparse.Namespace) -> int:
+    """`memnun privacy <command>`: each maps to the management command privacy_<command>."""
+    if args.privacy_command == "inventory":
+        extra = ["--language", args.language] if args.language else []
+        return _manage("privacy_inventory", "--out", args.out, *extra)
+    return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="memnun", description="memnun operator commands")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -111,6 +119,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     audit = sub.add_parser("audit", help="audit trail")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     audit_sub.add_parser("verify", help="verify the hash chain")
+    # Personal data (KVKK): one subcommand per operation, each a management command.
+    privacy = sub.add_parser("privacy", help="personal data (KVKK)")
+    privacy_sub = privacy.add_subparsers(dest="privacy_command", required=True)
+    inventory = privacy_sub.add_parser(
+        "inventory", help="write the processing inventory (VERBIS) and processors as XLSX"
+    )
+    inventory.add_argument("--out", required=True, help="the .xlsx file to write")
+    inventory.add_argument("--language", choices=["tr", "en"], help="default: the site's")
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -131,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _manage("mailgate")
     if args.command == "audit":
         return _manage("audit_verify")
+    if args.command == "privacy":
+        return _privacy(args)
     if args.command == "manage":
         _django()
         from django.core.management import execute_from_command_line
