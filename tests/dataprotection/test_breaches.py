@@ -173,3 +173,13 @@ def test_k11_each_affected_person_gets_the_notice_once(demo: None) -> None:
                for m in notices.values())
     event = AuditEvent.objects.filter(action="breach.subjects_notified").first()
     assert event is not None and event.data == {"queued": 3, "people": 3, "unreachable": 0}
+
+
+def test_k11_the_watch_runs_on_the_worker_schedule() -> None:
+    from memnun.dataprotection.tasks import breach_deadline_watch
+    from memnun.jobs.schedule import PERIODIC, autodiscover
+
+    autodiscover()
+    job = PERIODIC["dataprotection.breach_watch"]
+    assert job.task is breach_deadline_watch
+    assert job.period <= timedelta(minutes=10)

@@ -123,3 +123,14 @@ def test_k5_processors_are_edited_in_the_admin_and_audited(demo: None) -> None:
     assert event.data["transfer_basis"] == "standard_contract"
     processor_save(actor="admin", processor=cloud, changed=["region"])
     assert AuditEvent.objects.filter(action="processor.changed").count() == 1
+
+
+def test_k5_the_demo_has_its_processors_and_loads_twice(demo: None) -> None:
+    from django.test import override_settings
+
+    with override_settings(DEMO=True):
+        call_command("load_demo", stdout=io.StringIO())
+        call_command("load_demo", stdout=io.StringIO())
+    assert sorted(Processor.objects.values_list("service", "country")) == [
+        ("email", "TR"), ("hosting", "DE"), ("sms", "TR"),
+    ]
