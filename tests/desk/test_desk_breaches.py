@@ -107,3 +107,23 @@ def test_k11_the_pages_are_turkish_by_default(demo: None) -> None:
     page = client.get(f"/desk/breaches/{b.pk}")
     assert page.status_code == 200 and page["Content-Language"] == "tr"
     assert '<html lang="tr"' in page.content.decode()
+
+
+def test_k11_the_breach_page_costs_the_same_queries_for_more_people(demo: None) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    now = timezone.now()
+    b = breach(aware_at=now - timedelta(hours=1), window=(now - timedelta(days=3), now))
+    client = signed_in("privacy")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(f"/desk/breaches/{b.pk}").status_code == 200
+        return len(context.captured_queries)
+
+    feedback_at(now - timedelta(days=1), email="a@example.com")
+    few = queries()
+    for n in range(5):
+        feedback_at(now - timedelta(hours=n + 2), name=f"Kişi {n}", email=f"k{n}@example.com")
+    assert queries() == few
