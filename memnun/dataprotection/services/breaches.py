@@ -264,23 +264,24 @@ def breach_subjects_notify(*, actor: User, breach: Breach, now: datetime | None 
         for person in people:
             if not person.reachable:
                 continue
+            if person.email:
+                channel, recipient = MessageChannel.EMAIL, person.email
+            else:
+                channel, recipient = MessageChannel.SMS, person.phone
+            key = _contact_key(breach, recipient.strip().lower())
+            if OutboundMessage.objects.filter(idempotency_key=key).exists():
+                continue  # told already
             language = language_of(person.language)
             rendered = render_message(
                 kind="breach_notice", language=language,
                 context=_notice_context(breach, name=person.name, language=language),
             )
-            if person.email:
-                channel, recipient = MessageChannel.EMAIL, person.email
-                subject, text, html = rendered.subject, rendered.text, rendered.html
-            else:
-                channel, recipient = MessageChannel.SMS, person.phone
-                subject, text, html = "", rendered.sms, ""
-            key = _contact_key(breach, recipient.strip().lower())
-            if OutboundMessage.objects.filter(idempotency_key=key).exists():
-                continue  # told already
+            sms = channel == MessageChannel.SMS
             message_queue(
                 channel=channel, kind="breach_notice", recipient=recipient, language=language,
-                subject=subject, text=text, html=html, idempotency_key=key,
+                subject="" if sms else rendered.subject,
+                text=rendered.sms if sms else rendered.text,
+                html="" if sms else rendered.html, idempotency_key=key,
                 source_type="breach", source_id=str(breach.pk),
             )
             queued += 1
