@@ -26,7 +26,7 @@ def _manage(*args: str) -> int:
         call_command(*args)
     except Exception as exc:  # CommandError and friends: a message and an exit code
         print(f"memnun: {exc}", file=sys.stderr)
-        return int(getattr(exc, "returncode", 1))  # a CommandError may say which
+        return int(getattr(exc, "returncode", 1) or 1)  # a CommandError may say which
     return 0
 
 
@@ -90,6 +90,14 @@ def _run(port: int, workers: int) -> int:
     return 0 if stopping or not failed else 1
 
 
+def _privacy(args: argparse.Namespace) -> int:
+    """`memnun privacy <command>`: each maps to the management command privacy_<command>."""
+    if args.privacy_command == "inventory":
+        extra = ["--language", args.language] if args.language else []
+        return _manage("privacy_inventory", "--out", args.out, *extra)
+    return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="memnun", description="memnun operator commands")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -118,6 +126,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     pack.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
     pack.add_argument("--lang", required=True, help="tr or en")
     pack.add_argument("--out", required=True, help="the directory to write both files into")
+    # Personal data (KVKK): one subcommand per operation, each a management command.
+    privacy = sub.add_parser("privacy", help="personal data (KVKK)")
+    privacy_sub = privacy.add_subparsers(dest="privacy_command", required=True)
+    inventory = privacy_sub.add_parser(
+        "inventory", help="write the processing inventory (VERBIS) and processors as XLSX"
+    )
+    inventory.add_argument("--out", required=True, help="the .xlsx file to write")
+    inventory.add_argument("--language", choices=["tr", "en"], help="default: the site's")
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -141,6 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "review-pack":
         return _manage("review_pack", "--from", args.start, "--to", args.end,
                        "--lang", args.lang, "--out", args.out)
+    if args.command == "privacy":
+        return _privacy(args)
     if args.command == "manage":
         _django()
         from django.core.management import execute_from_command_line

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "memnun.desk",
     "memnun.notifications",
     "memnun.mailin",
+    "memnun.dataprotection",
     # Development tools (the benchmark fill); its command refuses to run outside DEBUG/demo.
     "memnun.devtools",
 ]
@@ -237,6 +238,7 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "memnun <noreply@memnun.local>")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
@@ -259,6 +261,9 @@ MEMNUN_SMS_URL = env_str("MEMNUN_SMS_URL", "")
 MEMNUN_SMS_TOKEN = env_str("MEMNUN_SMS_TOKEN", "")
 MEMNUN_SMS_SENDER = env_str("MEMNUN_SMS_SENDER", "MEMNUN")
 MEMNUN_SMS_TIMEOUT = env_int("MEMNUN_SMS_TIMEOUT", 10, minimum=1)
+# Where people ask about their personal data (the KVKK contact point), named in breach
+# notices; our sending address when empty.
+MEMNUN_PRIVACY_CONTACT = env_str("MEMNUN_PRIVACY_CONTACT", "")
 # A customer who has not answered a resolution is reminded every N days, at most M times.
 MEMNUN_RESOLUTION_REMINDER_DAYS = env_int("MEMNUN_RESOLUTION_REMINDER_DAYS", 5, minimum=1)
 MEMNUN_RESOLUTION_REMINDERS = env_int("MEMNUN_RESOLUTION_REMINDERS", 2, minimum=0)

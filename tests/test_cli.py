@@ -42,7 +42,10 @@ def free_port() -> int:
 
 
 def test_demo_is_refused_in_production(operator_env: dict[str, str]) -> None:
-    env = {**operator_env, "MEMNUN_DEMO": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "x"}
+    env = {**operator_env, "MEMNUN_DEMO": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "x",
+           # Production starts only with mail and SMS over TLS (K10).
+           "EMAIL_HOST": "smtp.example", "EMAIL_USE_TLS": "1",
+           "MEMNUN_SMS_URL": "https://sms.example/send"}
     assert memnun("migrate", env=env).returncode == 0
     result = memnun("demo", env=env)
     assert result.returncode == 1

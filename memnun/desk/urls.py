@@ -3,6 +3,7 @@ from django.urls import path
 
 from memnun.desk import (
     views_auth,
+    views_breaches,
     views_capa,
     views_case,
     views_competence,
@@ -98,6 +99,10 @@ urlpatterns = [
     path("reviews/<int:review_id>/do/<slug:step>", views_reviews.review_do, name="review_do"),
     path("reviews/<int:review_id>/decisions/<int:decision_id>/done",
          views_reviews.decision_done, name="review_decision_done"),
+    path("breaches/", views_breaches.register, name="breaches"),
+    path("breaches/new", views_breaches.new, name="breach_new"),
+    path("breaches/<int:breach_id>", views_breaches.breach_page, name="breach"),
+    path("breaches/<int:breach_id>/do/<slug:step>", views_breaches.breach_do, name="breach_do"),
     path("intake/", views_intake.intake_index, name="intake_index"),
     path("intake/<slug:channel>/", views_intake.intake, name="intake"),
     path("intake/receipt/<str:reference>/", views_intake.receipt, name="receipt"),

@@ -102,6 +102,10 @@ class Action(StrEnum):
     VIEW_REVIEWS = "view_reviews"
     MANAGE_REVIEWS = "manage_reviews"
     APPROVE_REVIEWS = "approve_reviews"
+    # The personal-data breach register (K11, memnun/dataprotection): read it; record a
+    # breach, its Board notification and the notices to the people it touched.
+    VIEW_BREACHES = "view_breaches"
+    MANAGE_BREACHES = "manage_breaches"
 
 
 A = Action
@@ -133,12 +137,14 @@ MATRIX: dict[str, frozenset[Action]] = {
         A.CLOSE_EXHAUSTED, A.VIEW_REPORTS, A.CLOSE_CAPA, A.MANAGE_OBJECTIVES,
         A.MANAGE_POLICY, A.PUBLISH_POLICY, A.MANAGE_TRAINING, *_PROCESS_AUDIT,
         A.VIEW_REVIEWS, A.MANAGE_REVIEWS,
+        A.VIEW_BREACHES,
     },
     # Reads everything, sees personal data masked, changes no case. The one thing an
     # auditor writes is the process audit itself (its plans, checklist and findings,
     # and the CAPA a nonconformity opens): auditing is their job.
     Role.AUDITOR: frozenset({
         A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA, *_PROCESS_AUDIT, A.VIEW_REVIEWS,
+        A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA, *_PROCESS_AUDIT, A.VIEW_BREACHES,
     }),
     # Top management: the reports, and the cases behind a figure as the auditor sees them;
     # sets the objectives and approves them; approves the policy (and may publish it) and
@@ -150,8 +156,11 @@ MATRIX: dict[str, frozenset[Action]] = {
         *DECIDING, A.VIEW_REVIEWS, A.MANAGE_REVIEWS, A.APPROVE_REVIEWS,
     }),
     # The personal-data contact (KVKK irtibat kişisi): reads every office's cases and their
-    # files, and reveals contact details with a reason, to serve the data subjects' rights.
-    Role.PRIVACY: frozenset({A.VIEW, A.REVEAL_PERSONAL_DATA, A.VIEW_ATTACHMENTS}),
+    # files, and reveals contact details with a reason, to serve the data subjects' rights;
+    # keeps the breach register.
+    Role.PRIVACY: frozenset({
+        A.VIEW, A.REVEAL_PERSONAL_DATA, A.VIEW_ATTACHMENTS, A.VIEW_BREACHES, A.MANAGE_BREACHES,
+    }),
     # Configuration, not case work; reveals contact details for data-subject requests.
     # Keeps the users, and so their training records.
     Role.ADMIN: frozenset({

@@ -264,6 +264,8 @@ def mail_receive(*, raw: bytes, source: str = "mailgate") -> Received:
         if known is None:
             raise
         return Received(known.status, known, duplicate=True)  # a concurrent delivery won
-    logger.info("mail %s from %s: %s %s", parsed.message_id, parsed.from_address or "?",
-                inbound.status, inbound.reason or (inbound.feedback or ""))
+    # Ids and outcomes only: the sender's address and the Message-ID (which may spell a
+    # person's address) are personal data and stay out of the log (K10).
+    logger.info("mail %s: %s %s", inbound.pk, inbound.status,
+                inbound.reason or (inbound.feedback or ""))
     return Received(inbound.status, inbound)

@@ -104,6 +104,30 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "surges_url": "https://memnun.example/desk/reports/surges/?week=2026-11-23&office=istanbul",
         "delivery_channel": "email",
     },
+    # To the personal-data contacts and quality managers as a breach's 72 hours to notify
+    # the Board run out (dataprotection/services/breaches.py).
+    "breach_alert": {
+        "reference": "IHL-2026-0003",
+        "staff_name": "Zeynep Kaya",
+        "title": "Kayıp dizüstü bilgisayar <İzmir>",
+        "aware_at": datetime(2026, 11, 27, 9, 30, tzinfo=_IST),
+        "due_at": datetime(2026, 11, 30, 9, 30, tzinfo=_IST),
+        "overdue": False,
+        "breach_url": "https://memnun.example/desk/breaches/3",
+    },
+    # To each person a breach touched (K11, Board Decision 2019/271): time, data
+    # categories, likely consequences, measures and the contact point.
+    "breach_notice": {
+        "reference": "IHL-2026-0003",
+        "customer_name": "Işıl Öztürk",
+        "window_from": datetime(2026, 11, 20, 0, 0, tzinfo=_IST),
+        "window_to": datetime(2026, 11, 26, 23, 59, tzinfo=_IST),
+        "aware_at": datetime(2026, 11, 27, 9, 30, tzinfo=_IST),
+        "data_categories": ["Ad soyad", "Telefon numarası"],
+        "consequences": "Adınız ve telefon numaranız <yetkisiz> kişilerce görülmüş olabilir.",
+        "measures": "Cihazın erişimi uzaktan kapatıldı; parolalar değiştirildi.",
+        "contact": "kvkk@memnun.example",
+    },
 }
 
 KINDS = tuple(SAMPLES)

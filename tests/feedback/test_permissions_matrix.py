@@ -76,6 +76,9 @@ EXPECTED: dict[str, set[str]] = {
     "view_reviews": {"quality", "auditor", "management"},
     "manage_reviews": {"quality", "management"},
     "approve_reviews": {"management"},
+    # K11: the personal-data contact keeps the breach register; quality is alerted and reads it.
+    "view_breaches": {"quality", "auditor", "privacy"},
+    "manage_breaches": {"privacy"},
 }
 # Allowed by the role, but only on the cases escalated to its level (not on this level-0 case).
 ESCALATED_ONLY = {("management", "approve"), ("management", "send_back")}

@@ -1,0 +1,139 @@
+"""The breach register (K11) and the processors (K5, K12)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class BreachStatus(models.TextChoices):
+    # Recorded; the Board has not been told yet (the 72-hour clock runs).
+    OPEN = "open", _("Open: the Board not notified yet")
+    NOTIFIED = "notified", _("Board notified")
+    CLOSED = "closed", _("Closed")
+
+
+class Breach(models.Model):
+    """A personal-data breach (KVKK Art. 12(5); Board Decision 2019/10).
+
+    The Board must be told within 72 hours of `aware_at` (wall-clock hours:
+    `rules.board_due_at`); a later notification states why (`board_late_reason`).
+    """
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("what happened"))
+    detected_at = models.DateTimeField(_("detected at"))
+    aware_at = models.DateTimeField(
+        _("aware at"), help_text=_("When the company became aware of the breach: the 72 hours "
+                                   "to notify the Board start here."),
+    )
+    data_categories = models.JSONField(_("data categories"), default=list)
+    offices = models.ManyToManyField(
+        "organisation.Office", verbose_name=_("affected offices"), related_name="+",
+    )
+    window_from = models.DateTimeField(_("affected from"))
+    window_to = models.DateTimeField(_("affected until"))
+    consequences = models.TextField(_("likely consequences"))
+    measures = models.TextField(_("measures taken"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=BreachStatus.choices, default=BreachStatus.OPEN,
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    board_notified_at = models.DateTimeField(_("Board notified at"), null=True, blank=True)
+    board_reference = models.CharField(_("Board's reference"), max_length=100, blank=True)
+    board_late_reason = models.TextField(_("reason for the late notification"), blank=True)
+    subjects_notified_at = models.DateTimeField(
+        _("people notified at"), null=True, blank=True,
+    )
+    subjects_notified = models.PositiveIntegerField(_("people notified"), default=0)
+    # The last alert stage sent (hours after awareness: 0 none, then rules.ALERT_HOURS):
+    # the watch claims a stage with a conditional update, so each goes out once.
+    alerted_hours = models.PositiveSmallIntegerField(default=0)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-aware_at", "-id"]
+        verbose_name = _("personal-data breach")
+        verbose_name_plural = _("personal-data breaches")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(window_from__lte=models.F("window_to")), name="breach_window_order",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["aware_at"], condition=Q(status="open"), name="breach_open_clock",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def number(self) -> str:
+        return f"IHL-{self.aware_at:%Y}-{self.pk:04d}"
+
+
+class ProcessorService(models.TextChoices):
+    EMAIL = "email", _("E-mail delivery")
+    SMS = "sms", _("SMS delivery")
+    HOSTING = "hosting", _("Hosting")
+    OTHER = "other", _("Other")
+
+
+class TransferBasis(models.TextChoices):
+    """How personal data may go abroad (KVKK Art. 9 as amended by Law 7499)."""
+
+    NONE = "", _("None: processed in Türkiye")
+    ADEQUACY = "adequacy", _("Adequacy decision")
+    STANDARD_CONTRACT = "standard_contract", _("Board standard contract")
+    BCR = "bcr", _("Binding corporate rules")
+    UNDERTAKING = "undertaking", _("Written undertaking approved by the Board")
+    OCCASIONAL = "occasional", _("Occasional transfer (Art. 9(6))")
+
+
+class Processor(models.Model):
+    """A company processing personal data on our behalf (veri işleyen)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    service = models.CharField(_("service"), max_length=16, choices=ProcessorService.choices)
+    country = models.CharField(
+        _("country"), max_length=2, help_text=_("ISO 3166 code where the data is processed "
+                                                "(TR for Türkiye)."),
+    )
+    region = models.CharField(_("cloud region"), max_length=100, blank=True)
+    transfer_basis = models.CharField(
+        _("transfer basis"), max_length=24, choices=TransferBasis.choices, blank=True,
+        help_text=_("Required when the country is not Türkiye."),
+    )
+    contract_date = models.DateField(_("contract date"), null=True, blank=True)
+    notified_on = models.DateField(
+        _("standard contract notified to the Authority on"), null=True, blank=True,
+    )
+    purpose = models.CharField(_("what it does for us"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["service", "name"]
+        verbose_name = _("processor")
+        verbose_name_plural = _("processors")
+        constraints = [
+            # Abroad needs a recorded mechanism (K5); at home there is none to record.
+            models.CheckConstraint(
+                condition=Q(country="TR") | ~Q(transfer_basis=""),
+                name="processor_abroad_has_basis",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def abroad(self) -> bool:
+        return self.country.upper() != "TR"
