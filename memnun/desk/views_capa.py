@@ -28,7 +28,13 @@ from memnun.feedback.capa_codes import AnalysisMethod, CapaStatus, CriterionKind
 from memnun.feedback.capa_models import Capa, CapaAction
 from memnun.feedback.errors import Conflict, FieldErrors, NotFound, NotPermitted
 from memnun.feedback.models import Feedback
-from memnun.feedback.permissions import Action, feedback_for_user, may, role_actions
+from memnun.feedback.permissions import (
+    Action,
+    capa_in_scope,
+    feedback_for_user,
+    may,
+    role_actions,
+)
 from memnun.feedback.selectors.capa import (
     capa_cases,
     capa_get,
@@ -197,11 +203,12 @@ def edit(request: HttpRequest, number: str) -> HttpResponse:
 # --- One CAPA's page and what can be done on it -------------------------------------------
 
 
-def _owners() -> list[tuple[str, str]]:
+def _owners(capa: Capa) -> list[tuple[str, str]]:
+    """Who may own an action of this CAPA: those who may work on it."""
     people = User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
     return [
         (p.username, f"{staff_name(p)} ({p.get_role_display()})")
-        for p in people if A.MANAGE_CAPA in role_actions(p)
+        for p in people if A.MANAGE_CAPA in role_actions(p) and capa_in_scope(p, capa)
     ]
 
 
@@ -209,7 +216,7 @@ def _owners() -> list[tuple[str, str]]:
 class CapaStep:
     slug: str
     permits: Action
-    make: Callable[[Any], ServiceErrors]
+    make: Callable[[Any, Capa], ServiceErrors]
     run: Callable[[User, Capa, dict[str, Any]], str]
 
 
@@ -247,13 +254,16 @@ def _link(user: User, capa: Capa, d: dict[str, Any]) -> str:
 STEPS: dict[str, CapaStep] = {
     s.slug: s for s in (
         CapaStep("action", A.MANAGE_CAPA,
-                 lambda data: cf.ActionForm(data, owners=_owners(), prefix="action"), _add_action),
-        CapaStep("done", A.MANAGE_CAPA, lambda data: cf.ActionDoneForm(data, prefix="done"),
-                 _action_done),
-        CapaStep("check", A.CHECK_CAPA, lambda data: cf.CheckForm(data, prefix="check"), _check),
-        CapaStep("close", A.CLOSE_CAPA, lambda data: cf.CloseCapaForm(data, prefix="close"),
-                 _close),
-        CapaStep("link", A.MANAGE_CAPA, lambda data: cf.LinkCaseForm(data, prefix="link"), _link),
+                 lambda data, capa: cf.ActionForm(data, owners=_owners(capa), prefix="action"),
+                 _add_action),
+        CapaStep("done", A.MANAGE_CAPA,
+                 lambda data, capa: cf.ActionDoneForm(data, prefix="done"), _action_done),
+        CapaStep("check", A.CHECK_CAPA,
+                 lambda data, capa: cf.CheckForm(data, prefix="check"), _check),
+        CapaStep("close", A.CLOSE_CAPA,
+                 lambda data, capa: cf.CloseCapaForm(data, prefix="close"), _close),
+        CapaStep("link", A.MANAGE_CAPA,
+                 lambda data, capa: cf.LinkCaseForm(data, prefix="link"), _link),
     )
 }
 
@@ -266,7 +276,7 @@ def _page(
     bound = bound or {}
     open_capa = capa.status != CapaStatus.CLOSED
     forms = {
-        slug: bound.get(slug) or step.make(None)
+        slug: bound.get(slug) or step.make(None, capa)
         for slug, step in STEPS.items() if open_capa and may(user, step.permits)
     }
     cases = capa_cases(capa=capa)
@@ -308,7 +318,7 @@ def capa_do(request: HttpRequest, number: str, step: str) -> HttpResponse:
     capa = _capa(user, number)
     if not may(user, spec.permits):
         raise PermissionDenied(_("Your role may not do this."))
-    form = spec.make(request.POST)
+    form = spec.make(request.POST, capa)
     conflict, status = "", 422
     if form.is_valid():
         try:

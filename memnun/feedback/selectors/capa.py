@@ -15,7 +15,7 @@ from memnun.feedback.capa_codes import CapaActionStatus, CapaStatus
 from memnun.feedback.capa_models import Capa, CapaAction
 from memnun.feedback.errors import NotFound, NotPermitted
 from memnun.feedback.models import Feedback
-from memnun.feedback.permissions import Action, role_actions
+from memnun.feedback.permissions import Action, capas_visible_to, role_actions
 from memnun.feedback.selectors.capa_criteria import ISTANBUL
 
 
@@ -36,11 +36,12 @@ def capa_readable(user: User) -> None:
 def capa_register(
     *, user: User, now: datetime, status: str = "", office: str = "", overdue: bool = False
 ) -> list[Capa]:
-    """The register, newest first, filtered; each row knows whether an action is overdue."""
+    """The register (the user's scope), newest first, filtered; each row knows whether
+    an action is overdue."""
     capa_readable(user)
     overdue_q = _overdue_actions(capa_today(now)).filter(capa=OuterRef("pk"))
     qs = (
-        Capa.objects.select_related("office", "category")
+        capas_visible_to(user).select_related("office", "category")
         .annotate(has_overdue=Exists(overdue_q))
         .order_by("-created_at", "-id")
     )
@@ -54,9 +55,10 @@ def capa_register(
 
 
 def capa_get(*, user: User, number: str) -> Capa:
+    """One CAPA of the user's scope; NotFound for one outside it, as for none."""
     capa_readable(user)
     capa = (
-        Capa.objects.select_related("office", "category", "created_by", "closed_by")
+        capas_visible_to(user).select_related("office", "category", "created_by", "closed_by")
         .filter(number=number.strip().upper().replace("DOF", "DÖF")).first()
     )
     if capa is None:
@@ -100,9 +102,10 @@ def capas_of_case(*, feedback: Feedback) -> list[Capa]:
     return list(Capa.objects.filter(sources__feedback=feedback).order_by("created_at", "id"))
 
 
-def capas_open(*, limit: int = 200) -> list[Capa]:
-    """CAPAs a case may still be linked to (not closed), newest first."""
-    return list(Capa.objects.exclude(status=CapaStatus.CLOSED).order_by("-created_at")[:limit])
+def capas_open(*, user: User, limit: int = 200) -> list[Capa]:
+    """CAPAs of the user's scope a case may still be linked to (not closed), newest first."""
+    qs = capas_visible_to(user).exclude(status=CapaStatus.CLOSED).order_by("-created_at")
+    return list(qs[:limit])
 
 
 def capa_cases(*, capa: Capa) -> list[Feedback]:
