@@ -3,7 +3,11 @@ with its analysis, actions, effectiveness check, linked cases and history.
 
 Thin: each POST hands a form's input to one service in `feedback/services/capa.py`
 and answers with a redirect and a message, the page again with the errors beside
-the fields (422), the refusal at the top (409), or 403 when the role may not.
+the fields (422), the refusal at the top (409), or 403 when the role may not. The
+CAPA page's steps (add an action, mark it done, record the check — an ineffective
+one reopens the CAPA —, close, link a case) post through htmx when script runs:
+the answer is the page's content alone, with the message or the errors, swapped
+in place.
 """
 
 from __future__ import annotations
@@ -270,8 +274,11 @@ STEPS: dict[str, CapaStep] = {
 
 def _page(
     request: HttpRequest, user: User, capa: Capa, *, bound: dict[str, ServiceErrors] | None = None,
-    conflict: str = "", status: int = 200,
+    conflict: str = "", status: int = 200, done: str = "",
 ) -> HttpResponse:
+    """The CAPA's page; to htmx only its content (`#capa`), always 200: htmx swaps only
+    successful answers, so the errors and refusals come back in place too."""
+    htmx = bool(request.headers.get("HX-Request"))
     now = timezone.now()
     bound = bound or {}
     open_capa = capa.status != CapaStatus.CLOSED
@@ -280,7 +287,8 @@ def _page(
         for slug, step in STEPS.items() if open_capa and may(user, step.permits)
     }
     cases = capa_cases(capa=capa)
-    return render(request, "desk/capa/capa.html", {
+    template = "desk/capa/_capa.html" if htmx else "desk/capa/capa.html"
+    return render(request, template, {
         "capa": capa,
         "sources": list(capa.sources.select_related("feedback")),
         "cases": cases,
@@ -295,7 +303,8 @@ def _page(
         "forms": forms,
         "may_edit": open_capa and may(user, A.MANAGE_CAPA),
         "conflict": conflict,
-    }, status=status)
+        "done": done,
+    }, status=200 if htmx else status)
 
 
 @require_GET
@@ -332,6 +341,8 @@ def capa_do(request: HttpRequest, number: str, step: str) -> HttpResponse:
         except Conflict as exc:
             conflict, status = exc.detail, 409
         else:
+            if request.headers.get("HX-Request"):
+                return _page(request, user, _capa(user, capa.number), done=done)
             messages.success(request, done)
             return redirect("desk:capa", number=capa.number)
     capa.refresh_from_db()
