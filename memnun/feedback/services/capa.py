@@ -56,6 +56,7 @@ from memnun.feedback.permissions import (
     require_capa,
     sees_every_office,
 )
+from memnun.feedback.references import year_counter_advance
 from memnun.feedback.selectors.capa_criteria import (
     ISTANBUL,
     MEASURED_KINDS,
@@ -115,11 +116,7 @@ def _audit(*, actor: User | None, action: str, capa: Capa, data: dict[str, Any])
 
 def capa_number_allocate(*, year: int) -> str:
     """The next number of the year (DÖF-2026-0001); inside the transaction that stores it."""
-    CapaCounter.objects.bulk_create([CapaCounter(year=year, last=0)], ignore_conflicts=True)
-    counter = CapaCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"DÖF-{year}-{counter.last:04d}"
+    return f"DÖF-{year}-{year_counter_advance(CapaCounter, year=year):04d}"
 
 
 def _check(data: CapaInput, errors: dict[str, list[str]] | None = None) -> _Checked:
