@@ -44,10 +44,10 @@ from memnun.feedback.selectors.capa import (
     capa_get,
     capa_history,
     capa_register,
-    capa_today,
 )
 from memnun.feedback.selectors.capa_criteria import capa_criterion_evaluate
 from memnun.feedback.selectors.case import staff_name
+from memnun.feedback.selectors.reports.periods import report_today
 from memnun.feedback.selectors.resolution import resolution_latest
 from memnun.feedback.services.capa import (
     WHYS_MAX,
@@ -298,7 +298,7 @@ def _page(
         "checks": list(capa.checks.select_related("checked_by")),
         "evaluation": capa_criterion_evaluate(capa=capa, now=now),
         "measured": capa.criterion_kind != CriterionKind.JUDGED,
-        "today": capa_today(now),
+        "today": report_today(now=now),
         "history": capa_history(capa=capa),
         "forms": forms,
         "may_edit": open_capa and may(user, A.MANAGE_CAPA),

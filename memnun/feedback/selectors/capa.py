@@ -16,15 +16,11 @@ from memnun.feedback.capa_models import Capa, CapaAction
 from memnun.feedback.errors import NotFound, NotPermitted
 from memnun.feedback.models import Feedback
 from memnun.feedback.permissions import Action, capas_visible_to, role_actions
-from memnun.feedback.selectors.capa_criteria import ISTANBUL
-
-
-def capa_today(now: datetime) -> date:
-    """The day an action's due date is compared with: Istanbul's."""
-    return now.astimezone(ISTANBUL).date()
+from memnun.feedback.selectors.reports.periods import report_today
 
 
 def _overdue_actions(today: date) -> QuerySet[CapaAction]:
+    """Open actions due before `today` (an Istanbul day, `report_today`)."""
     return CapaAction.objects.filter(status=CapaActionStatus.OPEN, due_on__lt=today)
 
 
@@ -39,7 +35,7 @@ def capa_register(
     """The register (the user's scope), newest first, filtered; each row knows whether
     an action is overdue."""
     capa_readable(user)
-    overdue_q = _overdue_actions(capa_today(now)).filter(capa=OuterRef("pk"))
+    overdue_q = _overdue_actions(report_today(now=now)).filter(capa=OuterRef("pk"))
     qs = (
         capas_visible_to(user).select_related("office", "category")
         .annotate(has_overdue=Exists(overdue_q))

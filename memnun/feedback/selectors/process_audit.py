@@ -15,8 +15,8 @@ from memnun.feedback.errors import NotFound, NotPermitted
 from memnun.feedback.permissions import Action, role_actions
 from memnun.feedback.process_audit_codes import AuditStatus, Outcome
 from memnun.feedback.process_audit_models import AuditCheck, AuditPlan, AuditSample
-from memnun.feedback.selectors.capa_criteria import ISTANBUL
 from memnun.feedback.selectors.case import staff_name
+from memnun.feedback.selectors.reports.periods import report_today
 
 
 def audits_readable(user: User) -> None:
@@ -137,7 +137,7 @@ def audit_conformance(*, user: User, by: str = BY_PLAN) -> Conformance:
         else:
             closed = sample.feedback.closed_at
             assert closed is not None
-            period = key = closed.astimezone(ISTANBUL).strftime("%Y-%m")
+            period = key = report_today(now=closed).strftime("%Y-%m")
         keys.setdefault(period, key)
         offices[(period, sample.office.name)].add(check.outcome)
         people[(period, staff_name(sample.handler) if sample.handler else _("no handler"))].add(

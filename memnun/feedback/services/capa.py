@@ -58,11 +58,11 @@ from memnun.feedback.permissions import (
 )
 from memnun.feedback.references import year_counter_advance
 from memnun.feedback.selectors.capa_criteria import (
-    ISTANBUL,
     MEASURED_KINDS,
     State,
     capa_criterion_evaluate,
 )
+from memnun.feedback.selectors.reports.periods import report_today
 from memnun.feedback.services.common import now_or
 from memnun.organisation.models import Category, Office, RootCauseCategory
 
@@ -277,7 +277,7 @@ def _capa_create(
     at = now_or(now)
     with transaction.atomic():
         capa = Capa(
-            number=capa_number_allocate(year=at.astimezone(ISTANBUL).year),
+            number=capa_number_allocate(year=report_today(now=at).year),
             created_by=actor, created_at=at,
         )
         _write_fields(capa, data, found)

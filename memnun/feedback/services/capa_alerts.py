@@ -19,7 +19,7 @@ from memnun.audit.chain import audit_record
 from memnun.feedback.capa_codes import CapaActionStatus, CapaStatus
 from memnun.feedback.capa_models import CapaAction
 from memnun.feedback.deadline_rules import Deadlines
-from memnun.feedback.selectors.capa import capa_today
+from memnun.feedback.selectors.reports.periods import report_today
 from memnun.notifications.models import MessageChannel
 from memnun.notifications.outbox import message_queue
 from memnun.notifications.rendering import language_of, render_message
@@ -31,7 +31,7 @@ def _overdue(now: datetime) -> list[CapaAction]:
     return list(
         CapaAction.objects.filter(
             status=CapaActionStatus.OPEN, overdue_alerted_at__isnull=True,
-            due_on__lt=capa_today(now),
+            due_on__lt=report_today(now=now),
         )
         .exclude(capa__status=CapaStatus.CLOSED)
         .select_related("owner__office__calendar", "capa__office__calendar")

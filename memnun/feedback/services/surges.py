@@ -20,11 +20,8 @@ from memnun.audit.chain import audit_record
 from memnun.feedback.codes import AlertKind
 from memnun.feedback.deadline_rules import Deadlines
 from memnun.feedback.models import StaffAlert, Surge
-from memnun.feedback.selectors.reports.surges import (
-    SurgeFound,
-    last_complete_week,
-    surges_of_week,
-)
+from memnun.feedback.selectors.reports.periods import last_complete_week
+from memnun.feedback.selectors.reports.surges import SurgeFound, surges_of_week
 from memnun.feedback.selectors.staff import office_quality_managers
 
 SYSTEM_ACTOR = "system"
