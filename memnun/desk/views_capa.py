@@ -40,10 +40,10 @@ from memnun.feedback.permissions import (
     role_actions,
 )
 from memnun.feedback.selectors.capa import (
-    capa_cases,
     capa_get,
     capa_history,
     capa_register,
+    capa_sources,
 )
 from memnun.feedback.selectors.capa_criteria import capa_criterion_evaluate
 from memnun.feedback.selectors.case import staff_name
@@ -286,12 +286,12 @@ def _page(
         slug: bound.get(slug) or step.make(None, capa)
         for slug, step in STEPS.items() if open_capa and may(user, step.permits)
     }
-    cases = capa_cases(capa=capa)
+    sources = capa_sources(capa=capa, user=user)
     template = "desk/capa/_capa.html" if htmx else "desk/capa/capa.html"
     return render(request, template, {
         "capa": capa,
-        "sources": list(capa.sources.select_related("feedback")),
-        "cases": cases,
+        "sources": sources,
+        "cases": [s.feedback for s in sources if s.feedback is not None],
         "whys": list(capa.whys.all()),
         "causes": list(capa.cause_categories.all()),
         "actions": list(capa.actions.select_related("owner", "done_by")),
@@ -299,7 +299,7 @@ def _page(
         "evaluation": capa_criterion_evaluate(capa=capa, now=now),
         "measured": capa.criterion_kind != CriterionKind.JUDGED,
         "today": report_today(now=now),
-        "history": capa_history(capa=capa),
+        "history": capa_history(capa=capa, user=user),
         "forms": forms,
         "may_edit": open_capa and may(user, A.MANAGE_CAPA),
         "conflict": conflict,

@@ -69,8 +69,17 @@ def test_a_capa_linked_to_an_office_s_case_is_that_office_s_too(demo: None) -> N
     staff("ankara_reviewer", Role.REVIEWER, "ankara")
     client = signed_in("ankara_reviewer")
     assert client.get(f"/desk/capa/{capa.number}").status_code == 404
-    capa_link_case(actor=user("quality"), capa=capa, feedback=Case(office="ankara").feedback)
-    assert client.get(f"/desk/capa/{capa.number}").status_code == 200
+    istanbul_case = Case()
+    capa_link_case(actor=user("quality"), capa=capa, feedback=istanbul_case.feedback)
+    ankara_case = Case(office="ankara")
+    capa_link_case(actor=user("quality"), capa=capa, feedback=ankara_case.feedback)
+    page = client.get(f"/desk/capa/{capa.number}")
+    assert page.status_code == 200
+    # Only the cases the reader may see are listed.
+    assert ankara_case.reference in page.content.decode()
+    assert istanbul_case.reference not in page.content.decode()
+    assert istanbul_case.reference in signed_in("quality").get(
+        f"/desk/capa/{capa.number}").content.decode()
     every_office = new_capa(office=None)
     assert client.get(f"/desk/capa/{every_office.number}").status_code == 200
     capa_link_case(actor=user("quality"), capa=every_office, feedback=Case().feedback)

@@ -6,16 +6,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
 from memnun.audit.models import AuditEvent
 from memnun.feedback.capa_codes import CapaActionStatus, CapaStatus
-from memnun.feedback.capa_models import Capa, CapaAction
+from memnun.feedback.capa_models import Capa, CapaAction, CapaSource
 from memnun.feedback.errors import NotFound, NotPermitted
 from memnun.feedback.models import Feedback
-from memnun.feedback.permissions import Action, capas_visible_to, role_actions
+from memnun.feedback.permissions import (
+    Action,
+    capas_visible_to,
+    feedback_visible_to,
+    role_actions,
+)
 from memnun.feedback.selectors.reports.periods import report_today
 
 
@@ -84,12 +89,20 @@ def _history_labels() -> dict[str, str]:
     }
 
 
-def capa_history(*, capa: Capa) -> list[HistoryEntry]:
-    """The CAPA's audit events, oldest first."""
+def capa_history(*, capa: Capa, user: User) -> list[HistoryEntry]:
+    """The CAPA's audit events, oldest first; a linked case's reference only where the
+    user may see the case."""
     labels = _history_labels()
+    events = list(AuditEvent.objects.filter(object_type="capa", object_id=capa.number))
+    named = {e.data["feedback"] for e in events if e.data.get("feedback")}
+    seen = set(
+        feedback_visible_to(user).filter(reference__in=named).values_list("reference", flat=True)
+    ) if named else set()
     return [
-        HistoryEntry(e.at, e.actor, e.action, labels.get(e.action, e.action), e.data)
-        for e in AuditEvent.objects.filter(object_type="capa", object_id=capa.number)
+        HistoryEntry(e.at, e.actor, e.action, labels.get(e.action, e.action), {
+            k: v for k, v in e.data.items() if k != "feedback" or v in seen
+        })
+        for e in events
     ]
 
 
@@ -104,8 +117,11 @@ def capas_open(*, user: User, limit: int = 200) -> list[Capa]:
     return list(qs[:limit])
 
 
-def capa_cases(*, capa: Capa) -> list[Feedback]:
-    return [
-        s.feedback for s in capa.sources.select_related("feedback__office")
-        if s.feedback is not None
-    ]
+def capa_sources(*, capa: Capa, user: User) -> list[CapaSource]:
+    """The CAPA's sources as the user may see them: a linked case only if the user may
+    see the case (another office's stays out of an office-bound role's view)."""
+    visible = feedback_visible_to(user).values("pk")
+    return list(
+        capa.sources.select_related("feedback__office")
+        .filter(Q(feedback__isnull=True) | Q(feedback__in=visible))
+    )
