@@ -108,7 +108,7 @@ def _propose_form(
 ) -> Any:
     capas = None
     if may(user, A.MANAGE_CAPA) and feedback.type == FeedbackType.COMPLAINT:
-        capas = [(c.number, f"{c.number} · {c.problem[:60]}") for c in capas_open()]
+        capas = [(c.number, f"{c.number} · {c.problem[:60]}") for c in capas_open(user=user)]
     return f.ProposeForm(
         data, complaint=feedback.type == FeedbackType.COMPLAINT, capas=capas, prefix=prefix
     )

@@ -39,17 +39,23 @@ def policy_pending_clear(request: HttpRequest) -> None:
 
 
 class PolicyAcknowledgementMiddleware:
+    """Costs a desk request one look at its session (loaded for the sign-in anyway) and
+    nothing more: whether a version awaits is decided once, at login, and kept in the
+    session. Any other request (the portal, the API, static files) is let through
+    before its session is touched, so a portal visitor's session is not read for it."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.session.get(PENDING) and request.user.is_authenticated:
-            desk = reverse("desk:home")
-            open_paths = {
-                reverse("desk:policy_acknowledge"), reverse("desk:logout"), reverse("desk:login"),
-            }
-            if request.path.startswith(desk) and request.path not in open_paths:
-                target = reverse("desk:policy_acknowledge")
+        if (
+            request.path.startswith(reverse("desk:home"))
+            and request.session.get(PENDING)
+            and request.user.is_authenticated
+        ):
+            acknowledge = reverse("desk:policy_acknowledge")
+            if request.path not in {acknowledge, reverse("desk:logout"), reverse("desk:login")}:
+                target = acknowledge
                 if request.method == "GET":
                     target += "?" + urlencode({"next": request.get_full_path()})
                 return redirect(target)

@@ -3,7 +3,11 @@ with its analysis, actions, effectiveness check, linked cases and history.
 
 Thin: each POST hands a form's input to one service in `feedback/services/capa.py`
 and answers with a redirect and a message, the page again with the errors beside
-the fields (422), the refusal at the top (409), or 403 when the role may not.
+the fields (422), the refusal at the top (409), or 403 when the role may not. The
+CAPA page's steps (add an action, mark it done, record the check — an ineffective
+one reopens the CAPA —, close, link a case) post through htmx when script runs:
+the answer is the page's content alone, with the message or the errors, swapped
+in place.
 """
 
 from __future__ import annotations
@@ -28,16 +32,22 @@ from memnun.feedback.capa_codes import AnalysisMethod, CapaStatus, CriterionKind
 from memnun.feedback.capa_models import Capa, CapaAction
 from memnun.feedback.errors import Conflict, FieldErrors, NotFound, NotPermitted
 from memnun.feedback.models import Feedback
-from memnun.feedback.permissions import Action, feedback_for_user, may, role_actions
+from memnun.feedback.permissions import (
+    Action,
+    capa_in_scope,
+    feedback_for_user,
+    may,
+    role_actions,
+)
 from memnun.feedback.selectors.capa import (
-    capa_cases,
     capa_get,
     capa_history,
     capa_register,
-    capa_today,
+    capa_sources,
 )
 from memnun.feedback.selectors.capa_criteria import capa_criterion_evaluate
 from memnun.feedback.selectors.case import staff_name
+from memnun.feedback.selectors.reports.periods import report_today
 from memnun.feedback.selectors.resolution import resolution_latest
 from memnun.feedback.services.capa import (
     WHYS_MAX,
@@ -197,11 +207,12 @@ def edit(request: HttpRequest, number: str) -> HttpResponse:
 # --- One CAPA's page and what can be done on it -------------------------------------------
 
 
-def _owners() -> list[tuple[str, str]]:
+def _owners(capa: Capa) -> list[tuple[str, str]]:
+    """Who may own an action of this CAPA: those who may work on it."""
     people = User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
     return [
         (p.username, f"{staff_name(p)} ({p.get_role_display()})")
-        for p in people if A.MANAGE_CAPA in role_actions(p)
+        for p in people if A.MANAGE_CAPA in role_actions(p) and capa_in_scope(p, capa)
     ]
 
 
@@ -209,7 +220,7 @@ def _owners() -> list[tuple[str, str]]:
 class CapaStep:
     slug: str
     permits: Action
-    make: Callable[[Any], ServiceErrors]
+    make: Callable[[Any, Capa], ServiceErrors]
     run: Callable[[User, Capa, dict[str, Any]], str]
 
 
@@ -247,45 +258,53 @@ def _link(user: User, capa: Capa, d: dict[str, Any]) -> str:
 STEPS: dict[str, CapaStep] = {
     s.slug: s for s in (
         CapaStep("action", A.MANAGE_CAPA,
-                 lambda data: cf.ActionForm(data, owners=_owners(), prefix="action"), _add_action),
-        CapaStep("done", A.MANAGE_CAPA, lambda data: cf.ActionDoneForm(data, prefix="done"),
-                 _action_done),
-        CapaStep("check", A.CHECK_CAPA, lambda data: cf.CheckForm(data, prefix="check"), _check),
-        CapaStep("close", A.CLOSE_CAPA, lambda data: cf.CloseCapaForm(data, prefix="close"),
-                 _close),
-        CapaStep("link", A.MANAGE_CAPA, lambda data: cf.LinkCaseForm(data, prefix="link"), _link),
+                 lambda data, capa: cf.ActionForm(data, owners=_owners(capa), prefix="action"),
+                 _add_action),
+        CapaStep("done", A.MANAGE_CAPA,
+                 lambda data, capa: cf.ActionDoneForm(data, prefix="done"), _action_done),
+        CapaStep("check", A.CHECK_CAPA,
+                 lambda data, capa: cf.CheckForm(data, prefix="check"), _check),
+        CapaStep("close", A.CLOSE_CAPA,
+                 lambda data, capa: cf.CloseCapaForm(data, prefix="close"), _close),
+        CapaStep("link", A.MANAGE_CAPA,
+                 lambda data, capa: cf.LinkCaseForm(data, prefix="link"), _link),
     )
 }
 
 
 def _page(
     request: HttpRequest, user: User, capa: Capa, *, bound: dict[str, ServiceErrors] | None = None,
-    conflict: str = "", status: int = 200,
+    conflict: str = "", status: int = 200, done: str = "",
 ) -> HttpResponse:
+    """The CAPA's page; to htmx only its content (`#capa`), always 200: htmx swaps only
+    successful answers, so the errors and refusals come back in place too."""
+    htmx = bool(request.headers.get("HX-Request"))
     now = timezone.now()
     bound = bound or {}
     open_capa = capa.status != CapaStatus.CLOSED
     forms = {
-        slug: bound.get(slug) or step.make(None)
+        slug: bound.get(slug) or step.make(None, capa)
         for slug, step in STEPS.items() if open_capa and may(user, step.permits)
     }
-    cases = capa_cases(capa=capa)
-    return render(request, "desk/capa/capa.html", {
+    sources = capa_sources(capa=capa, user=user)
+    template = "desk/capa/_capa.html" if htmx else "desk/capa/capa.html"
+    return render(request, template, {
         "capa": capa,
-        "sources": list(capa.sources.select_related("feedback")),
-        "cases": cases,
+        "sources": sources,
+        "cases": [s.feedback for s in sources if s.feedback is not None],
         "whys": list(capa.whys.all()),
         "causes": list(capa.cause_categories.all()),
         "actions": list(capa.actions.select_related("owner", "done_by")),
         "checks": list(capa.checks.select_related("checked_by")),
         "evaluation": capa_criterion_evaluate(capa=capa, now=now),
         "measured": capa.criterion_kind != CriterionKind.JUDGED,
-        "today": capa_today(now),
-        "history": capa_history(capa=capa),
+        "today": report_today(now=now),
+        "history": capa_history(capa=capa, user=user),
         "forms": forms,
         "may_edit": open_capa and may(user, A.MANAGE_CAPA),
         "conflict": conflict,
-    }, status=status)
+        "done": done,
+    }, status=200 if htmx else status)
 
 
 @require_GET
@@ -308,7 +327,7 @@ def capa_do(request: HttpRequest, number: str, step: str) -> HttpResponse:
     capa = _capa(user, number)
     if not may(user, spec.permits):
         raise PermissionDenied(_("Your role may not do this."))
-    form = spec.make(request.POST)
+    form = spec.make(request.POST, capa)
     conflict, status = "", 422
     if form.is_valid():
         try:
@@ -322,6 +341,8 @@ def capa_do(request: HttpRequest, number: str, step: str) -> HttpResponse:
         except Conflict as exc:
             conflict, status = exc.detail, 409
         else:
+            if request.headers.get("HX-Request"):
+                return _page(request, user, _capa(user, capa.number), done=done)
             messages.success(request, done)
             return redirect("desk:capa", number=capa.number)
     capa.refresh_from_db()

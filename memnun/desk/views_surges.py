@@ -25,9 +25,9 @@ from memnun.desk.forms import SurgeWeekForm
 from memnun.desk.report_filters import code_names, office_choices
 from memnun.feedback.codes import Status
 from memnun.feedback.errors import NotPermitted
+from memnun.feedback.selectors.reports.periods import last_complete_week
 from memnun.feedback.selectors.reports.surges import (
     SurgeFound,
-    last_complete_week,
     surge_cases,
     surge_history_weeks,
     surge_min_cases,

@@ -49,7 +49,7 @@ from memnun.feedback.codes import (
 )
 from memnun.feedback.deadline_rules import INTAKE_KINDS, Deadlines, target_keys
 from memnun.feedback.models import Customer, Feedback, Obligation, ReferenceCounter
-from memnun.feedback.references import reference_format
+from memnun.feedback.references import reference_format, year_counter_advance
 from memnun.organisation.models import Brand, Office
 from memnun.servicelevels.calendar import BusinessCalendar
 from memnun.servicelevels.clock import business_seconds_between
@@ -102,14 +102,7 @@ def _weighted(rng: random.Random, weights: Mapping[str, int], n: int) -> list[st
 def _reserve_references(*, year: int, count: int) -> int:
     """Advance the year's counter by `count` at once; the first sequence number of the block."""
     with transaction.atomic():
-        ReferenceCounter.objects.bulk_create(
-            [ReferenceCounter(year=year, last=0)], ignore_conflicts=True
-        )
-        counter = ReferenceCounter.objects.select_for_update().get(year=year)
-        first = counter.last + 1
-        counter.last += count
-        counter.save(update_fields=["last"])
-    return first
+        return year_counter_advance(ReferenceCounter, year=year, count=count) - count + 1
 
 
 def _received(rng: random.Random, now: datetime, days: int) -> datetime:

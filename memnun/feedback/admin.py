@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from memnun.accounts.models import User
+from memnun.admin_readonly import ReadOnlyAdminMixin
 from memnun.feedback.capa_models import Capa, CapaAction, CapaCheck
 from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.escalation_models import EscalationLevel
@@ -103,7 +104,7 @@ class UnmatchedBrandAdmin(admin.ModelAdmin[UnmatchedBrand]):
         return TemplateResponse(request, "admin/feedback/unmatchedbrand/list.html", context)
 
 
-class CapaActionInline(admin.TabularInline):  # type: ignore[type-arg]
+class CapaActionInline(ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = CapaAction
     extra = 0
     fields = ("description", "owner", "due_on", "status", "done_at", "done_by")
@@ -111,7 +112,7 @@ class CapaActionInline(admin.TabularInline):  # type: ignore[type-arg]
     can_delete = False
 
 
-class CapaCheckInline(admin.TabularInline):  # type: ignore[type-arg]
+class CapaCheckInline(ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = CapaCheck
     extra = 0
     fields = ("result", "notes", "checked_by", "checked_at")
@@ -120,7 +121,7 @@ class CapaCheckInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Capa)
-class CapaAdmin(admin.ModelAdmin[Capa]):
+class CapaAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Capa]):
     """Read only: a CAPA changes through its desk pages (services/capa.py), which audit
     every write and keep its rules; here an administrator looks it up."""
 
@@ -135,12 +136,6 @@ class CapaAdmin(admin.ModelAdmin[Capa]):
         "closed_at",
     )
     exclude = ("cause_categories",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(EscalationLevel)

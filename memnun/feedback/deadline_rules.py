@@ -29,7 +29,7 @@ from memnun.feedback.codes import ObligationKind
 from memnun.feedback.models import Feedback, Obligation
 from memnun.organisation.models import Office
 from memnun.servicelevels.calendar import BusinessCalendar
-from memnun.servicelevels.clock import next_opening
+from memnun.servicelevels.clock import is_open, next_opening
 from memnun.servicelevels.deadlines import Deadline, deadline_compute
 from memnun.servicelevels.store import Target, calendar_get, target_get
 
@@ -82,6 +82,28 @@ class Deadlines:
         if code not in self._calendars:
             self._calendars[code] = calendar_get(code)
         return self._calendars[code]
+
+    def alert_calendar(self, *, recipient: User, about: Office | None) -> BusinessCalendar:
+        """Whose business hours a staff alert keeps to — the one rule for every alert to
+        staff (a case's, a surge's, an overdue CAPA action's): the recipient's office;
+        for staff who serve every office the office the alert is about (the case's, the
+        surge's, the CAPA's); with neither, the standard calendar."""
+        office = recipient.office if recipient.office_id and recipient.office else about
+        if office is None:
+            if None not in self._calendars:
+                self._calendars[None] = calendar_get(None)
+            return self._calendars[None]
+        return self.calendar(office)
+
+    def alert_deliver_after(
+        self, *, recipient: User, about: Office | None, at: datetime
+    ) -> datetime:
+        """When an alert raised at `at` may first go out: the next opening of its hours."""
+        return next_opening(self.alert_calendar(recipient=recipient, about=about), at)
+
+    def alert_may_go(self, *, recipient: User, about: Office | None, now: datetime) -> bool:
+        """Whether an alert may go out now: only while its hours are open."""
+        return is_open(self.alert_calendar(recipient=recipient, about=about), now)
 
     def target(self, keys: list[str]) -> Target:
         key = tuple(keys)
@@ -168,13 +190,6 @@ def kinds_for_target_key(key: str) -> set[str]:
     if key in ObligationKind.values:
         return {key}
     return set(ObligationKind.values)
-
-
-def alert_office(*, recipient: User, about: Office) -> Office:
-    """Whose business hours a staff alert keeps to: the recipient's office, or the office
-    the alert is about (the case's, the surge's) for staff who serve every office
-    (quality managers)."""
-    return recipient.office if recipient.office_id and recipient.office else about
 
 
 def taken_in_at(*, feedback: Feedback, deadlines: Deadlines | None = None) -> datetime:

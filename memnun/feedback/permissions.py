@@ -10,7 +10,11 @@ Three layers, each answered here and nowhere else:
 - the escalation ladder: a case the customer rejected or reopened (or staff
   escalated) needs its next decision (`DECIDING`) from at least the role of its
   level (`escalation.decision_refusal`); top management decides only the cases
-  escalated to its own level.
+  escalated to its own level;
+- CAPA scope: the same office scope bounds the CAPA register (`capas_visible_to`):
+  an office-bound role reads and works the CAPAs of its office, those linked to
+  one of its office's cases and the every-office ones no case ties elsewhere;
+  the other roles every CAPA.
 Whether a move is possible *now* (the case's status, a missing root cause, an
 involved person) is the lifecycle's business and answers 409, not 403.
 """
@@ -20,11 +24,12 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
 from memnun.accounts.roles import OFFICE_BOUND_ROLES, Role
+from memnun.feedback.capa_models import Capa, CapaSource
 from memnun.feedback.errors import NotFound, NotPermitted
 from memnun.feedback.escalation import deciding_role, decision_refusal
 from memnun.feedback.models import Feedback
@@ -224,6 +229,42 @@ def feedback_visible_to(user: User) -> QuerySet[Feedback]:
         return qs.none()
     office = queue_office_scope(user)
     return qs if office is None else qs.filter(office_id=office)
+
+
+def capas_visible_to(user: User) -> QuerySet[Capa]:
+    """The CAPAs a member of staff may read and (as their role allows) work on.
+
+    Every one for the roles that see every office. For an office-bound role (none
+    while it has no office): those of its office, those linked to one of its office's
+    cases, and those for every office (no office) that no case ties to another office.
+    """
+    qs = Capa.objects.all()
+    if Action.VIEW_CAPA not in role_actions(user) or _unplaced(user):
+        return qs.none()
+    office = queue_office_scope(user)
+    if office is None:
+        return qs
+    cases = CapaSource.objects.filter(capa=OuterRef("pk"), feedback__isnull=False)
+    return qs.filter(
+        Q(office_id=office)
+        | Exists(cases.filter(feedback__office_id=office))
+        | (Q(office__isnull=True) & ~Exists(cases))
+    )
+
+
+def capa_in_scope(user: User, capa: Capa) -> bool:
+    """Whether the CAPA is among `capas_visible_to(user)` (no query for every office)."""
+    if sees_every_office(user):
+        return Action.VIEW_CAPA in role_actions(user)
+    return capas_visible_to(user).filter(pk=capa.pk).exists()
+
+
+def require_capa(user: User, action: Action, capa: Capa) -> None:
+    """Raise NotPermitted (403) unless the role may take the action and the CAPA is in
+    the user's scope."""
+    require(user, action)
+    if not capa_in_scope(user, capa):
+        raise NotPermitted(_("You may work on the CAPAs of your own office only."))
 
 
 def actions_on(user: User, feedback: Feedback) -> frozenset[Action]:

@@ -12,10 +12,12 @@ import hashlib
 import hmac
 import re
 import secrets
+from typing import TypeVar
 
 from django.conf import settings
 from stdnum import damm
 
+from memnun.feedback.capa_models import CapaCounter
 from memnun.feedback.models import ReferenceCounter
 
 _SEQ_WIDTH = 6
@@ -44,19 +46,28 @@ def reference_parse(raw: str) -> str | None:
     return f"{body[:2]}-{body[2:]}-{digits[-1]}"
 
 
-def reference_allocate(*, year: int) -> str:
-    """The next reference of the year. Call inside the transaction that stores it.
+# The yearly counters: one row per year with the last number given out.
+YearCounter = TypeVar("YearCounter", ReferenceCounter, CapaCounter)
 
-    The counter row is locked (PostgreSQL) or the write transaction is already
-    exclusive (SQLite, IMMEDIATE), so concurrent intakes never share a number.
+
+def year_counter_advance(model: type[YearCounter], *, year: int, count: int = 1) -> int:
+    """Give out the next `count` numbers of a yearly sequence; the last one given.
+
+    The one mechanism behind every yearly number (case references, CAPA numbers):
+    call it inside the transaction that stores what the numbers name. The year's
+    row is made once, then locked (PostgreSQL) or the write transaction is already
+    exclusive (SQLite, IMMEDIATE), so concurrent writers never share a number.
     """
-    ReferenceCounter.objects.bulk_create(
-        [ReferenceCounter(year=year, last=0)], ignore_conflicts=True
-    )
-    counter = ReferenceCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
+    model.objects.bulk_create([model(year=year, last=0)], ignore_conflicts=True)
+    counter = model.objects.select_for_update().get(year=year)
+    counter.last += count
     counter.save(update_fields=["last"])
-    return reference_format(year=year, seq=counter.last)
+    return counter.last
+
+
+def reference_allocate(*, year: int) -> str:
+    """The next reference of the year. Call inside the transaction that stores it."""
+    return reference_format(year=year, seq=year_counter_advance(ReferenceCounter, year=year))
 
 
 def tracking_code_new() -> str:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from memnun.admin_readonly import ReadOnlyAdminMixin
 from memnun.governance.models import (
     PolicyAcknowledgement,
     PolicyVersion,
@@ -17,19 +17,8 @@ from memnun.governance.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(ReadOnlyAdmin):
+class PolicyVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Any]):
     list_display = ("number", "status", "effective_from", "approved_by", "approved_at",
                     "published_at")
     list_filter = ("status",)
@@ -37,7 +26,7 @@ class PolicyVersionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PolicyAcknowledgement)
-class PolicyAcknowledgementAdmin(ReadOnlyAdmin):
+class PolicyAcknowledgementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Any]):
     list_display = ("user", "version", "at")
     list_filter = ("version",)
     list_select_related = ("user", "version")
@@ -45,13 +34,13 @@ class PolicyAcknowledgementAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RepresentativeAppointment)
-class RepresentativeAppointmentAdmin(ReadOnlyAdmin):
+class RepresentativeAppointmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Any]):
     list_display = ("user", "starts_on", "ends_on", "appointed_by", "recorded_at")
     list_select_related = ("user", "appointed_by")
 
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(ReadOnlyAdmin):
+class TrainingRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Any]):
     list_display = ("user", "course", "completed_on", "expires_on", "recorded_by")
     list_filter = ("course",)
     list_select_related = ("user", "recorded_by")

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from memnun.admin_readonly import ReadOnlyAdminMixin
 from memnun.mailin.models import InboundAttachment, InboundMessage
 from memnun.mailin.personal_fields import INBOUND_FIELDS
 from memnun.personaldata.admin import PersonalDataAdmin
 
 
-class InboundAttachmentInline(admin.TabularInline[InboundAttachment, InboundMessage]):
+class InboundAttachmentInline(
+    ReadOnlyAdminMixin, admin.TabularInline[InboundAttachment, InboundMessage]
+):
     model = InboundAttachment
     fields = ("filename", "content_type", "size", "sha256")
     readonly_fields = fields
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(InboundMessage)
@@ -38,12 +35,3 @@ class InboundMessageAdmin(PersonalDataAdmin):
         "message_id", "status", "reason", "feedback", "from_address", "from_name", "subject",
         "text", "html_only", "sent_at", "received_at", "headers", "notes", "size", "source",
     )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

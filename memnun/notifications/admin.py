@@ -70,15 +70,6 @@ class OutboundMessageAdmin(PersonalDataAdmin):
             for name in super()._through_policy(request, names)
         ]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     @admin.action(description=_("Retry now (dead or failing messages)"),
                   permissions=["view"])
     def retry_now(self, request: HttpRequest, queryset: QuerySet[OutboundMessage]) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from memnun.admin_readonly import ReadOnlyAdminMixin
 from memnun.personaldata.fields import FieldKind, PersonalField
 from memnun.personaldata.policy import Interface, present
 
@@ -36,7 +37,7 @@ def policy_column(*, name: str, kind: FieldKind, label: str, role: str) -> Calla
     return column
 
 
-class PersonalDataAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PersonalDataAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     """Read-only model admin whose personal fields go through the policy."""
 
     personal_fields: Mapping[str, FieldKind] = {}

@@ -33,3 +33,13 @@ def test_the_capa_pages_pass_axe(
     page.locator("#capa-check button[type=submit]").click()
     page.wait_for_selector("#error-summary")
     assert axe_violations(page) == []
+    # With script a step answers in place (htmx): the page is not loaded again.
+    page.evaluate("window.notReloaded = true")
+    page.fill("#id_action-description", "Talimat yaz.")
+    page.select_option("#id_action-owner", "handler")
+    page.fill("#id_action-due_on", "2026-12-30")
+    page.locator("#capa-action button[type=submit]").click()
+    page.wait_for_selector("#capa .flash")
+    assert page.evaluate("window.notReloaded") is True
+    assert page.locator("#capa").get_by_text("Talimat yaz.").count() == 1
+    assert axe_violations(page) == []

@@ -4,6 +4,7 @@ the capacity of each office (open cases, median age, handlers, trained handlers)
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -107,3 +108,14 @@ def test_recording_a_training_in_the_desk(demo: None) -> None:
     assert event.actor == "quality" and event.data["user"] == "novice"
     page = client.get("/desk/competence/training/").content.decode()
     assert "Sertifika 42" in page
+
+
+def test_the_median_age_of_an_even_count_is_the_mean_of_the_middle_two(
+    offices: None, django_assert_max_num_queries: Any
+) -> None:
+    record(received_at=at("2026-11-23 00:00"))  # İstanbul: 14, 11, 4 and 1.5 days old
+    with django_assert_max_num_queries(8):  # whatever the number of cases
+        rows = capacity_by_office(user=user("quality"), now=NOW)
+    assert [(r.office, r.open_cases, r.median_age_days) for r in rows] == [
+        ("ankara", 1, 1.0), ("istanbul", 4, 7.5), ("izmir", 0, None),
+    ]

@@ -171,3 +171,27 @@ def test_policy_text_is_escaped(demo: None) -> None:
     html = client.get(ACK).content.decode()
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<li>&lt;b&gt;item&lt;/b&gt;</li>" in html
+
+
+def test_the_gate_costs_no_query_outside_the_desk_and_none_for_policy_in_it(
+    demo: None,
+) -> None:
+    """Whether a version awaits is decided at login and kept in the session: a desk page
+    reads no policy row, and a portal page does not even load the visitor's session."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    policy_acknowledge(actor=user("agent"), version=published())
+    client, location = sign_in("agent")
+    client.get(location)
+    with CaptureQueriesContext(connection) as desk:
+        assert client.get("/desk/queue/").status_code == 200
+    assert not [q for q in desk.captured_queries if "governance_policy" in q["sql"]]
+    visitor = Client(HTTP_ACCEPT_LANGUAGE="en")
+    session = visitor.session
+    session["portal_visit"] = True
+    session.save()
+    visitor.cookies["sessionid"] = session.session_key
+    with CaptureQueriesContext(connection) as portal:
+        assert visitor.get("/privacy/").status_code == 200
+    assert not [q for q in portal.captured_queries if "django_session" in q["sql"]]

@@ -146,3 +146,16 @@ def test_personal_data_revealed_only_with_a_reason(demo: None) -> None:
         audit_record(actor="agent", action="personal_data.revealed", object_type="feedback",
                      object_id=case.reference, data={"reason": "", "fields": ["phone"]})
     assert outcome(Item.REVEALS_REASONED, case.feedback) == F
+
+
+def test_agreement_is_to_the_latest_approved_resolution(demo: None) -> None:
+    """The agreement the checklist reads is the one the closing move asks for: to the
+    latest approved resolution, not any earlier one."""
+    agreed = case_in("closed")
+    assert outcome(Item.AGREED_OR_RECOURSE, agreed.feedback) == P
+    # An older record: a later resolution approved after the customer agreed to the first.
+    first = agreed.feedback.proposals.get(decision=ProposalDecision.APPROVED)
+    first.pk = None
+    first.created_at = first.decided_at = first.decided_at + timedelta(hours=1)
+    first.save()
+    assert outcome(Item.AGREED_OR_RECOURSE, agreed.feedback) == F

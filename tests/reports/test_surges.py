@@ -10,8 +10,8 @@ from django.test import override_settings
 
 from memnun.feedback.codes import AlertKind
 from memnun.feedback.models import Customer, Feedback, StaffAlert, Surge
+from memnun.feedback.selectors.reports.periods import last_complete_week
 from memnun.feedback.selectors.reports.surges import (
-    last_complete_week,
     surge_is,
     surge_threshold,
     surges_of_week,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from memnun.feedback.deadline_rules import Deadlines, alert_office
+from memnun.feedback.deadline_rules import Deadlines
 from memnun.feedback.models import StaffAlert
 from memnun.organisation.models import Office
-from memnun.servicelevels.clock import is_open
 
 
 def alerts_deliverable(*, now: datetime) -> list[StaffAlert]:
@@ -28,10 +27,7 @@ def alerts_deliverable(*, now: datetime) -> list[StaffAlert]:
     deadlines = Deadlines()
     return [
         alert for alert in pending
-        if is_open(
-            deadlines.calendar(alert_office(recipient=alert.recipient, about=alert_about(alert))),
-            now,
-        )
+        if deadlines.alert_may_go(recipient=alert.recipient, about=alert_about(alert), now=now)
     ]
 
 

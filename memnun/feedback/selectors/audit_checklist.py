@@ -6,18 +6,20 @@ active language, stored as the auditor drew it). The auditor confirms or correct
 each result (`services/process_audit.py`); these rules only say what the data shows.
 
 - acknowledged on time: the acknowledgement is stamped (`ack_sent_at`) and, when
-  a deadline was set, at or before it (`ack_due_at`). None on record: fail.
+  a deadline was set, on time as `Feedback.ack_on_time` judges it (the rule's one
+  home, which the reports' figure mirrors). None on record: fail.
 - assessed before investigation: on the audit trail, the case's first
   `feedback.assessed` event comes before its first move into `in_progress`. The
   trail, not `assessed_at`: a later reassessment overwrites that field. Never
   moved into `in_progress`: not applicable.
 - root cause and corrective action present (complaints; else not applicable): the
-  last approved proposal has a root cause (text or category) and a corrective
-  action (text or a CAPA link). No approved proposal: fail.
+  last approved proposal (`resolution_latest_approved`) has a root cause (text or
+  category) and a corrective action (text or a CAPA link). No approved proposal: fail.
 - reviewed by a second person: there is an approved proposal, and no approved
   proposal was approved by the person who proposed it.
 - customer agreed or recourse given (complaints; else not applicable): closed
-  `customer_agreed` with an accepting answer on record, or `options_exhausted`
+  `customer_agreed` with the customer's agreement to the latest approved resolution
+  on record (`resolution_accepted`, as the closing move asks it), or `options_exhausted`
   with the recourse message (the closing event's `message_id`) shown to the customer.
 - messages sent at each stage: the acknowledgement went out (an `acknowledgement`
   message in the outbox, or given on the phone or in person at intake) and every
@@ -37,8 +39,9 @@ from django.utils.translation import gettext as _
 
 from memnun.audit.models import AuditEvent
 from memnun.feedback.codes import AckMethod, Closure, FeedbackType, ProposalDecision
-from memnun.feedback.models import CaseMessage, CustomerAnswer, Feedback, ResolutionProposal
+from memnun.feedback.models import CaseMessage, Feedback, ResolutionProposal
 from memnun.feedback.process_audit_codes import ChecklistItem, Outcome
+from memnun.feedback.selectors.resolution import resolution_accepted, resolution_latest_approved
 from memnun.notifications.models import OutboundMessage
 
 P, F, NA = Outcome.PASS, Outcome.FAIL, Outcome.NOT_APPLICABLE
@@ -69,11 +72,12 @@ def _approved(feedback: Feedback) -> list[ResolutionProposal]:
 def check_ack_on_time(feedback: Feedback) -> tuple[str, str]:
     if feedback.ack_sent_at is None:
         return F, _("No acknowledgement is on record.")
-    if feedback.ack_due_at is None:
+    on_time = feedback.ack_on_time
+    if on_time is None or feedback.ack_due_at is None:
         return P, _("Acknowledged on %(at)s; no deadline was owed.") % {
             "at": _when(feedback.ack_sent_at)}
     words = {"sent": _when(feedback.ack_sent_at), "due": _when(feedback.ack_due_at)}
-    if feedback.ack_sent_at <= feedback.ack_due_at:
+    if on_time:
         return P, _("Acknowledged on %(sent)s, due by %(due)s.") % words
     return F, _("Acknowledged on %(sent)s, after its deadline %(due)s.") % words
 
@@ -97,10 +101,9 @@ def check_assessed_first(feedback: Feedback) -> tuple[str, str]:
 def check_root_cause(feedback: Feedback) -> tuple[str, str]:
     if feedback.type != FeedbackType.COMPLAINT:
         return NA, _("Not a complaint: no root cause is asked for.")
-    approved = _approved(feedback)
-    if not approved:
+    last = resolution_latest_approved(feedback)
+    if last is None:
         return F, _("No approved resolution is on record.")
-    last = approved[-1]
     cause = bool(last.root_cause.strip() or last.root_cause_category_id)
     action = bool(last.corrective_action.strip() or last.capa_id)
     if cause and action:
@@ -126,7 +129,7 @@ def check_agreed_or_recourse(feedback: Feedback) -> tuple[str, str]:
     if feedback.type != FeedbackType.COMPLAINT:
         return NA, _("Not a complaint: no agreement is asked for.")
     if feedback.closure == Closure.CUSTOMER_AGREED:
-        if CustomerAnswer.objects.filter(feedback=feedback, accept=True).exists():
+        if resolution_accepted(feedback):
             return P, _("Closed with the customer's agreement on record.")
         return F, _("Closed as agreed, but no agreement is on record.")
     if feedback.closure == Closure.OPTIONS_EXHAUSTED:

@@ -21,11 +21,11 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from memnun.feedback.codes import Closure, Status
 from memnun.feedback.models import Feedback
-from memnun.feedback.selectors.capa_criteria import ISTANBUL
+from memnun.feedback.selectors.reports.scope import day_start
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,6 @@ class Drawn:
     handler_id: int | None
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=ISTANBUL)
-
-
 def audit_candidates(
     *, office_ids: Sequence[int], period_from: date, period_to: date
 ) -> list[tuple[int, int, int | None]]:
@@ -46,8 +42,8 @@ def audit_candidates(
     return list(
         Feedback.objects.filter(
             office_id__in=list(office_ids), status=Status.CLOSED,
-            closed_at__gte=_day_start(period_from),
-            closed_at__lt=_day_start(period_to + timedelta(days=1)),
+            closed_at__gte=day_start(period_from),
+            closed_at__lt=day_start(period_to + timedelta(days=1)),
         )
         .exclude(closure=Closure.MERGED)
         .order_by("id")

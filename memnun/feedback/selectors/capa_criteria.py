@@ -19,9 +19,8 @@ kind, `judged`, is the quality manager's judgement recorded with the check.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -31,8 +30,9 @@ from memnun.feedback.capa_codes import CapaActionStatus, CriterionKind
 from memnun.feedback.capa_models import Capa
 from memnun.feedback.codes import Closure, FeedbackType
 from memnun.feedback.models import Feedback
+from memnun.feedback.selectors.reports.periods import report_today, week_start
+from memnun.feedback.selectors.reports.scope import day_start
 
-ISTANBUL = ZoneInfo("Europe/Istanbul")
 MEASURED_KINDS = frozenset({CriterionKind.NO_COMPLAINTS, CriterionKind.WEEKLY_VOLUME})
 
 
@@ -93,14 +93,6 @@ def _complaints(capa: Capa) -> QuerySet[Feedback]:
     return qs.exclude(closure=Closure.MERGED)
 
 
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=ISTANBUL)
-
-
 def _no_complaints(capa: Capa, since: datetime, now: datetime) -> Evaluation:
     days = capa.criterion_days or 0
     end = since + timedelta(days=days)
@@ -125,20 +117,19 @@ def _no_complaints(capa: Capa, since: datetime, now: datetime) -> Evaluation:
 def _weekly_volume(capa: Capa, since: datetime, now: datetime) -> Evaluation:
     weeks_wanted = capa.criterion_weeks or 0
     level = capa.criterion_level or 0
-    local_since = since.astimezone(ISTANBUL)
-    first = _monday(local_since.date())
-    if _local_midnight(first) < since:
+    first = week_start(report_today(now=since))
+    if day_start(first) < since:
         first += timedelta(days=7)  # the first week that began after the actions were done
-    last_end = _monday(now.astimezone(ISTANBUL).date())  # the current week is not complete
+    last_end = week_start(report_today(now=now))  # the current week is not complete
     complete = max(0, (last_end - first).days // 7)
     starts = [last_end - timedelta(days=7 * i) for i in range(min(complete, weeks_wanted), 0, -1)]
     counts = dict.fromkeys(starts, 0)
     if starts:
         received = _complaints(capa).filter(
-            received_at__gte=_local_midnight(starts[0]), received_at__lt=_local_midnight(last_end)
+            received_at__gte=day_start(starts[0]), received_at__lt=day_start(last_end)
         ).values_list("received_at", flat=True)
         for at in received:
-            counts[_monday(at.astimezone(ISTANBUL).date())] += 1
+            counts[week_start(report_today(now=at))] += 1
     weeks = [WeekCount(start, counts[start]) for start in starts]
     kind = CriterionKind.WEEKLY_VOLUME
     over = [w for w in weeks if w.count > level]

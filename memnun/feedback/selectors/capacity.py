@@ -3,25 +3,22 @@ people who can take them, trained or not."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from statistics import median
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from memnun.accounts.models import User
 from memnun.accounts.roles import Role
-from memnun.feedback.codes import Status
 from memnun.feedback.models import Feedback
 from memnun.feedback.permissions import reports_office_scope
+from memnun.feedback.selectors.reports.backlog import open_age_medians
 from memnun.governance.models import trainings_valid_on
 from memnun.organisation.models import Office
 
 # The people of an office who hold its cases (quality managers serve every office).
 OFFICE_HANDLING_ROLES = (Role.HANDLER, Role.REVIEWER)
-_DAY = 86_400
 
 
 @dataclass(frozen=True)
@@ -39,7 +36,8 @@ def capacity_by_office(
 ) -> list[OfficeCapacity]:
     """One row per active office in the reader's scope (a team lead: their own office).
 
-    Open: every status but closed. Age: from receipt to now, in calendar days.
+    Open cases and their median age (from receipt to now, in days to a tenth): the
+    backlog's (`reports/backlog.py`, `open_age_medians`).
     Handlers: active handlers and team leads of the office; trained: with a training
     valid today (the rule the assignment applies).
     """
@@ -49,13 +47,7 @@ def capacity_by_office(
     if scope is not None:
         offices = offices.filter(code=scope)
     office_list = list(offices)
-    ages: dict[int, list[float]] = defaultdict(list)
-    received = (
-        Feedback.objects.filter(office__in=office_list).exclude(status=Status.CLOSED)
-        .values_list("office_id", "received_at")
-    )
-    for office_id, received_at in received.iterator(chunk_size=5000):
-        ages[office_id].append((at - received_at).total_seconds() / _DAY)
+    ages = open_age_medians(Feedback.objects.filter(office__in=office_list), now=at)
     trained = trainings_valid_on(timezone.localdate(at)).values("user_id")
     people = {
         row["office_id"]: row
@@ -67,8 +59,8 @@ def capacity_by_office(
     }
     return [
         OfficeCapacity(
-            office=o.code, name=o.name, open_cases=len(ages[o.pk]),
-            median_age_days=round(median(ages[o.pk]), 1) if ages[o.pk] else None,
+            office=o.code, name=o.name, open_cases=ages[o.pk][0] if o.pk in ages else 0,
+            median_age_days=ages[o.pk][1] if o.pk in ages else None,
             handlers=people.get(o.pk, {}).get("handlers", 0),
             trained_handlers=people.get(o.pk, {}).get("trained", 0),
         )

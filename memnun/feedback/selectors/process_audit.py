@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
@@ -16,8 +16,9 @@ from memnun.feedback.errors import NotFound, NotPermitted
 from memnun.feedback.permissions import Action, role_actions
 from memnun.feedback.process_audit_codes import AuditStatus, Outcome
 from memnun.feedback.process_audit_models import AuditCheck, AuditPlan, AuditSample
-from memnun.feedback.selectors.capa_criteria import ISTANBUL
 from memnun.feedback.selectors.case import staff_name
+from memnun.feedback.selectors.reports.periods import report_today
+from memnun.feedback.selectors.reports.scope import day_start
 
 
 def audits_readable(user: User) -> None:
@@ -125,8 +126,8 @@ def audit_conformance(
     by = by if by in (BY_PLAN, BY_MONTH) else BY_PLAN
     finished = AuditCheck.objects.filter(sample__plan__status=AuditStatus.FINISHED)
     if between is not None:
-        first = datetime.combine(between[0], time(), tzinfo=ISTANBUL)
-        after = datetime.combine(between[1] + timedelta(days=1), time(), tzinfo=ISTANBUL)
+        first = day_start(between[0])
+        after = day_start(between[1] + timedelta(days=1))
         finished = finished.filter(sample__plan__finished_at__gte=first,
                                    sample__plan__finished_at__lt=after)
     checks: Iterable[AuditCheck] = (
@@ -147,7 +148,7 @@ def audit_conformance(
         else:
             closed = sample.feedback.closed_at
             assert closed is not None
-            period = key = closed.astimezone(ISTANBUL).strftime("%Y-%m")
+            period = key = report_today(now=closed).strftime("%Y-%m")
         keys.setdefault(period, key)
         offices[(period, sample.office.name)].add(check.outcome)
         people[(period, staff_name(sample.handler) if sample.handler else _("no handler"))].add(

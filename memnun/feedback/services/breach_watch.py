@@ -31,11 +31,10 @@ from django_tasks import task
 from memnun.accounts.models import User
 from memnun.audit.chain import AuditEntry, audit_record_many
 from memnun.feedback.codes import AlertKind, Status
-from memnun.feedback.deadline_rules import Deadlines, alert_office
+from memnun.feedback.deadline_rules import Deadlines
 from memnun.feedback.models import Obligation, StaffAlert
 from memnun.feedback.rows_update import rows_update
 from memnun.feedback.selectors.staff import office_leads, office_quality_managers
-from memnun.servicelevels.clock import next_opening
 
 BATCH = 500
 ACTOR = "system"
@@ -86,12 +85,13 @@ def _alerts(
 ) -> list[StaffAlert]:
     alerts = []
     for recipient in recipients:
-        office = alert_office(recipient=recipient, about=obligation.feedback.office)
         alerts.append(
             StaffAlert(
                 recipient=recipient, kind=kind, feedback=obligation.feedback,
                 obligation=obligation, created_at=now,
-                deliver_after=next_opening(deadlines.calendar(office), now),
+                deliver_after=deadlines.alert_deliver_after(
+                    recipient=recipient, about=obligation.feedback.office, at=now
+                ),
             )
         )
     return alerts

@@ -48,13 +48,21 @@ from memnun.feedback.capa_models import (
 from memnun.feedback.codes import FeedbackType
 from memnun.feedback.errors import Conflict, FieldErrors, NotPermitted
 from memnun.feedback.models import Feedback
-from memnun.feedback.permissions import Action, may, require
+from memnun.feedback.permissions import (
+    Action,
+    capa_in_scope,
+    may,
+    require,
+    require_capa,
+    sees_every_office,
+)
+from memnun.feedback.references import year_counter_advance
 from memnun.feedback.selectors.capa_criteria import (
-    ISTANBUL,
     MEASURED_KINDS,
     State,
     capa_criterion_evaluate,
 )
+from memnun.feedback.selectors.reports.periods import report_today
 from memnun.feedback.services.common import now_or
 from memnun.organisation.models import Category, Office, RootCauseCategory
 
@@ -108,11 +116,7 @@ def _audit(*, actor: User | None, action: str, capa: Capa, data: dict[str, Any])
 
 def capa_number_allocate(*, year: int) -> str:
     """The next number of the year (DÖF-2026-0001); inside the transaction that stores it."""
-    CapaCounter.objects.bulk_create([CapaCounter(year=year, last=0)], ignore_conflicts=True)
-    counter = CapaCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"DÖF-{year}-{counter.last:04d}"
+    return f"DÖF-{year}-{year_counter_advance(CapaCounter, year=year):04d}"
 
 
 def _check(data: CapaInput, errors: dict[str, list[str]] | None = None) -> _Checked:
@@ -210,12 +214,26 @@ def _source_link(*, capa: Capa, feedback: Feedback, actor: User, at: datetime) -
     return True
 
 
+def _stays_in_scope(actor: User, *, office: str | None, case_offices: set[int]) -> None:
+    """What an office-bound role opens or edits stays in its scope (else it would make a
+    CAPA it may not see): of its own office, or for every office with no case or one of
+    its office's cases among the sources."""
+    if sees_every_office(actor):
+        return
+    own = actor.office.code if actor.office is not None else None
+    if (office and office != own) or (
+        not office and case_offices and actor.office_id not in case_offices
+    ):
+        raise FieldErrors({"office": [_("Choose your own office.")]})
+
+
 def capa_open(
     *, actor: User, data: CapaInput, cases: Sequence[Feedback] = (),
     source: SourceInput | None = None, now: datetime | None = None,
 ) -> Capa:
     """A new CAPA from one or more complaints and/or another finding."""
     require(actor, A.MANAGE_CAPA)
+    _stays_in_scope(actor, office=data.office, case_offices={f.office_id for f in cases})
     return _capa_create(actor=actor, data=data, cases=cases, source=source, now=now)
 
 
@@ -277,7 +295,7 @@ def _capa_create(
     at = now_or(now)
     with transaction.atomic():
         capa = Capa(
-            number=capa_number_allocate(year=at.astimezone(ISTANBUL).year),
+            number=capa_number_allocate(year=report_today(now=at).year),
             created_by=actor, created_at=at,
         )
         _write_fields(capa, data, found)
@@ -318,7 +336,10 @@ def capa_update(
     *, actor: User, capa: Capa, data: CapaInput, now: datetime | None = None
 ) -> Capa:
     """The problem, the analysis and the criterion, edited while the CAPA is not closed."""
-    require(actor, A.MANAGE_CAPA)
+    require_capa(actor, A.MANAGE_CAPA, capa)
+    _stays_in_scope(actor, office=data.office, case_offices=set(
+        capa.sources.filter(feedback__isnull=False).values_list("feedback__office_id", flat=True)
+    ))
     found = _check(data)
     with transaction.atomic():
         capa = _lock(capa)
@@ -339,7 +360,7 @@ def capa_link_case(
     *, actor: User, capa: Capa, feedback: Feedback, now: datetime | None = None
 ) -> Capa:
     """One more complaint as a source of the CAPA."""
-    require(actor, A.MANAGE_CAPA)
+    require_capa(actor, A.MANAGE_CAPA, capa)
     _case_for_source(actor, feedback)
     at = now_or(now)
     with transaction.atomic():
@@ -385,11 +406,12 @@ def capa_action_add(
     *, actor: User, capa: Capa, description: str, owner: str, due_on: date | None,
     now: datetime | None = None,
 ) -> CapaAction:
-    """An action with its owner (who may work CAPAs) and due date; the CAPA is in progress."""
-    require(actor, A.MANAGE_CAPA)
+    """An action with its owner (who may work this CAPA) and due date; the CAPA is in
+    progress."""
+    require_capa(actor, A.MANAGE_CAPA, capa)
     errors: dict[str, list[str]] = {}
     person = User.objects.filter(username=owner, is_active=True).first() if owner else None
-    if person is None or not may(person, A.MANAGE_CAPA):
+    if person is None or not may(person, A.MANAGE_CAPA) or not capa_in_scope(person, capa):
         errors["owner"] = [_("Choose an owner who may work on CAPAs.")]
     if not description.strip():
         errors["description"] = [_("Describe the action.")]
@@ -418,7 +440,7 @@ def capa_action_done(
     *, actor: User, action: CapaAction, now: datetime | None = None
 ) -> CapaAction:
     """The action is done; with every action done the CAPA awaits its effectiveness check."""
-    require(actor, A.MANAGE_CAPA)
+    require_capa(actor, A.MANAGE_CAPA, action.capa)
     at = now_or(now)
     with transaction.atomic():
         capa = _lock(action.capa)
@@ -452,7 +474,7 @@ def capa_check_record(
     *, actor: User, capa: Capa, result: str, notes: str = "", now: datetime | None = None
 ) -> CapaCheck:
     """The effectiveness check's result. Ineffective sends the CAPA back to open."""
-    require(actor, A.CHECK_CAPA)
+    require_capa(actor, A.CHECK_CAPA, capa)
     if result not in CheckResult.values:
         raise FieldErrors({"result": [_("Choose effective or ineffective.")]})
     at = now_or(now)
@@ -502,7 +524,7 @@ def capa_check_record(
 
 def capa_close(*, actor: User, capa: Capa, now: datetime | None = None) -> Capa:
     """Closed by a quality manager, once an effective check is the latest on record."""
-    require(actor, A.CLOSE_CAPA)
+    require_capa(actor, A.CLOSE_CAPA, capa)
     at = now_or(now)
     with transaction.atomic():
         capa = _lock(capa)

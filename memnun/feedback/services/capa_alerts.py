@@ -4,8 +4,8 @@ An action is overdue once its due date (an Istanbul day) has passed and it is
 still open. The periodic job (`tasks.capa_overdue_alerts`) claims each action
 with a conditional update of `overdue_alerted_at`, so two workers never alert
 twice; an action whose owner's office is closed now waits for a later run.
-The hours are the owner's office's, else the CAPA's office's, else the standard
-calendar (servicelevels' business clock).
+The hours are every staff alert's (`Deadlines.alert_calendar`, the one rule): the
+owner's office's, else the CAPA's office's, else the standard calendar.
 """
 
 from __future__ import annotations
@@ -19,12 +19,10 @@ from memnun.audit.chain import audit_record
 from memnun.feedback.capa_codes import CapaActionStatus, CapaStatus
 from memnun.feedback.capa_models import CapaAction
 from memnun.feedback.deadline_rules import Deadlines
-from memnun.feedback.selectors.capa import capa_today
+from memnun.feedback.selectors.reports.periods import report_today
 from memnun.notifications.models import MessageChannel
 from memnun.notifications.outbox import message_queue
 from memnun.notifications.rendering import language_of, render_message
-from memnun.servicelevels.clock import is_open
-from memnun.servicelevels.store import calendar_get
 
 KIND = "capa_action_overdue"
 
@@ -33,18 +31,12 @@ def _overdue(now: datetime) -> list[CapaAction]:
     return list(
         CapaAction.objects.filter(
             status=CapaActionStatus.OPEN, overdue_alerted_at__isnull=True,
-            due_on__lt=capa_today(now),
+            due_on__lt=report_today(now=now),
         )
         .exclude(capa__status=CapaStatus.CLOSED)
         .select_related("owner__office__calendar", "capa__office__calendar")
         .order_by("due_on", "id")
     )
-
-
-def _in_office_hours(action: CapaAction, deadlines: Deadlines, now: datetime) -> bool:
-    office = action.owner.office or action.capa.office
-    calendar = deadlines.calendar(office) if office is not None else calendar_get(None)
-    return is_open(calendar, now)
 
 
 def _queue(action: CapaAction) -> None:
@@ -70,7 +62,7 @@ def capa_overdue_alerts_send(*, now: datetime) -> int:
     sent = 0
     deadlines = Deadlines()
     for action in _overdue(now):
-        if not _in_office_hours(action, deadlines, now):
+        if not deadlines.alert_may_go(recipient=action.owner, about=action.capa.office, now=now):
             continue
         with transaction.atomic():
             claimed = CapaAction.objects.filter(

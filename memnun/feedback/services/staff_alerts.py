@@ -5,7 +5,8 @@ delivering them by e-mail.
 Alerts are raised by the breach watch, the assessment, the survey and the surge
 watch (`services/surges.py`); here they go out, and only while the recipient's
 office is open (`alerts_deliverable`): an alert raised at night waits for the
-next opening.
+next opening. The hours rule is `Deadlines.alert_calendar`, which the overdue CAPA
+actions' alerts (`capa_alerts.py`) keep to as well.
 """
 
 from __future__ import annotations
@@ -16,12 +17,11 @@ from django.db import transaction
 
 from memnun.accounts.models import User
 from memnun.feedback.codes import AlertKind
-from memnun.feedback.deadline_rules import Deadlines, alert_office
+from memnun.feedback.deadline_rules import Deadlines
 from memnun.feedback.models import Feedback, StaffAlert
 from memnun.feedback.selectors.alerts import alerts_deliverable
 from memnun.feedback.selectors.staff import office_leads
 from memnun.feedback.services import messaging
-from memnun.servicelevels.clock import next_opening
 
 
 def leads_alert(*, feedback: Feedback, kind: AlertKind, at: datetime) -> list[User]:
@@ -34,8 +34,8 @@ def leads_alert(*, feedback: Feedback, kind: AlertKind, at: datetime) -> list[Us
     StaffAlert.objects.bulk_create(
         StaffAlert(
             feedback=feedback, recipient=lead, kind=kind, created_at=at,
-            deliver_after=next_opening(
-                deadlines.calendar(alert_office(recipient=lead, about=feedback.office)), at
+            deliver_after=deadlines.alert_deliver_after(
+                recipient=lead, about=feedback.office, at=at
             ),
         )
         for lead in leads

@@ -18,15 +18,11 @@ from django.db import transaction
 
 from memnun.audit.chain import audit_record
 from memnun.feedback.codes import AlertKind
-from memnun.feedback.deadline_rules import Deadlines, alert_office
+from memnun.feedback.deadline_rules import Deadlines
 from memnun.feedback.models import StaffAlert, Surge
-from memnun.feedback.selectors.reports.surges import (
-    SurgeFound,
-    last_complete_week,
-    surges_of_week,
-)
+from memnun.feedback.selectors.reports.periods import last_complete_week
+from memnun.feedback.selectors.reports.surges import SurgeFound, surges_of_week
 from memnun.feedback.selectors.staff import office_quality_managers
-from memnun.servicelevels.clock import next_opening
 
 SYSTEM_ACTOR = "system"
 
@@ -48,9 +44,8 @@ def _record(found: SurgeFound, *, now: datetime, deadlines: Deadlines) -> Surge 
             [
                 StaffAlert(
                     recipient=manager, kind=AlertKind.SURGE, surge=surge, created_at=now,
-                    deliver_after=next_opening(
-                        deadlines.calendar(alert_office(recipient=manager, about=surge.office)),
-                        now,
+                    deliver_after=deadlines.alert_deliver_after(
+                        recipient=manager, about=surge.office, at=now
                     ),
                 )
                 for manager in managers

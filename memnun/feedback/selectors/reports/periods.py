@@ -1,4 +1,7 @@
-"""The named periods a report may cover: this week, month, quarter or year, in Istanbul.
+"""The named periods a report may cover: this week, month, quarter or year, in Istanbul;
+and the week arithmetic every Istanbul-dated count shares (today, a week's Monday,
+the last complete week) — the reports, the surge watch and a CAPA's measured
+criterion read it here (a day's first instant is `scope.day_start`).
 
 A preset covers the whole calendar unit that holds `today` (Monday to Sunday,
 the first to the last day of the month, quarter or year): days still to come
@@ -32,6 +35,16 @@ def report_today(*, now: datetime) -> date:
     return now.astimezone(REPORT_TIMEZONE).date()
 
 
+def week_start(day: date) -> date:
+    """The Monday of the ISO week (Monday to Sunday) holding `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+def last_complete_week(*, now: datetime) -> date:
+    """The Monday of the last ISO week that has ended (Istanbul dates)."""
+    return week_start(report_today(now=now)) - timedelta(days=7)
+
+
 def _month_end(year: int, month: int) -> date:
     following = date(year + month // 12, month % 12 + 1, 1)
     return following - timedelta(days=1)
@@ -40,7 +53,7 @@ def _month_end(year: int, month: int) -> date:
 def period_preset(*, preset: Preset, today: date) -> Period:
     """The calendar week, month, quarter or year holding `today` (not CUSTOM)."""
     if preset is Preset.WEEK:
-        monday = today - timedelta(days=today.weekday())
+        monday = week_start(today)
         return Period(start=monday, end=monday + timedelta(days=6))
     if preset is Preset.MONTH:
         return Period(start=today.replace(day=1), end=_month_end(today.year, today.month))

@@ -21,6 +21,11 @@ from memnun.organisation.models import Brand, Category, Office
 REPORT_TIMEZONE = ZoneInfo("Europe/Istanbul")
 
 
+def day_start(day: date) -> datetime:
+    """The first instant of an Istanbul day (its midnight)."""
+    return datetime.combine(day, time(), tzinfo=REPORT_TIMEZONE)
+
+
 @dataclass(frozen=True)
 class Period:
     """From and to, both inclusive."""
@@ -30,9 +35,7 @@ class Period:
 
     def bounds(self) -> tuple[datetime, datetime]:
         """[midnight of the first day, midnight after the last day) in Istanbul."""
-        first = datetime.combine(self.start, time(), tzinfo=REPORT_TIMEZONE)
-        after = datetime.combine(self.end + timedelta(days=1), time(), tzinfo=REPORT_TIMEZONE)
-        return first, after
+        return day_start(self.start), day_start(self.end + timedelta(days=1))
 
 
 @dataclass(frozen=True)

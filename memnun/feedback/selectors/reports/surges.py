@@ -30,7 +30,7 @@ import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -39,7 +39,6 @@ from memnun.accounts.models import User
 from memnun.feedback.codes import FeedbackType
 from memnun.feedback.models import Feedback
 from memnun.feedback.permissions import reports_office_scope
-from memnun.feedback.selectors.reports.periods import report_today
 from memnun.feedback.selectors.reports.scope import Period
 from memnun.organisation.models import Office
 
@@ -66,16 +65,6 @@ def surge_threshold(history: Sequence[int]) -> float:
 def surge_is(count: int, history: Sequence[int], *, min_cases: int) -> bool:
     """Whether a week of `count` complaints after these weekly counts is a surge (the rule)."""
     return count >= min_cases and count > surge_threshold(history)
-
-
-def week_start(day: date) -> date:
-    """The Monday of the ISO week holding `day`."""
-    return day - timedelta(days=day.weekday())
-
-
-def last_complete_week(*, now: datetime) -> date:
-    """The Monday of the last ISO week that has ended (Istanbul dates)."""
-    return week_start(report_today(now=now)) - timedelta(days=7)
 
 
 @dataclass(frozen=True)
