@@ -24,6 +24,7 @@ from memnun.feedback.capa_models import Capa, CapaAction, CapaCheck
 from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.models import UnmatchedBrand
 from memnun.feedback.objectives_admin import ObjectiveAdmin as ObjectiveAdmin  # read-only list
+from memnun.feedback.privacy_models import PrivacyNotice
 from memnun.feedback.selectors.brands import unmatched_brand_texts
 from memnun.feedback.services.brands import brand_text_link
 from memnun.organisation.models import Brand
@@ -134,6 +135,24 @@ class CapaAdmin(admin.ModelAdmin[Capa]):
         "closed_at",
     )
     exclude = ("cause_categories",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PrivacyNotice)
+class PrivacyNoticeAdmin(admin.ModelAdmin[PrivacyNotice]):
+    """Read only: a published version of the privacy notice is never edited (its hash
+    fixes what customers were given); a change is a new version."""
+
+    list_display = ("version", "effective_from", "sha256")
+    readonly_fields = (
+        "version", "effective_from", "summary_tr", "summary_en", "text_tr", "text_en",
+        "phone_script_tr", "phone_script_en", "sha256",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -85,6 +85,12 @@ class Action(StrEnum):
     # checklist, record findings (a nonconformity opens a CAPA) and finish it.
     VIEW_PROCESS_AUDITS = "view_process_audits"
     MANAGE_PROCESS_AUDITS = "manage_process_audits"
+    # Personal data (KVKK): record the customer's word on a consent (grant or withdraw);
+    # give a case to a third party through the disclosure log, and read that log; work the
+    # tasks to tell a case's recipients of a correction or erasure.
+    RECORD_CONSENT = "record_consent"
+    DISCLOSE = "disclose"
+    NOTIFY_RECIPIENTS = "notify_recipients"
 
 
 A = Action
@@ -92,11 +98,11 @@ A = Action
 _FRONT_LINE = frozenset({
     A.VIEW, A.REVEAL_PERSONAL_DATA, A.VIEW_ATTACHMENTS, A.RECORD,
     A.ACKNOWLEDGE, A.RECORD_INVOLVED, A.RECORD_AGREEMENT, A.REOPEN, A.ADD_NOTE,
-    A.MESSAGE_CUSTOMER, A.ADD_ATTACHMENT, A.LINK, A.FOLLOW_UP,
+    A.MESSAGE_CUSTOMER, A.ADD_ATTACHMENT, A.LINK, A.FOLLOW_UP, A.RECORD_CONSENT,
 })
 _HANDLING = frozenset({
     A.ASSESS, A.START, A.PROPOSE, A.CLOSE_AGREED, A.CLOSE_RESPONDED, A.COMPENSATION_PROPOSE,
-    A.MERGE, A.ASK_CUSTOMER,
+    A.MERGE, A.ASK_CUSTOMER, A.DISCLOSE,
 })
 _REVIEWING = frozenset({
     A.ASSIGN, A.APPROVE, A.SEND_BACK, A.COMPENSATION_APPROVE, A.FOLLOW_UP_SURVEYS,
@@ -127,7 +133,12 @@ MATRIX: dict[str, frozenset[Action]] = {
     }),
     # The personal-data contact (KVKK irtibat kişisi): reads every office's cases and their
     # files, and reveals contact details with a reason, to serve the data subjects' rights.
-    Role.PRIVACY: frozenset({A.VIEW, A.REVEAL_PERSONAL_DATA, A.VIEW_ATTACHMENTS}),
+    # Records a customer's consent or its withdrawal, gives a case to a third party on a
+    # consent, and tells the recipients of a correction or erasure.
+    Role.PRIVACY: frozenset({
+        A.VIEW, A.REVEAL_PERSONAL_DATA, A.VIEW_ATTACHMENTS, A.RECORD_CONSENT, A.DISCLOSE,
+        A.NOTIFY_RECIPIENTS,
+    }),
     # Configuration, not case work; reveals contact details for data-subject requests.
     # Keeps the users, and so their training records.
     Role.ADMIN: frozenset({

@@ -67,6 +67,11 @@ EXPECTED: dict[str, set[str]] = {
     "view_process_audits": {"quality", "auditor", "management"},
     # The auditor's one write: the process audit itself (R8.5).
     "manage_process_audits": {"quality", "auditor"},
+    # KVKK: the customer's word on a consent, recorded by whoever talks to them or the
+    # personal-data contact; disclosures by the case workers and that contact (api-v1.md).
+    "record_consent": {"agent", "handler", "reviewer", "quality", "privacy"},
+    "disclose": {"handler", "reviewer", "quality", "privacy"},
+    "notify_recipients": {"privacy"},
 }
 ROWS = [(role, action, role in allowed) for action, allowed in EXPECTED.items() for role in ROLES]
 
