@@ -10,6 +10,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from memnun.audit.models import AuditEvent
 from memnun.feedback.codes import Channel
 from memnun.feedback.errors import FieldErrors
 from memnun.feedback.models import Feedback
@@ -74,6 +75,9 @@ def test_k1_notice_version_and_how_it_was_given_recorded_per_channel(demo: None)
     acknowledgement_delivered(message_id=ack.pk, outcome="sent", at=delivered_at)
     by_email.refresh_from_db()
     assert by_email.privacy_notice_at == delivered_at
+    event = AuditEvent.objects.filter(action="feedback.acknowledged",
+                                      object_id=by_email.reference).get()
+    assert event.data["after"]["privacy_notice_at"] is not None
     # A call's acknowledgement was given on the spot, and carries no notice in writing.
     assert not feedback_outbound_messages(feedback=cases[Channel.PHONE]).filter(
         kind="acknowledgement").exists()

@@ -101,6 +101,8 @@ def _acknowledgement_record(
                     "ack_method": method,
                     "ack_due_at": locked.ack_due_at,
                     "on_time": locked.ack_on_time,
+                    # The privacy notice it carried, for a customer who wrote first.
+                    "privacy_notice_at": locked.privacy_notice_at,
                 },
             },
         )
