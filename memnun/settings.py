@@ -222,7 +222,19 @@ WEB_INTAKE_PER_MINUTE = env_int("MEMNUN_WEB_INTAKE_PER_MINUTE", 30, minimum=1)
 TRACKING_LINK_DAYS = env_int("MEMNUN_TRACKING_LINK_DAYS", 60, minimum=1)
 TRACK_MISSES_PER_HOUR = env_int("MEMNUN_TRACK_MISSES_PER_HOUR", 10, minimum=1)
 MEMNUN_DEFAULT_OFFICE = env_str("MEMNUN_DEFAULT_OFFICE", "istanbul")
-PRIVACY_NOTICE_VERSION = env_str("MEMNUN_PRIVACY_NOTICE_VERSION", "2026-01")
+# The data controller named in the privacy notice (KVKK Art. 10): who decides on the customers'
+# personal data, and where they write. The notice's versions are records (feedback/
+# privacy_models.py); a changed controller calls for a new version of the notice.
+MEMNUN_CONTROLLER_NAME = env_str("MEMNUN_CONTROLLER_NAME", "Memnun Teknik Servis A.Ş.")
+MEMNUN_CONTROLLER_ADDRESS = env_str(
+    "MEMNUN_CONTROLLER_ADDRESS",
+    "Bağlarbaşı Mahallesi, Atatürk Caddesi No:134, Maltepe, 34848 İstanbul",
+)
+MEMNUN_CONTROLLER_EMAIL = env_str("MEMNUN_CONTROLLER_EMAIL", "kvkk@memnun.example")
+# Who carries our e-mail and SMS: named in the notice and in each case's disclosure log
+# (messages handed to them are disclosures to processors, KVKK Art. 8 and 11(1)(ç)).
+MEMNUN_EMAIL_PROVIDER = env_str("MEMNUN_EMAIL_PROVIDER", "e-mail provider")
+MEMNUN_SMS_PROVIDER = env_str("MEMNUN_SMS_PROVIDER", "SMS provider")
 # A question to the customer left unanswered this many business days (office calendar)
 # brings one reminder. Clocks pause while a question is open, not by status.
 MEMNUN_QUESTION_REMINDER_DAYS = env_int("MEMNUN_QUESTION_REMINDER_DAYS", 3, minimum=1)

@@ -38,6 +38,28 @@ class ServiceErrors(forms.Form):
                 self.add_error(target, message)
 
 
+# Never copy what is on the customer's device into a case (KVKK K13): said on both intake forms.
+DEVICE_CONTENT_WARNING = _(
+    "Do not copy photos, messages or other content from the device into the description "
+    "or notes; describe the fault instead."
+)
+
+
+class ConsentFields(forms.Form):
+    """The optional purposes' explicit consents: never pre-ticked, never required (K2)."""
+
+    third_party_sharing = forms.BooleanField(
+        label=_("You may share my feedback with the brand of my device or an insurer "
+                "(optional)."),
+        required=False,
+    )
+    survey = forms.BooleanField(
+        label=_("You may send me a short satisfaction survey by SMS or e-mail when my case "
+                "is closed (optional)."),
+        required=False,
+    )
+
+
 # The intake service's customer and consent fields, as both feedback forms name them.
 INTAKE_SERVICE_FIELDS: dict[str, str] = {
     "customer.name": "name",
@@ -48,6 +70,8 @@ INTAKE_SERVICE_FIELDS: dict[str, str] = {
     "customer.language": "language",
     "customer": "email",
     "consent.privacy_notice": "privacy_notice",
+    "consent.third_party_sharing": "third_party_sharing",
+    "consent.survey": "survey",
 }
 
 
@@ -122,6 +146,7 @@ def intake_input(*, channel: str, data: dict[str, Any]) -> IntakeInput:
         ),
         privacy_notice=bool(data.get("privacy_notice")),
         third_party_sharing=bool(data.get("third_party_sharing")),
+        survey=bool(data.get("survey")),
         attachments=[
             AttachmentInput(f.name, f.content_type or "", f.read())
             for f in data.get("attachments") or []

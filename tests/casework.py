@@ -74,13 +74,13 @@ class Case:
 
     def __init__(self, *, type: str = "complaint", office: str = "istanbul",
                  customer: CustomerInput = CUSTOMER, subject: str = "Ekran değişimi gecikti",
-                 imei: str = "") -> None:
+                 imei: str = "", survey: bool = False) -> None:
         result = feedback_record(
             actor=user("agent") if office == "istanbul" else user("quality"),
             data=IntakeInput(
                 type=type, channel="phone", office=office, subject=subject,
                 description="Telefonum üç haftadır serviste.", customer=customer,
-                privacy_notice=True, imei=imei,
+                privacy_notice=True, imei=imei, survey=survey,
             ),
         )
         self.feedback = result.feedback

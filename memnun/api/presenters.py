@@ -21,6 +21,7 @@ from memnun.feedback.selectors.expectation import feedback_expectation
 from memnun.feedback.selectors.questions import question_open
 from memnun.feedback.selectors.resolution import resolution_awaiting_answer
 from memnun.feedback.selectors.tracking import messages_for_customer
+from memnun.feedback.services.consents import consents_state
 from memnun.personaldata.fields import PersonalField
 from memnun.personaldata.policy import Interface, Shown, project, shown
 
@@ -121,7 +122,8 @@ def feedback_staff_body(feedback: Feedback, *, viewer: User) -> dict[str, Any]:
         "recorded_by": feedback.recorded_by.username if feedback.recorded_by else None,
         "consent": {
             "privacy_notice_version": feedback.privacy_notice_version,
-            "third_party_sharing": feedback.consent_third_party_sharing,
+            "privacy_notice_given": feedback.privacy_notice_given,
+            **consents_state(feedback=feedback),
         },
         "acknowledgement": _acknowledgement(feedback),
         "stages": _stages(feedback),

@@ -44,6 +44,9 @@ class CustomerIn(BaseModel):
 class ConsentIn(BaseModel):
     privacy_notice: StrictBool
     third_party_sharing: StrictBool = False
+    survey: StrictBool = Field(
+        default=False, description="Explicit consent to a satisfaction survey by SMS or e-mail."
+    )
 
 
 class AttachmentIn(BaseModel):

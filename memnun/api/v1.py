@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from memnun.api.errors import install_error_handlers
-from memnun.api.routes import cases, feedback, reports, service_levels
+from memnun.api.routes import cases, feedback, privacy, reports, service_levels
 
 api = NinjaAPI(
     title="memnun API",
@@ -20,5 +20,6 @@ install_error_handlers(api)
 api.add_router("", feedback.router)
 api.add_router("", service_levels.router)
 api.add_router("", cases.router)
+api.add_router("", privacy.router)
 api.add_router("", reports.router)
 api.add_router("", "memnun.api.routes.notifications.router")

@@ -29,7 +29,9 @@ from memnun.feedback.services.acknowledgement import feedback_acknowledge
 from memnun.feedback.services.assessment import AssessmentInput, feedback_assess
 from memnun.feedback.services.assignment import feedback_assign
 from memnun.feedback.services.compensation import compensation_decide, compensation_propose
+from memnun.feedback.services.consents import consents_staff_set
 from memnun.feedback.services.customer_answers import customer_answer_record
+from memnun.feedback.services.disclosures import disclosure_record
 from memnun.feedback.services.escalation import feedback_escalate, feedback_refer_external
 from memnun.feedback.services.follow_up import feedback_follow_up
 from memnun.feedback.services.involvement import involved_person_record
@@ -330,6 +332,21 @@ def _link(user: User, feedback: Feedback, d: Data) -> str:
     return _("The cases are linked.")
 
 
+def _consent(user: User, feedback: Feedback, d: Data) -> str:
+    consents_staff_set(
+        actor=user, feedback=feedback, changes={d["purpose"]: d["decision"] == "grant"}
+    )
+    return _("The customer's consent is recorded.")
+
+
+def _disclose(user: User, feedback: Feedback, d: Data) -> str:
+    disclosure_record(
+        actor=user, feedback=feedback, recipient=d["recipient"], purpose=d["purpose"],
+        data=d["categories"],
+    )
+    return _("The disclosure is recorded.")
+
+
 ACTIONS: list[CaseAction] = [
     CaseAction(
         "start",
@@ -506,6 +523,22 @@ ACTIONS: list[CaseAction] = [
         frozenset({A.LINK}),
         _plain(f.OtherCaseForm),
         _link,
+    ),
+    CaseAction(
+        "consent",
+        gettext_lazy("Record the customer's consent or its withdrawal"),
+        gettext_lazy("Record"),
+        frozenset({A.RECORD_CONSENT}),
+        _plain(f.ConsentForm),
+        _consent,
+    ),
+    CaseAction(
+        "disclose",
+        gettext_lazy("Give the case to a third party"),
+        gettext_lazy("Record the disclosure"),
+        frozenset({A.DISCLOSE}),
+        _plain(f.DisclosureForm),
+        _disclose,
     ),
 ]
 BY_SLUG = {a.slug: a for a in ACTIONS}

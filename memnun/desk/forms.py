@@ -28,10 +28,12 @@ from memnun.feedback.codes import (
     Status,
 )
 from memnun.feedback.escalation_codes import ExternalBody
+from memnun.feedback.privacy_codes import ConsentPurpose, DataCategory
 from memnun.feedback.selectors.reports.periods import DEFAULT_PRESET, Preset
 from memnun.feedback.services.customer_answers import STAFF_CHANNELS
 from memnun.organisation.models import Category, Office, RootCauseCategory
 from memnun.webforms import (
+    DEVICE_CONTENT_WARNING,
     INTAKE_SERVICE_FIELDS,
     BrandFields,
     MultipleFileField,
@@ -233,7 +235,12 @@ class IntakeForm(ServiceErrors, BrandFields):
         label=_("The privacy notice was given to the customer."), required=False
     )
     third_party_sharing = forms.BooleanField(
-        label=_("The customer agrees to share this feedback with the brand (optional)."),
+        label=_("The customer agrees to share this feedback with the brand or an insurer "
+                "(optional)."),
+        required=False,
+    )
+    survey = forms.BooleanField(
+        label=_("The customer agrees to a satisfaction survey by SMS or e-mail (optional)."),
         required=False,
     )
 
@@ -242,6 +249,7 @@ class IntakeForm(ServiceErrors, BrandFields):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["attachments"].max_count = settings.ATTACHMENT_MAX_COUNT  # type: ignore[attr-defined]
+        self.fields["description"].help_text = DEVICE_CONTENT_WARNING
 
 
 # --- Working a case --------------------------------------------------------------------------
@@ -463,3 +471,32 @@ class FollowUpForm(ServiceErrors):
 class OtherCaseForm(ServiceErrors):
     SERVICE_FIELDS = {"into": "reference", "target": "reference"}
     reference = forms.CharField(label=_("Reference number of the other case"), max_length=40)
+
+
+# --- Personal data on a case (KVKK) ----------------------------------------------------------
+
+
+class ConsentForm(ServiceErrors):
+    """What the customer said about a consent, recorded by staff on their word."""
+
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    decision = forms.ChoiceField(
+        label=_("The customer"), widget=forms.RadioSelect,
+        choices=[("grant", _("gives consent")), ("withdraw", _("withdraws consent"))],
+    )
+
+
+class DisclosureForm(ServiceErrors):
+    """Giving the case to a third party: refused without the customer's live consent."""
+
+    recipient = forms.CharField(
+        label=_("Recipient"), max_length=200,
+        help_text=_("The company it goes to: a brand, an insurer, a courier."),
+    )
+    purpose = forms.CharField(label=_("Purpose"), max_length=500)
+    categories = forms.MultipleChoiceField(
+        label=_("What is given"), choices=DataCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    SERVICE_FIELDS = {"data": "categories"}

@@ -43,6 +43,7 @@ from memnun.feedback.personal_fields import (
     case_text_values,
     identifying_values,
 )
+from memnun.feedback.privacy_codes import ConsentPurpose
 from memnun.feedback.selectors.capa import capas_of_case
 from memnun.feedback.selectors.case import (
     TimelineEntry,
@@ -52,6 +53,8 @@ from memnun.feedback.selectors.case import (
 )
 from memnun.feedback.selectors.links import case_links
 from memnun.feedback.selectors.repeats import repeat_window_days, repeats_of
+from memnun.feedback.services.consents import consents_history, consents_state
+from memnun.feedback.services.disclosures import disclosures_of
 from memnun.feedback.services.personal_data import attachment_open, personal_data_reveal
 from memnun.personaldata.policy import Interface, present, project
 from memnun.webforms import ServiceErrors
@@ -132,6 +135,13 @@ def _context(
         "may_open_capa": may(user, Action.MANAGE_CAPA)
         and feedback.type == FeedbackType.COMPLAINT,
         "repeats": repeats_of(feedback=feedback),
+        # KVKK on the case: the notice given, the consents and their history, who it went to.
+        "consents": [
+            (ConsentPurpose(purpose).label, live)
+            for purpose, live in consents_state(feedback=feedback).items()
+        ],
+        "consent_history": consents_history(feedback=feedback),
+        "disclosures": disclosures_of(feedback=feedback),
         "repeat_window_days": repeat_window_days(),
         "forms": forms,
         "conflict": conflict,

@@ -24,10 +24,12 @@ from memnun.desk.views_case import RECEIPT_SESSION
 from memnun.feedback.codes import Channel
 from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.permissions import feedback_visible_to
+from memnun.feedback.privacy_codes import NOTICE_GIVEN_BY_CHANNEL
 from memnun.feedback.selectors.expectation import feedback_expectation
 from memnun.feedback.services.intake import (
     feedback_record,
 )
+from memnun.feedback.services.privacy_notice import notice_current
 from memnun.webforms import intake_input, pdf_response
 
 # Every channel but the public web form, in the order the desk lists them.
@@ -43,19 +45,32 @@ def intake_index(request: HttpRequest) -> HttpResponse:
     return render(request, "desk/intake_index.html", {"channels": STAFF_CHANNELS})
 
 
+def _page(request: HttpRequest, channel: str, form: IntakeForm) -> dict[str, Any]:
+    """The form, and the privacy notice as this channel gives it (K1): the script read out on
+    the phone, the summary to hand over in person, or word that it goes with the
+    acknowledgement where the customer wrote first."""
+    notice = notice_current()
+    return {
+        "form": form,
+        "channel_label": Channel(channel).label,
+        "notice": notice,
+        "notice_text": notice.in_language(request.LANGUAGE_CODE[:2]),
+        "notice_given": NOTICE_GIVEN_BY_CHANNEL[Channel(channel)],
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def intake(request: HttpRequest, channel: str) -> HttpResponse:
     if channel not in STAFF_CHANNELS:
         raise Http404
     user = staff_user(request)
-    label = Channel(channel).label
     if request.method == "GET":
         form = IntakeForm(initial={
             "office": user.office.code if user.office else None,
             "language": request.LANGUAGE_CODE[:2],
         })
-        return render(request, "desk/intake.html", {"form": form, "channel_label": label})
+        return render(request, "desk/intake.html", _page(request, channel, form))
     form = IntakeForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -71,9 +86,7 @@ def intake(request: HttpRequest, channel: str) -> HttpResponse:
                 "reference": reference, "code": result.tracking_code,
             }
             return redirect("desk:receipt", reference=reference)
-    return render(
-        request, "desk/intake.html", {"form": form, "channel_label": label}, status=422
-    )
+    return render(request, "desk/intake.html", _page(request, channel, form), status=422)
 
 
 def _receipt_context(request: HttpRequest, reference: str) -> dict[str, Any]:

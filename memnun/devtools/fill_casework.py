@@ -465,7 +465,11 @@ def casework_write(
                 rows.add("message", feedback_id=feedback_id, author_id=by, body=_RECOURSE,
                          visible_to_customer=True, created_at=at)
         rows.add("stage", feedback_id=feedback_id, status=st, at=at, by_id=by)
-    case.update(escalation_level=escalation, closure=str(closure), closed_at=closed_at)
+    # Every filled customer consents to the survey: each closure but a merge carries it.
+    case.update(
+        escalation_level=escalation, closure=str(closure), closed_at=closed_at,
+        survey_sent_at=closed_at if closure != Closure.MERGED else None,
+    )
     if story.responded is not None and story.responded not in (
         story.first(S.RESOLVED), story.question[0] if story.question else None
     ):

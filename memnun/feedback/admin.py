@@ -26,6 +26,7 @@ from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.escalation_models import EscalationLevel
 from memnun.feedback.models import UnmatchedBrand
 from memnun.feedback.objectives_admin import ObjectiveAdmin as ObjectiveAdmin  # read-only list
+from memnun.feedback.privacy_models import PrivacyNotice
 from memnun.feedback.selectors.brands import unmatched_brand_texts
 from memnun.feedback.services.brands import brand_text_link
 from memnun.organisation.models import Brand
@@ -147,3 +148,16 @@ class EscalationLevelAdmin(admin.ModelAdmin[EscalationLevel]):
     list_display = ("order", "code", "name_tr", "name_en", "minimum_role")
     list_editable = ("name_tr", "name_en", "minimum_role")
     ordering = ("order",)
+
+
+@admin.register(PrivacyNotice)
+class PrivacyNoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[PrivacyNotice]):
+    """Read only: a published version of the privacy notice is never edited (its hash
+    fixes what customers were given); a change is a new version."""
+
+    list_display = ("version", "effective_from", "sha256")
+    readonly_fields = (
+        "version", "effective_from", "summary_tr", "summary_en", "text_tr", "text_en",
+        "phone_script_tr", "phone_script_en", "sha256",
+    )
+

@@ -70,6 +70,9 @@ class AlertKind(models.TextChoices):
     LOW_SURVEY_SCORE = "low_survey_score", _("Low satisfaction score")
     # Raised by the weekly surge watch, about a category × office (services/surges.py).
     SURGE = "surge", _("Surge in complaints")
+    # A complaint in a personal-data category (data loss): to the personal-data contact
+    # (services/assessment.py, KVKK K13).
+    PERSONAL_DATA = "personal_data", _("Personal data matter")
 
 
 # Channels that only staff may record: everything but the public web form.

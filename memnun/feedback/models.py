@@ -20,6 +20,7 @@ from memnun.feedback.codes import (
     Status,
 )
 from memnun.feedback.objectives_models import Objective as Objective  # R6.2, in its own module
+from memnun.feedback.privacy_codes import NoticeGiven
 
 
 class ReferenceCounter(models.Model):
@@ -90,8 +91,20 @@ class Feedback(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="+",
     )
+    # The privacy notice given (KVKK Art. 10): its version, how and when (services/intake.py;
+    # with the acknowledgement for written channels, stamped when that goes out).
     privacy_notice_version = models.CharField(max_length=32)
-    consent_third_party_sharing = models.BooleanField(default=False)
+    privacy_notice = models.ForeignKey(
+        "feedback.PrivacyNotice", verbose_name=_("privacy notice"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    privacy_notice_given = models.CharField(
+        _("privacy notice given"), max_length=16, choices=NoticeGiven.choices, blank=True
+    )
+    privacy_notice_at = models.DateTimeField(_("privacy notice given at"), null=True, blank=True)
+    # When a closing message first carried the survey link: only with the customer's live
+    # consent to the survey (services/messaging.message_closed); the reports count it.
+    survey_sent_at = models.DateTimeField(_("survey sent at"), null=True, blank=True)
     # Case work (services/lifecycle.py, assessment.py, assignment.py are the writers).
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("assignee"), on_delete=models.PROTECT,
@@ -855,3 +868,9 @@ from memnun.feedback.process_audit_models import AuditCheck, AuditFinding, Audit
 from memnun.feedback.escalation_models import ConsistencyCheck, Escalation, EscalationLevel  # noqa: E402, F401
 # The management review (R8.6) and its decisions.
 from memnun.feedback.review_models import ManagementReview, ReviewDecision  # noqa: E402, F401
+from memnun.feedback.privacy_models import (  # noqa: E402, F401  (KVKK: notice, consents, disclosures)
+    Consent,
+    Disclosure,
+    PrivacyNotice,
+    RecipientNotice,
+)

@@ -111,6 +111,12 @@ class Action(StrEnum):
     # breach, its Board notification and the notices to the people it touched.
     VIEW_BREACHES = "view_breaches"
     MANAGE_BREACHES = "manage_breaches"
+    # Personal data (KVKK): record the customer's word on a consent (grant or withdraw);
+    # give a case to a third party through the disclosure log, and read that log; work the
+    # tasks to tell a case's recipients of a correction or erasure.
+    RECORD_CONSENT = "record_consent"
+    DISCLOSE = "disclose"
+    NOTIFY_RECIPIENTS = "notify_recipients"
 
 
 A = Action
@@ -118,11 +124,11 @@ A = Action
 _FRONT_LINE = frozenset({
     A.VIEW, A.REVEAL_PERSONAL_DATA, A.VIEW_ATTACHMENTS, A.RECORD,
     A.ACKNOWLEDGE, A.RECORD_INVOLVED, A.RECORD_AGREEMENT, A.REOPEN, A.ADD_NOTE,
-    A.MESSAGE_CUSTOMER, A.ADD_ATTACHMENT, A.LINK, A.FOLLOW_UP,
+    A.MESSAGE_CUSTOMER, A.ADD_ATTACHMENT, A.LINK, A.FOLLOW_UP, A.RECORD_CONSENT,
 })
 _HANDLING = frozenset({
     A.ASSESS, A.START, A.PROPOSE, A.CLOSE_AGREED, A.CLOSE_RESPONDED, A.COMPENSATION_PROPOSE,
-    A.MERGE, A.ASK_CUSTOMER,
+    A.MERGE, A.ASK_CUSTOMER, A.DISCLOSE,
 })
 _REVIEWING = frozenset({
     A.ASSIGN, A.APPROVE, A.SEND_BACK, A.COMPENSATION_APPROVE, A.FOLLOW_UP_SURVEYS,
@@ -162,9 +168,11 @@ MATRIX: dict[str, frozenset[Action]] = {
     }),
     # The personal-data contact (KVKK irtibat kişisi): reads every office's cases and their
     # files, and reveals contact details with a reason, to serve the data subjects' rights;
-    # keeps the breach register.
+    # keeps the breach register. Records a customer's consent or its withdrawal, gives a
+    # case to a third party on a consent, and tells the recipients of a correction or erasure.
     Role.PRIVACY: frozenset({
         A.VIEW, A.REVEAL_PERSONAL_DATA, A.VIEW_ATTACHMENTS, A.VIEW_BREACHES, A.MANAGE_BREACHES,
+        A.RECORD_CONSENT, A.DISCLOSE, A.NOTIFY_RECIPIENTS,
     }),
     # Configuration, not case work; reveals contact details for data-subject requests.
     # Keeps the users, and so their training records.

@@ -33,6 +33,15 @@ def acknowledgement_delivered(message_id: int, outcome: str, at: str) -> str:
     )
 
 
+@durable(max_attempts=8, backoff_base=5, retry_on=(DatabaseError,))
+@task()
+def message_delivered(message_id: int, outcome: str, at: str) -> str:
+    """The outbox's callback for other messages to a customer: log the carrier (K4)."""
+    return messaging.message_delivered(
+        message_id=message_id, outcome=outcome, at=datetime.fromisoformat(at)
+    )
+
+
 @every(seconds=3600, name="feedback.resolution_reminders")
 @task()
 def resolution_reminders() -> int:

@@ -36,6 +36,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "resolution_due_at": datetime(2026, 12, 11, 18, 0, tzinfo=_IST),
         "channel": "web",
         "channel_label": "Web",
+        # With the acknowledgement of written channels only (e-mail, letter, fax): the
+        # privacy notice that could not come first; empty otherwise.
+        "privacy_notice_version": "2026-12",
+        "privacy_notice_text": "1. Veri sorumlusu\nMemnun Teknik Servis A.Ş. …",
+        "privacy_notice_url": "https://memnun.example/privacy/",
     },
     "stage_changed": {
         **_COMMON,

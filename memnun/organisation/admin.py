@@ -50,8 +50,8 @@ class BrandAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("code", "name_tr", "name_en", "is_safety", "is_active")
-    list_filter = ("is_safety", "is_active")
+    list_display = ("code", "name_tr", "name_en", "is_safety", "is_privacy", "is_active")
+    list_filter = ("is_safety", "is_privacy", "is_active")
     search_fields = ("code", "name_tr", "name_en")
 
     def save_model(

@@ -49,6 +49,8 @@ CATEGORIES = [
     ("data-loss", "Veri kaybı", "Data loss", False),
     ("battery-safety", "Batarya güvenliği (şişme, ısınma, yanık)", "Battery safety", True),
 ]
+# Personal-data matters: their complaints alert the personal-data contact (KVKK K13).
+PRIVACY_CATEGORIES = frozenset({"data-loss"})
 ROOT_CAUSES = [
     ("part-supply", "Yedek parça tedariki", "Spare part supply"),
     ("workmanship", "İşçilik hatası", "Workmanship"),
@@ -101,7 +103,10 @@ def demo_load() -> dict[str, int]:
         Brand.objects.update_or_create(code=code, defaults={"name": name})
     for code, name_tr, name_en, safety in CATEGORIES:
         Category.objects.update_or_create(
-            code=code, defaults={"name_tr": name_tr, "name_en": name_en, "is_safety": safety}
+            code=code, defaults={
+                "name_tr": name_tr, "name_en": name_en, "is_safety": safety,
+                "is_privacy": code in PRIVACY_CATEGORIES,
+            }
         )
     for code, name_tr, name_en in ROOT_CAUSES:
         RootCauseCategory.objects.update_or_create(

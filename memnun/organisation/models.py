@@ -59,6 +59,12 @@ class Category(models.Model):
     is_safety = models.BooleanField(
         _("safety hazard"), default=False, help_text=_("Cases in it follow the shorter target.")
     )
+    # A personal-data matter (data loss on a device): its complaints reach the personal-data
+    # contact (KVKK K13, feedback/services/assessment.py).
+    is_privacy = models.BooleanField(
+        _("personal-data matter"), default=False,
+        help_text=_("Complaints in it alert the personal-data contact."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

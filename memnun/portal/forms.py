@@ -10,10 +10,17 @@ from django.utils.translation import gettext_lazy as _
 
 from memnun.feedback.codes import ContactMethod, FeedbackType, Language
 from memnun.organisation.models import Office
-from memnun.webforms import INTAKE_SERVICE_FIELDS, BrandFields, MultipleFileField, ServiceErrors
+from memnun.webforms import (
+    DEVICE_CONTENT_WARNING,
+    INTAKE_SERVICE_FIELDS,
+    BrandFields,
+    ConsentFields,
+    MultipleFileField,
+    ServiceErrors,
+)
 
 
-class FeedbackForm(ServiceErrors, BrandFields):
+class FeedbackForm(ServiceErrors, ConsentFields, BrandFields):
     type = forms.ChoiceField(
         label=_("What would you like to tell us?"),
         choices=FeedbackType.choices,
@@ -22,7 +29,8 @@ class FeedbackForm(ServiceErrors, BrandFields):
     )
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(
-        label=_("Tell us what happened"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Tell us what happened"), max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}), help_text=DEVICE_CONTENT_WARNING,
     )
     remedy_sought = forms.CharField(
         label=_("What would you like us to do?"),
@@ -94,10 +102,6 @@ class FeedbackForm(ServiceErrors, BrandFields):
         label=_("I have read the privacy notice."),
         required=False,
     )
-    third_party_sharing = forms.BooleanField(
-        label=_("You may share my feedback with the brand of my device (optional)."),
-        required=False,
-    )
     # A field people never see: bots fill it in.
     website = forms.CharField(required=False, label=_("Leave this empty"))
     submission = forms.CharField(widget=forms.HiddenInput)
@@ -107,9 +111,7 @@ class FeedbackForm(ServiceErrors, BrandFields):
         self.fields["attachments"].max_count = settings.ATTACHMENT_MAX_COUNT  # type: ignore[attr-defined]
 
     # Field names of the intake service mapped onto this form's fields.
-    SERVICE_FIELDS = INTAKE_SERVICE_FIELDS | {
-        "consent.third_party_sharing": "third_party_sharing",
-    }
+    SERVICE_FIELDS = INTAKE_SERVICE_FIELDS
 
 
 class TrackForm(forms.Form):
@@ -171,3 +173,8 @@ class SurveyForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class TrackConsentsForm(ConsentFields):
+    """The customer gives or withdraws their consents on the tracking page; the boxes show
+    what they said last (unticked until they say yes)."""

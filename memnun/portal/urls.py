@@ -15,4 +15,5 @@ urlpatterns = [
     path("track/<str:reference>/agreement", views.agreement, name="agreement"),
     path("track/<str:reference>/survey", views.survey, name="survey"),
     path("track/<str:reference>/question", views.question, name="question"),
+    path("track/<str:reference>/consents", views.consents, name="consents"),
 ]

@@ -5,26 +5,28 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from memnun.feedback.errors import Conflict, FieldErrors
 from memnun.feedback.intake_limit import web_intake_throttled
 from memnun.feedback.models import Feedback
+from memnun.feedback.privacy_codes import ConsentChannel
 from memnun.feedback.references import reference_parse
 from memnun.feedback.selectors.expectation import feedback_expectation
 from memnun.feedback.selectors.policy import policy_current
 from memnun.feedback.selectors.questions import question_open
 from memnun.feedback.selectors.resolution import resolution_awaiting_answer
 from memnun.feedback.selectors.tracking import messages_for_customer, survey_open
+from memnun.feedback.services.consents import consents_customer_set, consents_state
 from memnun.feedback.services.customer_answers import customer_answer_record, survey_record
 from memnun.feedback.services.intake import feedback_record
+from memnun.feedback.services.privacy_notice import notice_current
 from memnun.feedback.services.questions import question_answer
 from memnun.feedback.tracking_access import (
     Outcome,
@@ -38,6 +40,7 @@ from memnun.portal.forms import (
     FeedbackForm,
     QuestionAnswerForm,
     SurveyForm,
+    TrackConsentsForm,
     TrackForm,
 )
 from memnun.portal.timeline import timeline_for
@@ -53,8 +56,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"offices": offices})
 
 
+def _notice(request: HttpRequest) -> dict[str, Any]:
+    notice = notice_current()
+    return {"notice": notice, "notice_text": notice.in_language(request.LANGUAGE_CODE[:2])}
+
+
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/privacy.html", {"version": settings.PRIVACY_NOTICE_VERSION})
+    """The privacy notice in force, in full, in the visitor's language (KVKK Art. 10)."""
+    return render(request, "portal/privacy.html", _notice(request))
 
 
 def policy(request: HttpRequest) -> HttpResponse:
@@ -71,7 +80,7 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
                 "language": request.LANGUAGE_CODE[:2],
             }
         )
-        return render(request, "portal/feedback_form.html", {"form": form})
+        return render(request, "portal/feedback_form.html", {"form": form, **_notice(request)})
     form = FeedbackForm(request.POST, request.FILES)
     submitted: dict[str, str] = request.session.get(_SUBMITTED, {})
     submission = request.POST.get("submission", "")
@@ -109,7 +118,9 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
         status = 422
     if status == 422 and not form.errors:
         status = 200
-    return render(request, "portal/feedback_form.html", {"form": form}, status=status)
+    return render(
+        request, "portal/feedback_form.html", {"form": form, **_notice(request)}, status=status
+    )
 
 
 def _expectations(feedback: Feedback) -> dict[str, Any]:
@@ -215,6 +226,9 @@ def track_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "question_form": QuestionAnswerForm(),
             "survey_open": survey_open(feedback),
             "survey_form": SurveyForm(),
+            "consents_form": TrackConsentsForm(
+                initial=consents_state(feedback=feedback), prefix="consents"
+            ),
             **_expectations(feedback),
         },
     )
@@ -307,3 +321,20 @@ def question(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         messages.success(request, _("Thank you. We have your answer and carry on with your case."))
     return response
+
+
+@require_POST
+def consents(request: HttpRequest, reference: str) -> HttpResponse:
+    """The customer gives or withdraws their consents (K2): each change recorded with its time."""
+    canonical = _opened(request, reference, "track")
+    if canonical is None:
+        return _to_track_form(reference)
+    form = TrackConsentsForm(request.POST, prefix="consents")
+    form.is_valid()  # two optional boxes: always valid
+    consents_customer_set(
+        feedback=Feedback.objects.get(reference=canonical),
+        changes={name: bool(form.cleaned_data.get(name)) for name in form.fields},
+        channel=ConsentChannel.TRACKING_PAGE,
+    )
+    messages.success(request, _("Thank you. We have recorded your choices."))
+    return _back_to_case(canonical, "consents")

@@ -44,6 +44,9 @@ WRITES: dict[str, dict[str, Any]] = {
     "/api/v1/feedback/{reference}/reveal": {"reason": "Denetim."},
     "/api/v1/feedback/{reference}/questions": {"question": "Fiş?"},
     "/api/v1/feedback/{reference}/questions/answer": {"answer": "3 Kasım.", "channel": "phone"},
+    "/api/v1/feedback/{reference}/disclosures": {
+        "recipient": "Samsung", "purpose": "Garanti", "data": ["device"],
+    },
 }
 
 

@@ -105,7 +105,8 @@ def test_an_auditor_reads_but_sees_no_forms_and_cannot_reveal(demo: None) -> Non
 def test_forms_follow_role_and_state(demo: None) -> None:
     case = Case()
     agent = forms_on(page(signed_in("agent"), case))
-    assert agent == {"message", "note", "involved", "file", "link"}
+    # The agent also records the customer's word on a consent (KVKK), never a disclosure.
+    assert agent == {"message", "note", "involved", "file", "link", "consent"}
     assert "start" in forms_on(page(signed_in("handler"), case))
     case.start()
     handler = forms_on(page(signed_in("handler"), case))

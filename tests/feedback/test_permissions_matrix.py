@@ -79,6 +79,11 @@ EXPECTED: dict[str, set[str]] = {
     # K11: the personal-data contact keeps the breach register; quality is alerted and reads it.
     "view_breaches": {"quality", "auditor", "privacy"},
     "manage_breaches": {"privacy"},
+    # KVKK: the customer's word on a consent, recorded by whoever talks to them or the
+    # personal-data contact; disclosures by the case workers and that contact (api-v1.md).
+    "record_consent": {"agent", "handler", "reviewer", "quality", "privacy"},
+    "disclose": {"handler", "reviewer", "quality", "privacy"},
+    "notify_recipients": {"privacy"},
 }
 # Allowed by the role, but only on the cases escalated to its level (not on this level-0 case).
 ESCALATED_ONLY = {("management", "approve"), ("management", "send_back")}

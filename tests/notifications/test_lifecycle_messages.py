@@ -17,7 +17,7 @@ def _kinds(case: object) -> list[str]:
 
 
 def test_a_complaint_walked_to_closure_tells_the_customer_each_step(demo: None) -> None:
-    case = case_in("closed")
+    case = case_in("closed", survey=True)  # the survey goes only with consent to it
     kinds = _kinds(case)
     assert "stage_changed" in kinds  # in progress, under review
     assert kinds.count("stage_changed") == 2

@@ -167,15 +167,17 @@ def test_phone_intake_sends_no_acknowledgement_unless_written_contact_chosen(
     drain(worker="test")
     [receipt] = sink.wait_for(1)
     assert "Takip kodunuz" in receipt.part("plain")
-    # The written receipt does not replace the acknowledgement given on the call.
-    assert OutboundMessage.objects.get().callback_task == ""
+    # The written receipt does not replace the acknowledgement given on the call (its
+    # delivery is only logged as a disclosure to the e-mail provider).
+    assert OutboundMessage.objects.get().callback_task == "memnun.feedback.tasks.message_delivered"
 
 
 def _case(api: Client, language: str = "tr") -> Feedback:
     customer = {"name": "Işıl Öztürk" if language == "tr" else "Jane Doe",
                 "email": "customer@example.com", "preferred_contact": "email",
                 "language": language}
-    body = submit(api, customer=customer)
+    # With consent to the survey: the closure message carries its link.
+    body = submit(api, customer=customer, consent={"privacy_notice": True, "survey": True})
     return Feedback.objects.select_related("customer", "office").get(reference=body["reference"])
 
 

@@ -71,8 +71,9 @@ def _fresh(feedback: Feedback) -> Feedback:
 def week() -> Week:
     # A: fax, Mon 10:00, acknowledged 15:00 (due 16:00: on time); approved Tue 12:00
     # (8 + 3 = 11 business hours); the customer agrees; closed; survey 5.
+    # A, B and D consent to the survey: their closing messages carry it (3 surveys sent).
     a = record(channel="fax", received_at=at("2025-04-21 10:00"), brand="Samsung",
-               product="Galaxy S23")
+               product="Galaxy S23", survey=True)
     feedback_acknowledge(feedback=a, method="letter", sent_at=at("2025-04-21 15:00"),
                          actor=user("agent"))
     _start(a, "repair-delay", "2025-04-21 11:00")
@@ -95,7 +96,7 @@ def week() -> Week:
     # acknowledgement due Thu 15:00, given 16:00 (late); approved Fri 13:00 (9 + 4 = 13
     # business hours); the customer rejects; closed with options exhausted; survey 4.
     b = record(channel="fax", received_at=at("2025-04-22 20:00"), brand="SAMSUNG",
-               product="Galaxy S23")
+               product="Galaxy S23", survey=True)
     feedback_acknowledge(feedback=b, method="letter", sent_at=at("2025-04-24 16:00"),
                          actor=user("agent"))
     _start(b, "parts", "2025-04-24 10:00")
@@ -121,7 +122,7 @@ def week() -> Week:
     # to Fri 10:00; approved Fri 17:00 (8.5 + 8 = 16.5 business hours, the wait included);
     # agreed, closed and reopened: in progress now.
     d = record(channel="phone", received_at=at("2025-04-24 09:30"), brand="apple",
-               product="iPhone 13")
+               product="iPhone 13", survey=True)
     _start(d, "repair-delay", "2025-04-24 10:00")
     question_ask(actor=user("handler"), feedback=_fresh(d), question="Faturanız var mı?",
                  now=at("2025-04-24 11:00"))

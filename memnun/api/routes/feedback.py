@@ -32,6 +32,7 @@ from memnun.api.tracking_guard import tracked_feedback
 from memnun.feedback.errors import FieldErrors
 from memnun.feedback.intake_limit import web_intake_throttled
 from memnun.feedback.permissions import feedback_for_user
+from memnun.feedback.privacy_codes import ConsentChannel
 from memnun.feedback.services.intake import (
     AttachmentInput,
     CustomerInput,
@@ -112,6 +113,8 @@ def _intake_input(payload: FeedbackIn) -> IntakeInput:
         ),
         privacy_notice=payload.consent.privacy_notice,
         third_party_sharing=payload.consent.third_party_sharing,
+        survey=payload.consent.survey,
+        consent_channel=ConsentChannel.API,
         received_at=payload.received_at,
         attachments=_decode_attachments(payload),
     )

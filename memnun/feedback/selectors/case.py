@@ -297,7 +297,7 @@ def actions_now(
     }
     possible |= {
         A.VIEW, A.REVEAL_PERSONAL_DATA, A.VIEW_ATTACHMENTS, A.ADD_NOTE, A.RECORD_INVOLVED,
-        A.MESSAGE_CUSTOMER, A.ADD_ATTACHMENT, A.LINK,
+        A.MESSAGE_CUSTOMER, A.ADD_ATTACHMENT, A.LINK, A.RECORD_CONSENT, A.DISCLOSE,
     }
     if feedback.ack_sent_at is None:
         possible.add(A.ACKNOWLEDGE)

@@ -18,6 +18,15 @@ def office_quality_managers(*, office_id: int) -> list[User]:
     )
 
 
+def privacy_contacts() -> list[User]:
+    """The active personal-data contacts (role `privacy`): told of personal-data matters."""
+    return list(
+        User.objects.filter(is_active=True, role=Role.PRIVACY)
+        .select_related("office__calendar")
+        .order_by("id")
+    )
+
+
 def office_leads(*, office_id: int) -> list[User]:
     """The office's team leads (its active reviewers); its quality managers when it has none.
 

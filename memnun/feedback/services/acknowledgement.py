@@ -22,6 +22,7 @@ from memnun.feedback.errors import Conflict, FieldErrors
 from memnun.feedback.models import Feedback
 from memnun.feedback.permissions import Action, require
 from memnun.feedback.services.obligations import obligation_meet
+from memnun.feedback.services.privacy_notice import notice_given_with_acknowledgement
 
 # The audit trail's actor when no person gave it (the mail worker).
 SYSTEM_ACTOR = "system"
@@ -84,6 +85,8 @@ def _acknowledgement_record(
                 % {"at": timezone.localtime(locked.ack_sent_at).strftime("%Y-%m-%d %H:%M")}
             )
         obligation_meet(feedback=locked, kind=ObligationKind.ACKNOWLEDGEMENT, at=sent_at)
+        # Where the customer wrote first, the privacy notice goes with the acknowledgement.
+        notice_given_with_acknowledgement(feedback=locked, at=sent_at)
         locked.ack_method = method
         locked.save(update_fields=["ack_method"])
         audit_record(
@@ -98,6 +101,8 @@ def _acknowledgement_record(
                     "ack_method": method,
                     "ack_due_at": locked.ack_due_at,
                     "on_time": locked.ack_on_time,
+                    # The privacy notice it carried, for a customer who wrote first.
+                    "privacy_notice_at": locked.privacy_notice_at,
                 },
             },
         )

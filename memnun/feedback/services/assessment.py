@@ -19,11 +19,12 @@ from memnun.feedback.codes import WORKING_STATUSES, AlertKind, Severity
 from memnun.feedback.errors import FieldErrors
 from memnun.feedback.models import Feedback
 from memnun.feedback.permissions import Action, require
+from memnun.feedback.selectors.staff import privacy_contacts
 from memnun.feedback.services.common import case_audit, case_lock, ensure_status, now_or
 from memnun.feedback.services.involvement import ensure_not_involved
 from memnun.feedback.services.obligations import obligations_recompute
 from memnun.feedback.services.on_call import on_call_alert
-from memnun.feedback.services.staff_alerts import leads_alert
+from memnun.feedback.services.staff_alerts import leads_alert, staff_alert
 from memnun.organisation.models import Category
 
 
@@ -51,6 +52,19 @@ def assessment_check(data: AssessmentInput) -> Category | None:
     return _category(data.category)
 
 
+def _privacy_alert(*, feedback: Feedback, actor: User, at: datetime) -> None:
+    """A complaint in a personal-data category (data loss) reaches the personal-data
+    contact (KVKK K13), as a staff alert in their business hours."""
+    contacts = staff_alert(
+        feedback=feedback, kind=AlertKind.PERSONAL_DATA, at=at, recipients=privacy_contacts()
+    )
+    case_audit(
+        actor=actor, action="feedback.alert_raised", feedback=feedback,
+        data={"kind": AlertKind.PERSONAL_DATA.value,
+              "recipients": [person.username for person in contacts]},
+    )
+
+
 def _alert(
     *, feedback: Feedback, kind: AlertKind, actor: User, at: datetime
 ) -> None:
@@ -74,6 +88,7 @@ def assessment_apply(
         "immediate_action": feedback.immediate_action,
         "category": feedback.category.code if feedback.category else None,
     }
+    privacy_before = bool(feedback.category and feedback.category.is_privacy)
     # A category that is itself a safety hazard (a swollen battery) makes the case one.
     safety = data.safety_hazard or bool(category and category.is_safety)
     feedback.severity = data.severity
@@ -97,6 +112,8 @@ def assessment_apply(
     if after["category"] != before["category"]:
         # A safety category has its own, shorter resolution target.
         obligations_recompute(feedback=feedback, actor=actor)
+    if category is not None and category.is_privacy and not privacy_before:
+        _privacy_alert(feedback=feedback, actor=actor, at=at)
     if safety and not before["safety_hazard"]:
         _alert(feedback=feedback, kind=AlertKind.SAFETY_HAZARD, actor=actor, at=at)
     if data.immediate_action and not before["immediate_action"]:

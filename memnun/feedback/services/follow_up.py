@@ -58,8 +58,8 @@ def feedback_follow_up(
                     address=customer.address,
                 ),
                 # The legal basis is the complaint itself; the notice was acknowledged before.
+                # Consents are not copied: they belong to the old case, and are asked anew.
                 privacy_notice=True,
-                third_party_sharing=old.consent_third_party_sharing,
             ),
         )
         FeedbackLink.objects.create(

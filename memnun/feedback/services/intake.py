@@ -33,9 +33,17 @@ from memnun.feedback.codes import (
 from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.models import Attachment, Customer, Feedback, StageChange
 from memnun.feedback.permissions import Action, may
+from memnun.feedback.privacy_codes import (
+    NOTICE_GIVEN_BY_CHANNEL,
+    ConsentChannel,
+    ConsentPurpose,
+    NoticeGiven,
+)
 from memnun.feedback.references import reference_allocate, tracking_code_hash, tracking_code_new
 from memnun.feedback.selectors.repeats import repeat_exists
+from memnun.feedback.services.consents import consents_write
 from memnun.feedback.services.obligations import obligations_open
+from memnun.feedback.services.privacy_notice import notice_current
 from memnun.organisation.brands import brand_for_text
 from memnun.organisation.models import Office
 from memnun.text import tr_fold
@@ -79,7 +87,12 @@ class IntakeInput:
     device_serial: str = ""
     imei: str = ""
     repair_order: str = ""
+    # Explicit consents for the optional purposes (never a condition of recording it).
     third_party_sharing: bool = False
+    survey: bool = False
+    # Where those consents were given (ConsentChannel): the web form for the public,
+    # staff for the desk, unless the interface says (the API).
+    consent_channel: str = ""
     received_at: datetime | None = None
     attachments: list[AttachmentInput] = field(default_factory=list)
 
@@ -151,7 +164,10 @@ def _check(data: IntakeInput, actor: User | None, now: datetime, errors: _Errors
         errors.add("description", _("Please describe the matter."))
     elif len(data.description) > 20000:
         errors.add("description", _("Keep the description under 20,000 characters."))
-    if not data.privacy_notice:
+    given = NOTICE_GIVEN_BY_CHANNEL.get(data.channel)
+    if not data.privacy_notice and given is not None and given != NoticeGiven.ACKNOWLEDGEMENT:
+        # Where the notice can come first it must have; where the customer wrote first,
+        # it goes out with the acknowledgement.
         errors.add(
             "consent.privacy_notice",
             _("The privacy notice must be acknowledged before feedback can be recorded."),
@@ -236,6 +252,12 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
     brand_text = " ".join(data.brand.split())
     brand = brand_for_text(text=brand_text)
 
+    notice = notice_current(now=now)
+    notice_given = NOTICE_GIVEN_BY_CHANNEL[Channel(data.channel)]
+    consent_channel = data.consent_channel or (
+        ConsentChannel.WEB_FORM if actor is None else ConsentChannel.STAFF
+    )
+
     with transaction.atomic():
         customer = Customer.objects.create(
             name=data.customer.name.strip(),
@@ -272,8 +294,11 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
             received_at=received_at,
             is_repeat=is_repeat,
             recorded_by=actor,
-            privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
-            consent_third_party_sharing=data.third_party_sharing,
+            privacy_notice_version=notice.version,
+            privacy_notice=notice,
+            privacy_notice_given=notice_given,
+            # Given before the data, at the call or visit; with the acknowledgement: when sent.
+            privacy_notice_at=None if notice_given == NoticeGiven.ACKNOWLEDGEMENT else received_at,
             # Given on the spot, when the call or visit took place, not when typed in.
             ack_sent_at=received_at if ack_method else None,
             ack_method=ack_method or "",
@@ -281,6 +306,13 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
         # The acknowledgement and resolution deadlines, with their copies on the case.
         obligations = obligations_open(feedback=feedback)
         StageChange.objects.create(feedback=feedback, status=Status.CREATED, at=now, by=actor)
+        # Each purpose the customer ticked, with the notice in force; nothing when unticked.
+        consents = consents_write(
+            feedback=feedback,
+            changes={ConsentPurpose.THIRD_PARTY_SHARING: data.third_party_sharing,
+                     ConsentPurpose.SURVEY: data.survey},
+            channel=consent_channel, by=actor, at=now,
+        )
         for attachment in data.attachments:
             digest = hashlib.sha256(attachment.content).hexdigest()
             row = Attachment(
@@ -310,8 +342,9 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
                     "ack_sent_at": feedback.ack_sent_at,
                     "obligations": {o.kind: o.due_at for o in obligations},
                     "attachments": len(data.attachments),
-                    "consent_third_party_sharing": data.third_party_sharing,
-                    "privacy_notice_version": settings.PRIVACY_NOTICE_VERSION,
+                    "consents": {c.purpose: c.granted for c in consents},
+                    "privacy_notice_version": notice.version,
+                    "privacy_notice_given": notice_given,
                 }
             },
         )

@@ -59,7 +59,10 @@ from memnun.feedback.models import (
     StageChange,
     Surge,
 )
+from memnun.feedback.privacy_codes import ConsentPurpose, NoticeGiven
 from memnun.feedback.services.acknowledgement import feedback_acknowledge_delivered
+from memnun.feedback.services.consents import consent_live
+from memnun.feedback.services.disclosures import processor_disclosure_record
 from memnun.feedback.tracking_access import tracking_link_url
 from memnun.notifications.models import MessageChannel, OutboundMessage
 from memnun.notifications.outbox import (
@@ -75,6 +78,8 @@ from memnun.text import tr_lower
 
 SOURCE_TYPE = "feedback"
 ACK_CALLBACK = "memnun.feedback.tasks.acknowledgement_delivered"
+# Every other message to the customer: its delivery is a disclosure to a processor (K4).
+DELIVERY_CALLBACK = "memnun.feedback.tasks.message_delivered"
 SYSTEM_ACTOR = "system"
 
 _ACK_METHOD = {
@@ -188,6 +193,19 @@ def _context(feedback: Feedback, language: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _notice_context(feedback: Feedback, language: str) -> dict[str, str]:
+    """The privacy notice in full, for the acknowledgement of a customer who wrote first
+    (e-mail, letter, fax): there the notice could not come before their data."""
+    notice = feedback.privacy_notice
+    if feedback.privacy_notice_given != NoticeGiven.ACKNOWLEDGEMENT or notice is None:
+        return {}
+    return {
+        "privacy_notice_version": notice.version,
+        "privacy_notice_text": notice.in_language(language)["text"],
+        "privacy_notice_url": f"{settings.PUBLIC_URL}/privacy/",
+    }
+
+
 def _latest_stage(feedback: Feedback, status: str) -> StageChange | None:
     return (
         StageChange.objects.filter(feedback=feedback, status=status).order_by("-at", "-id").first()
@@ -201,8 +219,15 @@ def _queued(key: str) -> OutboundMessage | None:
 def _send(
     feedback: Feedback, *, kind: str, route: Route, key: str, context: dict[str, Any],
     language: str, callback: str = "", redact: tuple[str, ...] = (), root: bool = False,
+    to_customer: bool = True,
 ) -> OutboundMessage:
-    """Render `kind` for `route` and queue it once per `key`."""
+    """Render `kind` for `route` and queue it once per `key`.
+
+    A message to the customer is called back when delivered, to log its carrier as a
+    recipient of their data (`message_delivered`), unless `callback` says otherwise.
+    """
+    if not callback and to_customer:
+        callback = DELIVERY_CALLBACK
     existing = _queued(key)
     if existing is not None:
         return existing
@@ -268,6 +293,7 @@ def message_acknowledgement(*, feedback: Feedback, tracking_code: str) -> Outbou
         resolution_due_at=resolution_due(feedback),
         channel=feedback.channel,
         channel_label=label_in(Channel(feedback.channel).label, language),
+        **_notice_context(feedback, language),
     )
     stamps = is_acknowledgement and feedback.ack_sent_at is None
     return _send(
@@ -375,15 +401,26 @@ def message_question_reminder(
 
 
 def message_closed(feedback: Feedback) -> OutboundMessage | None:
-    """The case is closed: thanks, and the satisfaction survey link."""
+    """The case is closed: thanks, and the satisfaction survey link.
+
+    The survey goes out only to a customer whose consent to it is live (KVKK, and Law
+    6563 on commercial electronic messages, K14): the one place a survey is sent.
+    """
     route = customer_route(feedback)
     if route is None:
         return None
     language = _language(feedback)
     stage = _latest_stage(feedback, Status.CLOSED)
+    closed_at = stage.at if stage is not None else timezone.now()
+    survey = consent_live(feedback=feedback, purpose=ConsentPurpose.SURVEY)
+    if survey and feedback.survey_sent_at is None:
+        Feedback.objects.filter(pk=feedback.pk, survey_sent_at__isnull=True).update(
+            survey_sent_at=closed_at
+        )
+        feedback.survey_sent_at = closed_at
     context = _context(
-        feedback, language, survey_url=signed_link(feedback, "survey"),
-        closed_at=stage.at if stage is not None else timezone.now(),
+        feedback, language, survey_url=signed_link(feedback, "survey") if survey else "",
+        closed_at=closed_at,
     )
     return _send(
         feedback, kind="closed", route=route, context=context, language=language,
@@ -412,7 +449,7 @@ def message_staff_alert(
     key = key or f"{timezone.localdate():%Y-%m-%d}"
     return _send(
         feedback, kind="staff_alert", route=Route(MessageChannel.EMAIL, user.email),
-        context=context, language=language,
+        context=context, language=language, to_customer=False,
         key=f"staff:{user.pk}:{kind}:{feedback.pk}:{key}",
     )
 
@@ -465,7 +502,7 @@ def message_on_call(*, person: OnCall, kind: str, feedback: Feedback) -> list[Ou
     return [
         _send(
             feedback, kind="staff_alert", route=route, context=context, language=language,
-            key=f"on_call:{person.pk}:{kind}:{feedback.pk}:{route.channel}",
+            key=f"on_call:{person.pk}:{kind}:{feedback.pk}:{route.channel}", to_customer=False,
         )
         for route in routes
     ]
@@ -486,12 +523,34 @@ def _acknowledgement_stamp(*, feedback_id: int, method: str, sent_at: datetime) 
     return True
 
 
+def _processor_disclosure(message: OutboundMessage, at: datetime) -> bool:
+    feedback = Feedback.objects.filter(pk=int(message.source_id)).first()
+    if feedback is None:
+        return False
+    processor_disclosure_record(
+        feedback=feedback, message_id=message.pk, channel=message.channel, at=at
+    )
+    return True
+
+
+def message_delivered(*, message_id: int, outcome: str, at: datetime) -> str:
+    """Called back (through a task) when a message to the customer was accepted or died:
+    once accepted, its carrier (the e-mail or SMS provider) holds the customer's data."""
+    message = message_get(message_id=message_id)
+    if message is None or message.source_type != SOURCE_TYPE:
+        return "unknown message"
+    if outcome != "sent":
+        return "undeliverable"
+    return "disclosed" if _processor_disclosure(message, at) else "unknown case"
+
+
 def acknowledgement_delivered(*, message_id: int, outcome: str, at: datetime) -> str:
     """Called back (through a task) when an acknowledgement was accepted or died."""
     message = message_get(message_id=message_id)
     if message is None or message.source_type != SOURCE_TYPE:
         return "unknown message"
     if outcome == "sent":
+        _processor_disclosure(message, at)
         stamped = _acknowledgement_stamp(
             feedback_id=int(message.source_id),
             method=_ACK_METHOD.get(MessageChannel(message.channel), AckMethod.EMAIL),

@@ -29,18 +29,27 @@ def leads_alert(*, feedback: Feedback, kind: AlertKind, at: datetime) -> list[Us
 
     In the caller's transaction; returns the leads (the caller audits the alert).
     """
-    leads = office_leads(office_id=feedback.office_id)
+    return staff_alert(
+        feedback=feedback, kind=kind, at=at,
+        recipients=office_leads(office_id=feedback.office_id),
+    )
+
+
+def staff_alert(
+    *, feedback: Feedback, kind: AlertKind, at: datetime, recipients: list[User]
+) -> list[User]:
+    """Raise an alert about the case for each recipient, due at their next opening hour."""
     deadlines = Deadlines()
     StaffAlert.objects.bulk_create(
         StaffAlert(
-            feedback=feedback, recipient=lead, kind=kind, created_at=at,
+            feedback=feedback, recipient=person, kind=kind, created_at=at,
             deliver_after=deadlines.alert_deliver_after(
-                recipient=lead, about=feedback.office, at=at
+                recipient=person, about=feedback.office, at=at
             ),
         )
-        for lead in leads
+        for person in recipients
     )
-    return leads
+    return recipients
 
 
 def staff_alerts_send(*, now: datetime) -> int:

@@ -133,9 +133,9 @@ def _surveyed() -> Q:
 
 
 def _survey_sent() -> Q:
-    # Every closure but a merge sends the closing message with the survey link
-    # (messaging.message_closed); a case reopened since was still sent one.
-    return Q(close_tenths__isnull=False) & ~Q(closure=Closure.MERGED)
+    # The closing message carries the survey link only with the customer's live consent to
+    # the survey (messaging.message_closed stamps it); a case reopened since was still sent one.
+    return Q(survey_sent_at__isnull=False)
 
 
 def _resolution_met(*, within: bool) -> Callable[[], Q]:
@@ -317,8 +317,9 @@ CATALOGUE: tuple[Metric, ...] = (
            _("Survey responses by score, 1 to 5."),
            Kind.BREAKDOWN, cases=_surveyed, field="survey__score", keys=lambda: SCORES),
     Metric("satisfaction.sent", _("Surveys sent"),
-           _("Cases closed at least once other than by a merge: the closing message carries"
-             " the survey link."), Kind.COUNT, cases=_survey_sent),
+           _("Cases whose closing message carried the survey link: closed at least once,"
+             " other than by a merge, with the customer's consent to the survey."),
+           Kind.COUNT, cases=_survey_sent),
     Metric("satisfaction.response_rate", _("Survey response rate"),
            _("Responses as a percentage of the surveys sent, to one decimal; none when none"
              " was sent."),
