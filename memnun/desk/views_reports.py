@@ -45,14 +45,12 @@ from memnun.feedback.permissions import reports_office_scope
 from memnun.feedback.selectors.reports import PARETO_KEYS, Period, ReportFilters, kpi, pareto
 from memnun.feedback.selectors.reports.catalogue import METRICS, acknowledgement_rate
 from memnun.feedback.selectors.reports.drill import (
-    answer_at,
     cases_behind,
     cases_cursor_decode,
     cases_cursor_encode,
     cases_page,
 )
 from memnun.feedback.selectors.reports.objectives import objective_target
-from memnun.feedback.selectors.reports.over_time import received_over_time_report
 from memnun.feedback.selectors.reports.periods import (
     DEFAULT_PRESET,
     Preset,
@@ -235,9 +233,6 @@ def reports(request: HttpRequest) -> HttpResponse:
     try:
         answer = kpi(period=period, filters=filters, viewer=user)
         answer_pareto = pareto(period=period, by=by, filters=filters, viewer=user)
-        over_time = answer_at(answer, "received.over_time")
-        if not isinstance(over_time, Mapping):
-            over_time = received_over_time_report(period=period, filters=filters, viewer=user)
     except NotPermitted as exc:
         raise PermissionDenied(exc.detail) from exc
     except FieldErrors as exc:
@@ -246,7 +241,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     scoped = ReportFilters(**answer["filters"])
     figures = Figures(period=period, filters=scoped, names=_names())
     found = sections(answer, figures)
-    over_time_table = over_time_rows(over_time, figures)
+    over_time_table = over_time_rows(answer["received"]["over_time"], figures)
     if "received" in found:
         found["received"].tables.insert(0, over_time_table[1])
     by_label = dict(pareto_by)[by]

@@ -9,13 +9,12 @@ satisfaction are one grouped query each; the backlog is "now" (`backlog.py`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.aggregates import Aggregate
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from memnun.accounts.models import User
@@ -37,8 +36,8 @@ from memnun.feedback.selectors.reports.durations import (
     hours,
     percentile,
 )
+from memnun.feedback.selectors.reports.over_time import over_time, received_per_day
 from memnun.feedback.selectors.reports.scope import (
-    REPORT_TIMEZONE,
     Period,
     ReportFilters,
     filtered_cases,
@@ -105,44 +104,6 @@ def counters_read(cases: QuerySet[Feedback], keys: Keys) -> dict[CounterName, in
         **{alias: wanted[name] for alias, name in aliases.items()}
     )
     return {name: row[alias] or 0 for alias, name in aliases.items()}
-
-
-def over_time_unit(period: Period) -> str:
-    days = (period.end - period.start).days + 1
-    if days <= 31:
-        return "day"
-    if days <= 26 * 7:
-        return "week"
-    return "month"
-
-
-def _unit_start(day: date, unit: str) -> date:
-    if unit == "week":
-        return day - timedelta(days=day.weekday())
-    if unit == "month":
-        return day.replace(day=1)
-    return day
-
-
-def over_time(period: Period, per_day: Mapping[date, int]) -> dict[str, Any]:
-    """`received.over_time` from the counts per Istanbul day (days without cases absent)."""
-    unit = over_time_unit(period)
-    points: dict[date, int] = {}
-    day = period.start
-    while day <= period.end:
-        start = max(_unit_start(day, unit), period.start)
-        points[start] = points.get(start, 0) + per_day.get(day, 0)
-        day += timedelta(days=1)
-    return {"unit": unit,
-            "points": [{"start": start.isoformat(), "count": n} for start, n in points.items()]}
-
-
-def received_per_day(cases: QuerySet[Feedback]) -> dict[date, int]:
-    rows = (
-        cases.order_by().annotate(day=TruncDate("received_at", tzinfo=REPORT_TIMEZONE))
-        .values_list("day").annotate(n=Count("pk"))
-    )
-    return dict(rows)
 
 
 def compensation_granted(cases: QuerySet[Feedback]) -> dict[str, Any]:
