@@ -17,10 +17,9 @@ from django.db.models import Avg
 from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.models import Feedback
 from memnun.feedback.selectors.reports import Period, ReportFilters, kpi
-from memnun.feedback.selectors.reports.catalogue import CATALOGUE, Kind
+from memnun.feedback.selectors.reports.catalogue import CATALOGUE, NO_VALUE, Kind
 from memnun.feedback.selectors.reports.drill import (
     ABSENT,
-    NO_VALUE,
     CasesKey,
     answer_at,
     cases_behind,

@@ -73,3 +73,24 @@ def test_a_decision_after_the_resolution_deadline_is_not_within_the_target(demo:
     assert answer["resolved_within_target"] == {"resolved": 1, "within": 0, "rate": 0.0}
     assert answer["times_business_hours"]["decision"] == {"cases": 1, "median": 28.0,
                                                           "p90": 28.0}
+
+
+@pytest.mark.parametrize("now", ["2025-04-21 14:00", "2025-04-24 12:00", "2025-04-28 10:00",
+                                 "2025-04-28 15:00", "2025-05-06 09:00"])
+def test_overdue_is_what_the_work_queue_shows_late(demo: None, now: str) -> None:
+    """The backlog's overdue figure and its cases are the queue's late cases, at any instant
+    (paused clocks neither; exactly at the deadline not yet)."""
+    from memnun.feedback.selectors.deadline_state import DeadlineState, queue_state
+    from memnun.feedback.selectors.queue import queue_page
+    from memnun.feedback.selectors.reports.drill import cases_behind
+
+    week()
+    instant = at(now)
+    queue = queue_page(user=user("quality"), limit=100).items
+    late = {f.reference for f in queue
+            if queue_state(feedback=f, now=instant) is DeadlineState.LATE}
+    answer = kpi(period=WEEK, filters=ReportFilters(), viewer=user("quality"), now=instant)
+    assert answer["backlog"]["overdue"] == len(late)
+    listed = cases_behind(code="backlog.overdue", key=None, period=WEEK,
+                          filters=ReportFilters(), viewer=user("quality"), now=instant)
+    assert {f.reference for f in listed} == late

@@ -2,9 +2,11 @@
 
 "Now" figures: the open cases (any status but closed) matching the report's
 filters, whatever the period. Overdue is the work queue's "late"
-(`selectors/deadline_state.py`): the case's next running deadline
+(`selectors/deadline_state.py`, `late_cases`): the case's next running deadline
 (`next_due_at`, empty while every clock is paused or met) is strictly past.
-Ages are whole days since receipt (24-hour days, floored).
+Ages are whole days since receipt (24-hour days, floored). The conditions live
+here once: the figures (`backlog`) and the cases behind each of them
+(`backlog_condition`, for the drill-down) read the same ones.
 """
 
 from __future__ import annotations
@@ -17,10 +19,21 @@ from django.db.models import Count, Min, Q, QuerySet
 from memnun.accounts.models import User
 from memnun.feedback.codes import Status
 from memnun.feedback.models import Feedback
-from memnun.feedback.selectors.reports.catalogue import AGE_BANDS
+from memnun.feedback.selectors.deadline_state import late_cases
+from memnun.feedback.selectors.reports.catalogue import AGE_BANDS, NO_VALUE
 from memnun.organisation.models import Office
 
 _DAY = timedelta(days=1)
+
+
+def open_cases() -> Q:
+    """The backlog's cases: any status but closed (the work queue's too)."""
+    return ~Q(status=Status.CLOSED)
+
+
+def overdue(now: datetime) -> Q:
+    """Open and late as the work queue shows it (`deadline_state.late_cases`)."""
+    return late_cases(now)
 
 
 def age_band(now: datetime, first: int, last: int | None) -> Q:
@@ -29,6 +42,35 @@ def age_band(now: datetime, first: int, last: int | None) -> Q:
     if last is not None:
         q &= Q(received_at__gt=now - (last + 1) * _DAY)
     return q
+
+
+# A handler key for the unassigned cases (the answer's null handler).
+UNASSIGNED = (NO_VALUE, "-")
+
+
+def backlog_condition(code: str, key: str | None, *, now: datetime) -> Q | None:
+    """The open cases behind one backlog figure, or None for a key the figure has not.
+
+    `backlog.open` and `backlog.overdue`; `backlog.age_days` with a band (`AGE_BANDS`);
+    `backlog.by_office` / `backlog.by_handler` with `<office|username>[.open|.overdue|
+    .oldest_days]` (a handler of `none` or `-`: the unassigned cases).
+    """
+    where = open_cases()
+    if code == "backlog.overdue":
+        return where & overdue(now)
+    if code == "backlog.age_days" and key:
+        span = AGE_BANDS.get(key)
+        return None if span is None else where & age_band(now, *span)
+    what, part = key or "", ""
+    if "." in what:
+        what, _dot, part = what.rpartition(".")
+    if part not in ("", "open", "overdue", "oldest_days"):
+        return None
+    if code == "backlog.by_office" and what:
+        where &= Q(office__code=what)
+    elif code == "backlog.by_handler" and what:
+        where &= Q(assignee__isnull=True) if what in UNASSIGNED else Q(assignee__username=what)
+    return where & overdue(now) if part == "overdue" else where
 
 
 def _days(now: datetime, oldest: datetime | None) -> int | None:
@@ -52,10 +94,9 @@ def backlog(cases: QuerySet[Feedback], *, now: datetime) -> dict[str, Any]:
     One grouped query by (office, assignee), which the partial index
     `feedback_open_assignee` covers when no channel or type filter is given.
     """
-    overdue = Q(next_due_at__lt=now)
     rows = list(
-        cases.exclude(status=Status.CLOSED).order_by().values("office_id", "assignee_id")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue),
+        cases.filter(open_cases()).order_by().values("office_id", "assignee_id")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue(now)),
                   oldest=Min("received_at"),
                   **{f"band{i}": Count("pk", filter=age_band(now, *span))
                      for i, span in enumerate(AGE_BANDS.values())})

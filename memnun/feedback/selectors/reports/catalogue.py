@@ -194,6 +194,8 @@ DURATIONS = {
     "decision": "decision_tenths",
     "close": "close_tenths",
 }
+# A breakdown's key for the cases without a value (the answer writes them under null).
+NO_VALUE = "none"
 # Backlog ages in whole days since receipt: key → (from, to) inclusive; None: no end.
 AGE_BANDS: Mapping[str, tuple[int, int | None]] = {
     "0-2": (0, 2), "3-7": (3, 7), "8-30": (8, 30), "31+": (31, None),

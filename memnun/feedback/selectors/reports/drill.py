@@ -33,11 +33,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
-from memnun.feedback.codes import CompensationStatus, Status
+from memnun.feedback.codes import CompensationStatus
 from memnun.feedback.errors import FieldErrors
 from memnun.feedback.models import Compensation, Feedback
-from memnun.feedback.selectors.reports.backlog import age_band
-from memnun.feedback.selectors.reports.catalogue import AGE_BANDS, METRICS, Kind, Metric
+from memnun.feedback.selectors.reports.backlog import backlog_condition
+from memnun.feedback.selectors.reports.catalogue import METRICS, NO_VALUE, Kind, Metric
 from memnun.feedback.selectors.reports.scope import (
     Period,
     ReportFilters,
@@ -46,8 +46,6 @@ from memnun.feedback.selectors.reports.scope import (
     report_scope,
 )
 
-# A breakdown's key for the cases without a value (the answer writes them under null).
-NO_VALUE = "none"
 # What `answer_at` gives for a code the answer does not hold.
 ABSENT = object()
 
@@ -76,31 +74,14 @@ def _unknown_key(key: str) -> FieldErrors:
 
 
 def _backlog_behind(
-    code: str, key: str | None, *, filters: ReportFilters, viewer: User
+    code: str, key: str | None, *, filters: ReportFilters, viewer: User, now: datetime
 ) -> QuerySet[Feedback]:
     """The open cases now behind a backlog figure: the filters apply, the period does not
     (the backlog is today's, whatever the date of receipt)."""
-    now = timezone.now()
-    cases = filtered_cases(report_scope(filters=filters, viewer=viewer)).exclude(
-        status=Status.CLOSED
-    )
-    overdue = Q(next_due_at__lt=now)
-    what, _dot, part = (key or "").rpartition(".") if "." in (key or "") else (key or "", "", "")
-    if part not in ("", "open", "overdue", "oldest_days"):
+    condition = backlog_condition(code, key, now=now)
+    if condition is None:
         raise _unknown_key(key or "")
-    if code == "backlog.overdue":
-        return cases.filter(overdue)
-    if code == "backlog.age_days" and key:
-        if key not in AGE_BANDS:
-            raise _unknown_key(key)
-        return cases.filter(age_band(now, *AGE_BANDS[key]))
-    if code == "backlog.by_office" and what:
-        cases = cases.filter(office__code=what)
-    elif code == "backlog.by_handler" and what:
-        cases = cases.filter(assignee__isnull=True) if what in (NO_VALUE, "-") else cases.filter(
-            assignee__username=what
-        )
-    return cases.filter(overdue) if part == "overdue" else cases
+    return filtered_cases(report_scope(filters=filters, viewer=viewer)).filter(condition)
 
 
 # The parts of a duration's answer (`times_business_hours.<what>`).
@@ -124,9 +105,11 @@ def _key_condition(metric: Metric, key: str) -> Q:
 
 
 def cases_behind(
-    *, code: str, key: str | None, period: Period, filters: ReportFilters, viewer: User
+    *, code: str, key: str | None, period: Period, filters: ReportFilters, viewer: User,
+    now: datetime | None = None,
 ) -> QuerySet[Feedback]:
-    """The cases a figure counts: the metric `code`, and for a breakdown its `key`.
+    """The cases a figure counts: the metric `code`, and for a breakdown its `key`
+    (a backlog figure's: the open cases at `now`, by default the present).
 
     Refusals as the KPI's: NotPermitted for who may not read the office's
     figures, FieldErrors for an unknown metric, key or filter value.
@@ -135,7 +118,8 @@ def cases_behind(
     if metric is None:
         raise FieldErrors({"metric": [_("Unknown metric: %(code)s.") % {"code": code}]})
     if metric.kind is Kind.NOW:
-        return _backlog_behind(code, key, filters=filters, viewer=viewer)
+        return _backlog_behind(code, key, filters=filters, viewer=viewer,
+                               now=now or timezone.now())
     cases, _scoped = report_cases(period=period, filters=filters, viewer=viewer)
     if metric.kind in (Kind.DURATION, Kind.BUSINESS_HOURS):
         # Its count, median and p90 are all measured over the cases that have the fact.
