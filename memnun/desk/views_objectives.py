@@ -107,8 +107,8 @@ class ObjectiveForm(ServiceErrors):
 
 
 def _person(user: User) -> str:
-    name = user.get_full_name()
-    return f"{name} ({user.username})" if name else user.username
+    name = user.display_name
+    return name if name == user.username else f"{name} ({user.username})"
 
 
 def period_label(period: Period) -> str:

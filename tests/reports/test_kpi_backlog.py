@@ -94,3 +94,23 @@ def test_overdue_is_what_the_work_queue_shows_late(demo: None, now: str) -> None
     listed = cases_behind(code="backlog.overdue", key=None, period=WEEK,
                           filters=ReportFilters(), viewer=user("quality"), now=instant)
     assert {f.reference for f in listed} == late
+
+
+@pytest.mark.parametrize(("first", "last", "name"), [
+    ("Mehmet", "Yıldız", "Mehmet Yıldız"), ("", "Yıldız", "Yıldız"), ("", "", "handler"),
+])
+def test_a_handler_is_named_as_everywhere_else(
+    demo: None, first: str, last: str, name: str
+) -> None:
+    """The backlog names a handler by the one rule (full name, else username), as the case
+    page does."""
+    from memnun.accounts.models import User
+    from tests.desk.helpers import signed_in
+
+    w = week()
+    User.objects.filter(username="handler").update(first_name=first, last_name=last)
+    answer = kpi(period=WEEK, filters=ReportFilters(), viewer=user("quality"),
+                 now=at("2025-04-28 10:00"))
+    assert [row["name"] for row in answer["backlog"]["by_handler"]] == [None, name]
+    page = signed_in("quality").get(f"/desk/feedback/{w.d.reference}").content.decode()
+    assert f"<dd>{name}</dd>" in page

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet
 
-from memnun.accounts.models import User
+from memnun.accounts.models import User, display_name
 from memnun.feedback.codes import Status
 from memnun.feedback.models import Feedback
 from memnun.feedback.selectors.deadline_state import late_cases
@@ -77,10 +77,9 @@ def _days(now: datetime, oldest: datetime | None) -> int | None:
     return None if oldest is None else (now - oldest) // _DAY
 
 
-def staff_name(first: str | None, last: str | None, username: str | None) -> str | None:
-    if username is None:
-        return None
-    return f"{first or ''} {last or ''}".strip() or username
+def handler_name(first: str | None, last: str | None, username: str | None) -> str | None:
+    """A handler's name from a values row (`accounts.display_name`); None when unassigned."""
+    return None if username is None else display_name(first=first, last=last, username=username)
 
 
 def handler_sort_key(row: dict[str, Any], count: str) -> tuple[int, int, str]:
@@ -119,7 +118,7 @@ def backlog(cases: QuerySet[Feedback], *, now: datetime) -> dict[str, Any]:
         for code, g in per_office.items()
     }
     people = {
-        pk: (username, staff_name(first, last, username))
+        pk: (username, handler_name(first, last, username))
         for pk, username, first, last in User.objects.filter(pk__in=set(by_assignee) - {None})
         .values_list("pk", "username", "first_name", "last_name")
     }

@@ -20,7 +20,7 @@ from django.utils import timezone
 from memnun.accounts.models import User
 from memnun.feedback.codes import CompensationStatus
 from memnun.feedback.models import Compensation, Feedback
-from memnun.feedback.selectors.reports.backlog import backlog, handler_sort_key, staff_name
+from memnun.feedback.selectors.reports.backlog import backlog, handler_name, handler_sort_key
 from memnun.feedback.selectors.reports.catalogue import (
     CATALOGUE,
     DURATIONS,
@@ -125,7 +125,7 @@ def satisfaction_by_handler(cases: QuerySet[Feedback]) -> list[dict[str, Any]]:
     )
     found = [
         {"handler": row["assignee__username"],
-         "name": staff_name(row["assignee__first_name"], row["assignee__last_name"],
+         "name": handler_name(row["assignee__first_name"], row["assignee__last_name"],
                             row["assignee__username"]),
          "responses": row["responses"], "mean": mean(row["score"], row["responses"])}
         for row in rows

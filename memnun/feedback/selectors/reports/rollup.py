@@ -28,7 +28,7 @@ from memnun.feedback.models import (
     ReportHandlerDay,
     ReportMonth,
 )
-from memnun.feedback.selectors.reports.backlog import backlog, handler_sort_key, staff_name
+from memnun.feedback.selectors.reports.backlog import backlog, handler_name, handler_sort_key
 from memnun.feedback.selectors.reports.catalogue import DURATIONS, mean
 from memnun.feedback.selectors.reports.cells import counter_column
 from memnun.feedback.selectors.reports.durations import histogram
@@ -121,7 +121,7 @@ def _handlers(period: Period, scoped: ReportFilters) -> list[dict[str, Any]]:
     )
     found = [
         {"handler": row["assignee__username"],
-         "name": staff_name(row["assignee__first_name"], row["assignee__last_name"],
+         "name": handler_name(row["assignee__first_name"], row["assignee__last_name"],
                             row["assignee__username"]),
          "responses": row["responses"], "mean": mean(row["score"], row["responses"])}
         for row in rows if row["responses"]
