@@ -8,7 +8,7 @@ satisfaction are one grouped query each; the backlog is "now" (`backlog.py`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -199,12 +199,11 @@ def kpi_answer(
 
 
 def kpi_raw(
-    *, period: Period, scoped: ReportFilters, now: datetime
+    *, period: Period, scoped: ReportFilters, now_figures: dict[str, Any]
 ) -> dict[str, Any]:
     """Every figure from the raw cases (any filter; slower over long periods)."""
-    filtered = filtered_cases(scoped)
     first, after = period.bounds()
-    cases = filtered.filter(received_at__gte=first, received_at__lt=after)
+    cases = filtered_cases(scoped).filter(received_at__gte=first, received_at__lt=after)
     keys = breakdown_keys()
     return kpi_answer(
         period=period, scoped=scoped, keys=keys,
@@ -213,8 +212,31 @@ def kpi_raw(
         durations={name: histogram(cases, fact) for name, fact in DURATIONS.items()},
         compensation=compensation_granted(cases),
         by_handler=satisfaction_by_handler(cases),
-        now_figures=backlog(filtered, now=now),
+        now_figures=now_figures,
     )
+
+
+def kpi_periods(
+    *, periods: Sequence[Period], filters: ReportFilters, viewer: User,
+    now: datetime | None = None, raw: bool = False, catch_up: bool = True,
+) -> list[dict[str, Any]]:
+    """The KPI answer of each period, for the same filters and reader (a trend).
+
+    The cost shared by the periods is paid once: the reader's scope, the rollup's
+    catch-up (unless `catch_up` is False: the caller has just caught up) and the
+    backlog, which is "now" and the same in every answer.
+    """
+    from memnun.feedback.selectors.reports.rollup import kpi_rollup
+    from memnun.feedback.services.report_rollup import rollup_catch_up
+
+    scoped = report_scope(filters=filters, viewer=viewer)
+    at = now or timezone.now()
+    rolled = not (raw or scoped.brand is not None or scoped.category is not None)
+    if rolled and catch_up:
+        rollup_catch_up()
+    now_figures = backlog(filtered_cases(scoped), now=at)
+    read = kpi_rollup if rolled else kpi_raw
+    return [read(period=period, scoped=scoped, now_figures=now_figures) for period in periods]
 
 
 def kpi(
@@ -226,12 +248,4 @@ def kpi(
     Read from the rollup, caught up first, unless a brand or category filter is given
     (the rollup has no such cells: those read the raw cases, slower) or `raw` is asked.
     """
-    from memnun.feedback.selectors.reports.rollup import kpi_rollup
-    from memnun.feedback.services.report_rollup import rollup_catch_up
-
-    scoped = report_scope(filters=filters, viewer=viewer)
-    at = now or timezone.now()
-    if raw or scoped.brand is not None or scoped.category is not None:
-        return kpi_raw(period=period, scoped=scoped, now=at)
-    rollup_catch_up()
-    return kpi_rollup(period=period, scoped=scoped, now=at)
+    return kpi_periods(periods=[period], filters=filters, viewer=viewer, now=now, raw=raw)[0]
