@@ -7,6 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from memnun.accounts.roles import Role
 
 
+def display_name(*, first: str | None, last: str | None, username: str) -> str:
+    """How pages, reports and messages name a member of staff: their full name, else their
+    username (the one rule; `User.display_name` for a loaded user, this for values rows)."""
+    return f"{first or ''} {last or ''}".strip() or username
+
+
 class User(AbstractUser):
     """A member of staff. Customers have no accounts."""
 
@@ -19,6 +25,10 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Empty means every office."),
     )
+
+    @property
+    def display_name(self) -> str:
+        return display_name(first=self.first_name, last=self.last_name, username=self.username)
 
 
 class ApiToken(models.Model):

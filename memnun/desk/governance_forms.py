@@ -107,6 +107,6 @@ def office_chosen(form: OfficeScopeForm) -> str | None:
 def staff_choices() -> list[tuple[str, str]]:
     """Active staff for a form's choice: (username, "Full Name (username)")."""
     return [
-        (u.username, f"{u.get_full_name() or u.username} ({u.username})")
+        (u.username, f"{u.display_name} ({u.username})")
         for u in User.objects.filter(is_active=True).order_by("first_name", "username")
     ]

@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from memnun.feedback.codes import Channel, Closure, FeedbackType, Status
-from memnun.feedback.selectors.reports.catalogue import CATALOGUE, METRICS, Metric
-from memnun.feedback.selectors.reports.drill import ABSENT, NO_VALUE, answer_at
+from memnun.feedback.selectors.reports.catalogue import CATALOGUE, METRICS, NO_VALUE, Metric
+from memnun.feedback.selectors.reports.drill import ABSENT, answer_at
 from memnun.feedback.selectors.reports.over_time import unit_after
 from memnun.feedback.selectors.reports.scope import Period, ReportFilters
 

@@ -1,13 +1,14 @@
 """The period and filters of a report page, read from the query string (GET).
 
-The analysis pages (repeat clusters) take the dashboard's `ReportForm` and its
-period presets; here the form is built for a viewer (a reviewer is offered
-their own office only) and turned into the selectors' `Period` and
-`ReportFilters`.
+The dashboard and the analysis pages (repeat clusters, surges) take the same
+`ReportForm` and its period presets; here the form is built for a viewer (a
+reviewer is offered their own office only) and turned into the selectors'
+`Period` and `ReportFilters`: one home for every report page.
 """
 
 from __future__ import annotations
 
+from django import forms
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -44,14 +45,19 @@ def office_choices(*, viewer: User) -> tuple[list[tuple[str, str]], bool]:
     return offices, own is None
 
 
-def report_form(request: HttpRequest, *, viewer: User) -> ReportForm:
-    """The dashboard's form without its Pareto key (NotPermitted without reports)."""
+def report_form(
+    request: HttpRequest, *, viewer: User, pareto_by: list[tuple[str, str]] | None = None
+) -> ReportForm:
+    """The report form for a viewer (NotPermitted without reports); without `pareto_by`
+    (the dashboard's Pareto keys) it has no Pareto key field."""
     offices, everyone = office_choices(viewer=viewer)
     form = ReportForm(
         request.GET or {"period": DEFAULT_PRESET}, offices=offices, everyone=everyone,
-        pareto_by=[], brands=_sorted_labels("brand"), categories=_sorted_labels("category"),
+        pareto_by=pareto_by or [], brands=_sorted_labels("brand"),
+        categories=_sorted_labels("category"),
     )
-    del form.fields["by"]
+    if pareto_by is None:
+        del form.fields["by"]
     return form
 
 
@@ -68,5 +74,6 @@ def report_period(form: ReportForm) -> Period | None:
         return None
 
 
-def report_filters(form: ReportForm) -> ReportFilters:
+def report_filters(form: forms.Form) -> ReportFilters:
+    """The filters of a valid form (the dashboard's, or the list of a figure's cases)."""
     return ReportFilters(**{name: form.cleaned_data.get(name) or None for name in FILTERS})

@@ -34,7 +34,7 @@ class ReviewForm(ServiceErrors):
         field = self.fields["attendees"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = [
-            (u.username, u.get_full_name() or u.username)
+            (u.username, u.display_name)
             for u in User.objects.filter(is_active=True).order_by("first_name", "username")
         ]
 

@@ -38,9 +38,12 @@ from memnun.feedback.objectives_models import (
 from memnun.feedback.permissions import Action, may
 from memnun.feedback.selectors.reports.objectives import (
     ObjectiveProgress,
+    objective_brands,
     objective_for_user,
     objective_metric_label,
     objective_metrics,
+    objective_offices,
+    objective_owners,
     objectives_progress,
     objectives_visible_to,
 )
@@ -49,11 +52,11 @@ from memnun.feedback.selectors.reports.scope import Period
 from memnun.feedback.services.objectives import (
     ObjectiveInput,
     objective_approve,
+    objective_change_check,
     objective_create,
     objective_edit,
     objective_retire,
 )
-from memnun.organisation.models import Brand, Office
 from memnun.webforms import ServiceErrors
 
 _LIST = "desk:objectives"
@@ -83,14 +86,12 @@ class ObjectiveForm(ServiceErrors):
         super().__init__(*args, **kwargs)
         self._choices("metric", [
             (m.code, str(m.label)) for m in objective_metrics()])
-        self._choices("office", [("", _("Every office")), *Office.objects.filter(
-            is_active=True).order_by("name").values_list("code", "name")])
-        self._choices("brand", [("", _("Every brand")), *Brand.objects.filter(
-            is_active=True).order_by("name").values_list("code", "name")])
+        self._choices("office", [("", _("Every office")),
+                                 *objective_offices().values_list("code", "name")])
+        self._choices("brand", [("", _("Every brand")),
+                                *objective_brands().values_list("code", "name")])
         self._choices("owner", [("", _("Choose the owner"))] + [
-            (u.username, _person(u)) for u in
-            User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
-        ])
+            (u.username, _person(u)) for u in objective_owners()])
 
     def _choices(self, name: str, choices: list[tuple[str, str]]) -> None:
         field = self.fields[name]
@@ -107,8 +108,8 @@ class ObjectiveForm(ServiceErrors):
 
 
 def _person(user: User) -> str:
-    name = user.get_full_name()
-    return f"{name} ({user.username})" if name else user.username
+    name = user.display_name
+    return name if name == user.username else f"{name} ({user.username})"
 
 
 def period_label(period: Period) -> str:
@@ -134,10 +135,10 @@ def _scope(objective: Objective) -> str:
 
 
 def _summary(objective: Objective) -> dict[str, Any]:
-    direction = "≥" if objective.direction == Direction.AT_LEAST else "≤"
     return {
         "objective": objective, "label": objective_metric_label(objective.metric),
-        "target": f"{direction} {_number(objective.target)}", "scope": _scope(objective),
+        "target": f"{Direction(objective.direction).symbol} {_number(objective.target)}",
+        "scope": _scope(objective),
         "unit": objective.get_period_unit_display(), "owner": _person(objective.owner),
     }
 
@@ -186,8 +187,8 @@ def objectives(request: HttpRequest) -> HttpResponse:
         visible = list(objectives_visible_to(user))
     except NotPermitted as exc:
         raise PermissionDenied(exc.detail) from exc
-    approved = [o for o in visible if o.status == ObjectiveStatus.APPROVED]
-    progress = objectives_progress(viewer=user, today=_today(), objectives=approved)
+    # Only the approved ones are measured (the selector's rule).
+    progress = objectives_progress(viewer=user, today=_today(), objectives=visible)
     return render(request, "desk/objectives/list.html", {
         "measured": [_measured(p, chart=True) for p in progress],
         "drafts": [_summary(o) for o in visible if o.status == ObjectiveStatus.DRAFT],
@@ -223,10 +224,12 @@ def objective_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if not may(user, Action.MANAGE_OBJECTIVES):
         raise PermissionDenied(_("Your role may not set objectives."))
     objective = _objective(user, pk) if pk is not None else None
-    if objective is not None and objective.status != ObjectiveStatus.DRAFT:
-        messages.error(request, _("Only a draft objective can be changed: retire this one "
-                                  "and draft another."))
-        return redirect(_LIST)
+    if objective is not None:
+        try:
+            objective_change_check(objective)
+        except Conflict as exc:
+            messages.error(request, exc.detail)
+            return redirect(_LIST)
     if request.method == "POST":
         form = ObjectiveForm(request.POST)
     else:

@@ -28,7 +28,7 @@ from memnun.accounts.models import User
 from memnun.desk.case_rows import case_row
 from memnun.desk.charts import bar_chart, pareto_chart, rate_chart, svg_data_uri, volume_chart
 from memnun.desk.common import staff_user
-from memnun.desk.forms import ReportCasesForm, ReportForm
+from memnun.desk.forms import ReportCasesForm
 from memnun.desk.report_figures import (
     Figures,
     Names,
@@ -39,31 +39,23 @@ from memnun.desk.report_figures import (
     over_time_rows,
     sections,
 )
+from memnun.desk.report_filters import code_names, report_filters, report_form, report_period
 from memnun.desk.views_objectives import objectives_panel
 from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.permissions import reports_office_scope
 from memnun.feedback.selectors.reports import PARETO_KEYS, Period, ReportFilters, kpi, pareto
-from memnun.feedback.selectors.reports.catalogue import METRICS, acknowledgement_rate
+from memnun.feedback.selectors.reports.catalogue import METRICS
 from memnun.feedback.selectors.reports.drill import (
-    answer_at,
     cases_behind,
     cases_cursor_decode,
     cases_cursor_encode,
     cases_page,
 )
 from memnun.feedback.selectors.reports.objectives import objective_target
-from memnun.feedback.selectors.reports.over_time import received_over_time_report
-from memnun.feedback.selectors.reports.periods import (
-    DEFAULT_PRESET,
-    Preset,
-    period_preset,
-    report_today,
-)
 from memnun.feedback.selectors.reports.scope import period_check
 
 DEFAULT_PARETO = "category"
 CASES_PAGE = 50
-_FILTERS = ("office", "channel", "type", "brand", "category")
 
 
 @dataclass(frozen=True)
@@ -78,30 +70,9 @@ def _pareto_by() -> list[tuple[str, str]]:
     return [(key, str(pareto_key.title)) for key, pareto_key in PARETO_KEYS.items()]
 
 
-def _labels(key: str) -> Mapping[str, str]:
-    labels = PARETO_KEYS[key].labels
-    return dict(labels()) if labels else {}
-
-
 def _names() -> Names:
-    return Names(offices=_labels("office"), brands=_labels("brand"),
-                 categories=_labels("category"))
-
-
-def _period(form: ReportForm) -> Period | None:
-    data = form.cleaned_data
-    preset = Preset(data.get("period") or DEFAULT_PRESET)
-    if preset is not Preset.CUSTOM:
-        return period_preset(preset=preset, today=report_today(now=timezone.now()))
-    try:
-        return period_check(start=data["start"], end=data["end"])
-    except FieldErrors as exc:
-        form.add_service_errors(exc.fields)
-        return None
-
-
-def _filters(data: Mapping[str, Any]) -> ReportFilters:
-    return ReportFilters(**{name: data.get(name) or None for name in _FILTERS})
+    return Names(offices=code_names("office"), brands=code_names("brand"),
+                 categories=code_names("category"))
 
 
 def acknowledgement_objective(
@@ -125,8 +96,7 @@ def _ack_rates(answer: Mapping[str, Any]) -> tuple[list[str], list[float | None]
         name = key_namer("acknowledgement.by_channel", _names())
         return ([name(c) for c in by_channel], [v.get("rate") for v in by_channel.values()],
                 "acknowledgement-by-channel")
-    rate = ack.get("rate", acknowledgement_rate(on_time=ack["on_time"], late=ack["late"]))
-    return [_("All channels")], [rate], "acknowledgement-figures"
+    return [_("All channels")], [ack["rate"]], "acknowledgement-figures"
 
 
 def _rows_values(table: Table | None) -> tuple[list[str], list[float]]:
@@ -212,32 +182,20 @@ def _render(request: HttpRequest, context: dict[str, Any], status: int = 200) ->
 @vary_on_headers("HX-Request")
 def reports(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    own_office = _reader_office(user)
-    offices = _labels("office")
-    office_choices = [
-        (code, name) for code, name in sorted(offices.items(), key=lambda item: item[1])
-        if own_office is None or code == own_office
-    ]
     pareto_by = _pareto_by()
-    form = ReportForm(
-        request.GET or {"period": DEFAULT_PRESET}, offices=office_choices,
-        everyone=own_office is None, pareto_by=pareto_by,
-        brands=sorted(_labels("brand").items(), key=lambda item: item[1]),
-        categories=sorted(_labels("category").items(), key=lambda item: item[1]),
-    )
+    try:
+        form = report_form(request, viewer=user, pareto_by=pareto_by)
+    except NotPermitted as exc:
+        raise PermissionDenied(exc.detail) from exc
     context: dict[str, Any] = {"form": form, "filtered": bool(request.GET)}
-    period = _period(form) if form.is_valid() else None
+    period = report_period(form) if form.is_valid() else None
     if period is None:
         return _render(request, context, status=400)
-    data = form.cleaned_data
-    filters = _filters(data)
-    by = data.get("by") or DEFAULT_PARETO
+    filters = report_filters(form)
+    by = form.cleaned_data.get("by") or DEFAULT_PARETO
     try:
         answer = kpi(period=period, filters=filters, viewer=user)
         answer_pareto = pareto(period=period, by=by, filters=filters, viewer=user)
-        over_time = answer_at(answer, "received.over_time")
-        if not isinstance(over_time, Mapping):
-            over_time = received_over_time_report(period=period, filters=filters, viewer=user)
     except NotPermitted as exc:
         raise PermissionDenied(exc.detail) from exc
     except FieldErrors as exc:
@@ -246,7 +204,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     scoped = ReportFilters(**answer["filters"])
     figures = Figures(period=period, filters=scoped, names=_names())
     found = sections(answer, figures)
-    over_time_table = over_time_rows(over_time, figures)
+    over_time_table = over_time_rows(answer["received"]["over_time"], figures)
     if "received" in found:
         found["received"].tables.insert(0, over_time_table[1])
     by_label = dict(pareto_by)[by]
@@ -259,8 +217,7 @@ def reports(request: HttpRequest) -> HttpResponse:
         "period": period, "answer": answer, "sections": list(found.values()),
         "total": answer["received"]["total"],
         "total_url": figures.url("received.total"),
-        "ack_rate": ack.get("rate", acknowledgement_rate(on_time=ack["on_time"],
-                                                         late=ack["late"])),
+        "ack_rate": ack["rate"],
         # The objectives slice's hook: the target of `acknowledgement.rate`, None without one.
         "ack_objective": objective,
         "satisfaction": answer["satisfaction"],
@@ -303,7 +260,7 @@ def report_cases_list(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     try:
         period = period_check(start=data["from"], end=data["to"])
-        filters = _filters(data)
+        filters = report_filters(form)
         cases = cases_behind(code=data["metric"], key=data["key"] or None, period=period,
                              filters=filters, viewer=user)
         after = cases_cursor_decode(data["cursor"]) if data["cursor"] else None

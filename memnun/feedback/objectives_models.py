@@ -24,6 +24,11 @@ class Direction(models.TextChoices):
     AT_LEAST = "at_least", _("at least")
     AT_MOST = "at_most", _("at most")
 
+    @property
+    def symbol(self) -> str:
+        """≥ or ≤, as a target is written beside its figure."""
+        return "≥" if self is Direction.AT_LEAST else "≤"
+
 
 class PeriodUnit(models.TextChoices):
     MONTH = "month", _("Month")

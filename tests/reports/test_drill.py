@@ -7,15 +7,17 @@ a metric added to the catalogue is checked here without a new test.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Any
 
 import pytest
 from django.db.models import Avg
 
 from memnun.feedback.errors import FieldErrors, NotPermitted
+from memnun.feedback.models import Feedback
 from memnun.feedback.selectors.reports import Period, ReportFilters, kpi
-from memnun.feedback.selectors.reports.catalogue import CATALOGUE, Kind
+from memnun.feedback.selectors.reports.catalogue import CATALOGUE, NO_VALUE, Kind
 from memnun.feedback.selectors.reports.drill import (
     ABSENT,
     CasesKey,
@@ -25,12 +27,22 @@ from memnun.feedback.selectors.reports.drill import (
     cases_cursor_encode,
     cases_page,
 )
+from memnun.feedback.services.report_rollup import rollup_rebuild
 from tests.casework import user
 from tests.reports.known_cases import FROM, TO, week
 
 pytestmark = pytest.mark.django_db
 
 PERIOD = Period(date.fromisoformat(FROM), date.fromisoformat(TO))
+# Each rate's denominator, read from the answer (a new rate needs its line here).
+_DENOMINATORS: Mapping[str, Callable[[Mapping[str, Any]], int]] = {
+    "acknowledgement.rate": lambda a: (a["acknowledgement"]["on_time"]
+                                       + a["acknowledgement"]["late"]),
+    "resolved_within_target.rate": lambda a: a["resolved_within_target"]["resolved"],
+    "satisfaction.response_rate": lambda a: a["satisfaction"]["sent"],
+}
+
+
 def _count(code: str, key: str | None, filters: ReportFilters, viewer: str = "quality") -> int:
     return cases_behind(code=code, key=key, period=PERIOD, filters=filters,
                         viewer=user(viewer)).count()
@@ -55,11 +67,28 @@ def _check_every_metric(filters: ReportFilters, viewer: str = "quality") -> set[
         elif metric.kind is Kind.MEAN:
             mean = cases.aggregate(mean=Avg(metric.field))["mean"]
             assert (None if mean is None else round(float(mean), 2)) == value, metric.code
-        elif metric.kind is Kind.BUSINESS_HOURS and metric.code.endswith(".median"):
-            # The cases the median is measured over: re-measured from their stored facts
-            # (tenths of a business hour), the same median.
-            tenths = [t for t in cases.values_list(metric.field, flat=True) if t is not None]
-            assert (round(statistics.median(tenths) / 10, 2) if tenths else None) == value
+        elif metric.kind is Kind.TABLE:
+            for key, row in value.items():
+                # A row's cases: those of its counted parts (on time, late, pending; responses).
+                counted = sum(row[name] for name, part in metric.parts.items() if not part.total)
+                assert _count(metric.code, key, filters, viewer) == counted, (metric.code, key)
+        elif metric.kind is Kind.BY_HANDLER:
+            for row in value:
+                key = row["handler"] or NO_VALUE
+                assert _count(metric.code, key, filters, viewer) == row["responses"], key
+        elif metric.kind is Kind.DURATION:
+            assert cases.count() == value["cases"], metric.code
+        elif metric.kind is Kind.BUSINESS_HOURS:
+            # The cases it is measured over: as many as the duration of the same fact counts,
+            # and their stored facts (tenths of a business hour) give the same figure.
+            same = next(m for m in CATALOGUE if m.kind is Kind.DURATION and m.field == metric.field)
+            assert cases.count() == answer_at(answer, same.code)["cases"], metric.code
+            tenths = sorted(cases.values_list(metric.field, flat=True))
+            if metric.code.endswith(".median"):
+                assert (round(statistics.median(tenths) / 10, 2) if tenths else None) == value
+        elif metric.kind is Kind.RATE:
+            # A rate's cases: those it is a share of.
+            assert cases.count() == _DENOMINATORS[metric.code](answer), metric.code
         checked.add(metric.code)
     return checked
 
@@ -111,8 +140,25 @@ def test_the_known_cases_behind_some_figures(demo: None) -> None:
     # A median's cases: those it is measured over (A, B, D reached resolved).
     assert refs("resolution_business_hours.median") == {w.a.reference, w.b.reference,
                                                         w.d.reference}
+    # A rate: the cases it is a share of (B acknowledged late, the others on time).
+    assert refs("acknowledgement.rate") == refs("acknowledgement.on_time") | {w.b.reference}
     # A whole breakdown: the cases of its keys (the three reported closures).
     assert refs("closed") == {w.a.reference, w.b.reference, w.e.reference}
+
+
+def test_a_case_without_its_decision_fact_is_neither_measured_nor_listed(demo: None) -> None:
+    """A case resolved before the report facts existed (not yet backfilled) has no duration:
+    the median leaves it out, and so does the list of its cases."""
+    w = week()
+    Feedback.objects.filter(pk=w.a.pk).update(decision_tenths=None)
+    rollup_rebuild()
+    answer = kpi(period=PERIOD, filters=ReportFilters(), viewer=user("quality"))
+    assert answer["times_business_hours"]["decision"]["cases"] == 2
+    for code in ("resolution_business_hours.median", "times_business_hours.decision"):
+        listed = cases_behind(code=code, key=None, period=PERIOD, filters=ReportFilters(),
+                              viewer=user("quality"))
+        assert {f.reference for f in listed} == {w.b.reference, w.d.reference}, code
+    _check_every_metric(ReportFilters())
 
 
 @pytest.mark.parametrize(("code", "key", "field"), [

@@ -73,3 +73,44 @@ def test_a_decision_after_the_resolution_deadline_is_not_within_the_target(demo:
     assert answer["resolved_within_target"] == {"resolved": 1, "within": 0, "rate": 0.0}
     assert answer["times_business_hours"]["decision"] == {"cases": 1, "median": 28.0,
                                                           "p90": 28.0}
+
+
+@pytest.mark.parametrize("now", ["2025-04-21 14:00", "2025-04-24 12:00", "2025-04-28 10:00",
+                                 "2025-04-28 15:00", "2025-05-06 09:00"])
+def test_overdue_is_what_the_work_queue_shows_late(demo: None, now: str) -> None:
+    """The backlog's overdue figure and its cases are the queue's late cases, at any instant
+    (paused clocks neither; exactly at the deadline not yet)."""
+    from memnun.feedback.selectors.deadline_state import DeadlineState, queue_state
+    from memnun.feedback.selectors.queue import queue_page
+    from memnun.feedback.selectors.reports.drill import cases_behind
+
+    week()
+    instant = at(now)
+    queue = queue_page(user=user("quality"), limit=100).items
+    late = {f.reference for f in queue
+            if queue_state(feedback=f, now=instant) is DeadlineState.LATE}
+    answer = kpi(period=WEEK, filters=ReportFilters(), viewer=user("quality"), now=instant)
+    assert answer["backlog"]["overdue"] == len(late)
+    listed = cases_behind(code="backlog.overdue", key=None, period=WEEK,
+                          filters=ReportFilters(), viewer=user("quality"), now=instant)
+    assert {f.reference for f in listed} == late
+
+
+@pytest.mark.parametrize(("first", "last", "name"), [
+    ("Mehmet", "Yıldız", "Mehmet Yıldız"), ("", "Yıldız", "Yıldız"), ("", "", "handler"),
+])
+def test_a_handler_is_named_as_everywhere_else(
+    demo: None, first: str, last: str, name: str
+) -> None:
+    """The backlog names a handler by the one rule (full name, else username), as the case
+    page does."""
+    from memnun.accounts.models import User
+    from tests.desk.helpers import signed_in
+
+    w = week()
+    User.objects.filter(username="handler").update(first_name=first, last_name=last)
+    answer = kpi(period=WEEK, filters=ReportFilters(), viewer=user("quality"),
+                 now=at("2025-04-28 10:00"))
+    assert [row["name"] for row in answer["backlog"]["by_handler"]] == [None, name]
+    page = signed_in("quality").get(f"/desk/feedback/{w.d.reference}").content.decode()
+    assert f"<dd>{name}</dd>" in page

@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from memnun.audit.models import AuditEvent
 from memnun.feedback.errors import Conflict, FieldErrors, NotPermitted
@@ -26,6 +28,7 @@ from memnun.feedback.services.objectives import (
     objective_edit,
     objective_retire,
 )
+from memnun.feedback.services.report_rollup import rollup_catch_up
 from tests.casework import staff, user
 from tests.feedback.cases import at, record
 from tests.reports.known_cases import week
@@ -90,6 +93,27 @@ def test_the_monthly_trend_is_the_kpi_figure_of_each_of_the_last_12_months(demo:
         answer = kpi(period=period, filters=ReportFilters(), viewer=user("quality"))
         assert value == answer["acknowledgement"]["on_time"]
     assert row.actual == values[-1]  # type: ignore[attr-defined]
+
+
+def test_a_trend_catches_the_rollup_up_and_reads_the_backlog_once(demo: None) -> None:
+    """Twelve periods of two scopes: one catch-up (its watermark read once), one backlog
+    per scope, and the same figures as the KPI of each period."""
+    week()
+    _earlier_cases()
+    everywhere = objective("acknowledgement.on_time", "1")
+    ankara = objective("backlog.open", "5", "at_most", office="ankara")
+    rollup_catch_up()  # nothing left to take in: the trend's catch-up reads the watermark
+    with CaptureQueriesContext(connection) as queries:
+        rows = _progress()
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum("feedback_reportwatermark" in q for q in sql) == 1
+    # The backlog's query: the open cases counted by age band (`band0` …).
+    backlog_reads = [q for q in sql if '"band0"' in q]
+    assert len(backlog_reads) == 2
+    for made, filters in ((everywhere, ReportFilters()), (ankara, ReportFilters(office="ankara"))):
+        for point in rows[made.pk].trend:  # type: ignore[attr-defined]
+            answer = kpi(period=point.period, filters=filters, viewer=user("quality"))
+            assert point.value == figure_at(answer, made.metric)
 
 
 def test_the_quarterly_trend_of_a_mean_has_gaps_where_no_one_answered(demo: None) -> None:

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from memnun.feedback.models import Feedback
 from memnun.feedback.report_facts import FACT_FIELDS, business_tenths
-from memnun.feedback.selectors.reports.kpi import over_time
+from memnun.feedback.selectors.reports.over_time import over_time
 from memnun.feedback.selectors.reports.scope import Period
 from memnun.servicelevels.store import calendar_get
 from tests.feedback.cases import at

@@ -300,7 +300,7 @@ def _alert(breach: Breach, user: User, stage: int) -> None:
     due_at = rules.board_due_at(breach.aware_at)
     rendered = render_message(kind="breach_alert", language=language, context={
         "reference": breach.number,
-        "staff_name": user.get_full_name() or user.username,
+        "staff_name": user.display_name,
         "title": breach.title,
         "aware_at": breach.aware_at,
         "due_at": due_at,

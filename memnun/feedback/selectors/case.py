@@ -54,7 +54,7 @@ A = Action
 def staff_name(user: User | None) -> str:
     if user is None:
         return _("the customer or the system")
-    return user.get_full_name() or user.get_username()
+    return user.display_name
 
 
 @dataclass(frozen=True)

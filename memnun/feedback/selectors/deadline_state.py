@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from memnun.feedback.models import Feedback, Obligation
@@ -63,3 +64,9 @@ def obligation_state(*, obligation: Obligation, now: datetime) -> DeadlineState:
 def queue_state(*, feedback: Feedback, now: datetime) -> DeadlineState:
     """The case's state in the queue: that of its next running deadline (copied on the case)."""
     return deadline_state(due_at=feedback.next_due_at, warn_at=feedback.next_warn_at, now=now)
+
+
+def late_cases(now: datetime) -> Q:
+    """The cases `queue_state` calls late at `now`, as a database condition: the next
+    running deadline strictly past (empty while every clock is paused or met)."""
+    return Q(next_due_at__lt=now)

@@ -45,7 +45,7 @@ def _queue(action: CapaAction) -> None:
     capa = action.capa
     rendered = render_message(kind=KIND, language=language, context={
         "reference": capa.number,
-        "staff_name": owner.get_full_name() or owner.username,
+        "staff_name": owner.display_name,
         "action_text": action.description,
         "due_on": action.due_on,
         "capa_url": f"{settings.PUBLIC_URL}/desk/capa/{capa.number}",

@@ -440,7 +440,7 @@ def message_staff_alert(
     language = language_of(settings.LANGUAGE_CODE)
     context = _context(
         feedback, language,
-        staff_name=user.get_full_name() or user.username,
+        staff_name=user.display_name,
         alert_kind=kind,
         alert_label=_alert_label(kind, language),
         due_at=due_at,
@@ -464,7 +464,7 @@ def message_surge_alert(user: User, surge: Surge, *, key: str) -> OutboundMessag
     week_end = surge.week_start + timedelta(days=6)
     query = urlencode({"week": surge.week_start.isoformat(), "office": surge.office.code})
     context = {
-        "staff_name": user.get_full_name() or user.username,
+        "staff_name": user.display_name,
         "alert_label": _alert_label(AlertKind.SURGE, language),
         "office_name": surge.office.name,
         "category_label": category.name_en if language == Language.ENGLISH else category.name_tr,

@@ -22,7 +22,12 @@ from memnun.audit.chain import audit_record
 from memnun.feedback.errors import Conflict, FieldErrors, NotPermitted
 from memnun.feedback.objectives_models import Direction, Objective, ObjectiveStatus, PeriodUnit
 from memnun.feedback.permissions import Action, may, reports_office_scope, require
-from memnun.feedback.selectors.reports.objectives import objective_metrics
+from memnun.feedback.selectors.reports.objectives import (
+    objective_brands,
+    objective_metrics,
+    objective_offices,
+    objective_owners,
+)
 from memnun.feedback.services.common import now_or
 from memnun.organisation.models import Brand, Office
 
@@ -72,18 +77,18 @@ def _check(actor: User, data: ObjectiveInput) -> _Checked:
         errors["direction"] = [_("Choose at least or at most.")]
     if data.period_unit not in PeriodUnit.values:
         errors["period_unit"] = [_("Choose a month or a quarter.")]
-    owner = User.objects.filter(username=data.owner, is_active=True).first()
+    owner = objective_owners().filter(username=data.owner).first()
     if owner is None:
         errors["owner"] = [_("Choose an active member of staff.")]
     office = brand = None
     if data.office:
         # The actor must be able to read the office's figures to set its objective.
         reports_office_scope(user=actor, office=data.office)
-        office = Office.objects.filter(code=data.office, is_active=True).first()
+        office = objective_offices().filter(code=data.office).first()
         if office is None:
             errors["office"] = [_("Choose an active office.")]
     if data.brand:
-        brand = Brand.objects.filter(code=data.brand, is_active=True).first()
+        brand = objective_brands().filter(code=data.brand).first()
         if brand is None:
             errors["brand"] = [_("Choose an active brand.")]
     if errors:
@@ -145,6 +150,14 @@ def objective_create(
     return objective
 
 
+def objective_change_check(objective: Objective) -> None:
+    """Conflict unless the objective may still be changed: only a draft may (the page
+    asks before it offers the form, `objective_edit` again under the row lock)."""
+    if objective.status != ObjectiveStatus.DRAFT:
+        raise Conflict(_("Only a draft objective can be changed: retire this one and "
+                         "draft another."))
+
+
 def objective_edit(
     *, actor: User, objective: Objective, data: ObjectiveInput, now: datetime | None = None
 ) -> Objective:
@@ -153,9 +166,7 @@ def objective_edit(
     checked = _check(actor, data)
     with transaction.atomic():
         objective = _lock(objective)
-        if objective.status != ObjectiveStatus.DRAFT:
-            raise Conflict(_("Only a draft objective can be changed: retire this one and "
-                             "draft another."))
+        objective_change_check(objective)
         before = _described(objective)
         _apply(objective, checked)
         objective.save()

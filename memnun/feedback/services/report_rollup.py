@@ -8,7 +8,8 @@ since the last catch-up. Their Istanbul days of receipt are recomputed whole
 (every office, channel and type of the day, ~3,000 cases at a million a year),
 then the monthly cells and duration histograms of those days' months.
 
-`rollup_catch_up` runs before each KPI read (nothing to do, one indexed query,
+`rollup_catch_up` runs before each KPI read, once for a trend's periods
+(`kpi_periods`; nothing to do, one indexed query,
 when nothing changed) and every minute (`feedback.report_rollup`), under a lock
 so that concurrent processes do not recompute the same days twice;
 `rollup_rebuild` (`manage.py reports_rebuild`) recomputes everything.

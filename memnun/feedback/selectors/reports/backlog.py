@@ -2,11 +2,12 @@
 
 "Now" figures: the open cases (any status but closed) matching the report's
 filters, whatever the period. Overdue is the work queue's "late"
-(`selectors/deadline_state.py`): the case's next running deadline
+(`selectors/deadline_state.py`, `late_cases`): the case's next running deadline
 (`next_due_at`, empty while every clock is paused or met) is strictly past.
 Ages are whole days since receipt (24-hour days, floored); the median age (the
-capacity report's) is in days to a tenth. `open_cases` is the one definition of
-the open backlog.
+capacity report's) is in days to a tenth. The conditions live
+here once: the figures (`backlog`) and the cases behind each of them
+(`backlog_condition`, for the drill-down) read the same ones.
 """
 
 from __future__ import annotations
@@ -16,13 +17,24 @@ from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet
 
-from memnun.accounts.models import User
+from memnun.accounts.models import User, display_name
 from memnun.feedback.codes import Status
 from memnun.feedback.models import Feedback
-from memnun.feedback.selectors.reports.catalogue import AGE_BANDS
+from memnun.feedback.selectors.deadline_state import late_cases
+from memnun.feedback.selectors.reports.catalogue import AGE_BANDS, NO_VALUE
 from memnun.organisation.models import Office
 
 _DAY = timedelta(days=1)
+
+
+def open_cases() -> Q:
+    """The backlog's cases: any status but closed (the work queue's too)."""
+    return ~Q(status=Status.CLOSED)
+
+
+def overdue(now: datetime) -> Q:
+    """Open and late as the work queue shows it (`deadline_state.late_cases`)."""
+    return late_cases(now)
 
 
 def age_band(now: datetime, first: int, last: int | None) -> Q:
@@ -31,26 +43,6 @@ def age_band(now: datetime, first: int, last: int | None) -> Q:
     if last is not None:
         q &= Q(received_at__gt=now - (last + 1) * _DAY)
     return q
-
-
-def _days(now: datetime, oldest: datetime | None) -> int | None:
-    return None if oldest is None else (now - oldest) // _DAY
-
-
-def staff_name(first: str | None, last: str | None, username: str | None) -> str | None:
-    if username is None:
-        return None
-    return f"{first or ''} {last or ''}".strip() or username
-
-
-def handler_sort_key(row: dict[str, Any], count: str) -> tuple[int, int, str]:
-    """Largest first, ties by username, unassigned last among equals."""
-    return (-row[count], row["handler"] is None, row["handler"] or "")
-
-
-def open_cases(cases: QuerySet[Feedback]) -> QuerySet[Feedback]:
-    """The open backlog among `cases`: any status but closed."""
-    return cases.exclude(status=Status.CLOSED)
 
 
 def open_age_medians(
@@ -62,7 +54,7 @@ def open_age_medians(
     One grouped count, then per office the one or two middle receipts only, in
     receipt order: no case list is read into Python.
     """
-    open_ = open_cases(cases).order_by()
+    open_ = cases.filter(open_cases()).order_by()
     counts = dict(open_.values("office_id").annotate(n=Count("pk")).values_list("office_id", "n"))
     medians: dict[int, tuple[int, float]] = {}
     for office_id, n in counts.items():
@@ -75,16 +67,58 @@ def open_age_medians(
     return medians
 
 
+# A handler key for the unassigned cases (the answer's null handler).
+UNASSIGNED = (NO_VALUE, "-")
+
+
+def backlog_condition(code: str, key: str | None, *, now: datetime) -> Q | None:
+    """The open cases behind one backlog figure, or None for a key the figure has not.
+
+    `backlog.open` and `backlog.overdue`; `backlog.age_days` with a band (`AGE_BANDS`);
+    `backlog.by_office` / `backlog.by_handler` with `<office|username>[.open|.overdue|
+    .oldest_days]` (a handler of `none` or `-`: the unassigned cases).
+    """
+    where = open_cases()
+    if code == "backlog.overdue":
+        return where & overdue(now)
+    if code == "backlog.age_days" and key:
+        span = AGE_BANDS.get(key)
+        return None if span is None else where & age_band(now, *span)
+    what, part = key or "", ""
+    if "." in what:
+        what, _dot, part = what.rpartition(".")
+    if part not in ("", "open", "overdue", "oldest_days"):
+        return None
+    if code == "backlog.by_office" and what:
+        where &= Q(office__code=what)
+    elif code == "backlog.by_handler" and what:
+        where &= Q(assignee__isnull=True) if what in UNASSIGNED else Q(assignee__username=what)
+    return where & overdue(now) if part == "overdue" else where
+
+
+def _days(now: datetime, oldest: datetime | None) -> int | None:
+    return None if oldest is None else (now - oldest) // _DAY
+
+
+def handler_name(first: str | None, last: str | None, username: str | None) -> str | None:
+    """A handler's name from a values row (`accounts.display_name`); None when unassigned."""
+    return None if username is None else display_name(first=first, last=last, username=username)
+
+
+def handler_sort_key(row: dict[str, Any], count: str) -> tuple[int, int, str]:
+    """Largest first, ties by username, unassigned last among equals."""
+    return (-row[count], row["handler"] is None, row["handler"] or "")
+
+
 def backlog(cases: QuerySet[Feedback], *, now: datetime) -> dict[str, Any]:
     """The `backlog` figures of the open cases among `cases` (already filtered).
 
     One grouped query by (office, assignee), which the partial index
     `feedback_open_assignee` covers when no channel or type filter is given.
     """
-    overdue = Q(next_due_at__lt=now)
     rows = list(
-        open_cases(cases).order_by().values("office_id", "assignee_id")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue),
+        cases.filter(open_cases()).order_by().values("office_id", "assignee_id")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue(now)),
                   oldest=Min("received_at"),
                   **{f"band{i}": Count("pk", filter=age_band(now, *span))
                      for i, span in enumerate(AGE_BANDS.values())})
@@ -107,7 +141,7 @@ def backlog(cases: QuerySet[Feedback], *, now: datetime) -> dict[str, Any]:
         for code, g in per_office.items()
     }
     people = {
-        pk: (username, staff_name(first, last, username))
+        pk: (username, handler_name(first, last, username))
         for pk, username, first, last in User.objects.filter(pk__in=set(by_assignee) - {None})
         .values_list("pk", "username", "first_name", "last_name")
     }

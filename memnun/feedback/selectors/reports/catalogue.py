@@ -63,10 +63,12 @@ class Metric:
     label: Promise
     definition: Promise
     kind: Kind
-    # The cases counted (COUNT, BREAKDOWN, TABLE) or averaged (MEAN); every case when None.
+    # The cases counted (COUNT, BREAKDOWN, TABLE), averaged (MEAN), that a RATE is a share
+    # of (its denominator) or a BY_HANDLER row measures; every case when None (a TABLE
+    # without one: the cases of any of its parts). The drill-down lists them.
     cases: Callable[[], Q] | None = None
-    # BREAKDOWN, TABLE: the field compared with each key's value; MEAN: the field averaged;
-    # DURATION, BUSINESS_HOURS: the report fact (tenths of a business hour).
+    # BREAKDOWN, TABLE, BY_HANDLER: the field compared with each key's value; MEAN: the
+    # field averaged; DURATION, BUSINESS_HOURS: the report fact (tenths of a business hour).
     field: str = ""
     # BREAKDOWN, TABLE: key in the answer → the field's value for it.
     keys: Callable[[], Mapping[str, object]] | None = None
@@ -192,6 +194,8 @@ DURATIONS = {
     "decision": "decision_tenths",
     "close": "close_tenths",
 }
+# A breakdown's key for the cases without a value (the answer writes them under null).
+NO_VALUE = "none"
 # Backlog ages in whole days since receipt: key → (from, to) inclusive; None: no end.
 AGE_BANDS: Mapping[str, tuple[int, int | None]] = {
     "0-2": (0, 2), "3-7": (3, 7), "8-30": (8, 30), "31+": (31, None),
@@ -238,7 +242,8 @@ CATALOGUE: tuple[Metric, ...] = (
     Metric("acknowledgement.rate", _("Acknowledgement on-time rate"),
            _("On time as a percentage of the acknowledgements sent (on time and late), to one"
              " decimal; none before any was sent."),
-           Kind.RATE, derive=lambda a: acknowledgement_rate(
+           Kind.RATE, cases=lambda: _ack_on_time() | _ack_late(),
+           derive=lambda a: acknowledgement_rate(
                on_time=a["acknowledgement"]["on_time"], late=a["acknowledgement"]["late"])),
     Metric("acknowledgement.by_channel", _("Acknowledgement by channel"),
            _("On time, late and pending, and the on-time rate, for each channel."),
@@ -280,7 +285,8 @@ CATALOGUE: tuple[Metric, ...] = (
     Metric("resolved_within_target.rate", _("Resolved within the target (%)"),
            _("Resolved within the target as a percentage of the resolutions given, to one"
              " decimal; none without any."),
-           Kind.RATE, derive=lambda a: rate(a["resolved_within_target"]["within"],
+           Kind.RATE, cases=_resolution_met(within=False),
+           derive=lambda a: rate(a["resolved_within_target"]["within"],
                                             a["resolved_within_target"]["resolved"])),
     Metric("backlog.open", _("Open now"),
            _("Open cases now (any status but closed) matching the filters, whatever their"
@@ -323,7 +329,8 @@ CATALOGUE: tuple[Metric, ...] = (
     Metric("satisfaction.response_rate", _("Survey response rate"),
            _("Responses as a percentage of the surveys sent, to one decimal; none when none"
              " was sent."),
-           Kind.RATE, derive=lambda a: rate(a["satisfaction"]["responses"],
+           Kind.RATE, cases=_survey_sent,
+           derive=lambda a: rate(a["satisfaction"]["responses"],
                                             a["satisfaction"]["sent"])),
     Metric("satisfaction.by_office", _("Satisfaction by office"),
            _("Responses and mean score for each office."),
@@ -339,7 +346,8 @@ CATALOGUE: tuple[Metric, ...] = (
            row=_survey_row),
     Metric("satisfaction.by_handler", _("Satisfaction by handler"),
            _("Responses and mean score for each case's assignee now, most responses first;"
-             " unassigned cases under no handler."), Kind.BY_HANDLER),
+             " unassigned cases under no handler."), Kind.BY_HANDLER, cases=_surveyed,
+           field="assignee__username"),
     Metric("resolution_business_hours.median", _("Time to decision, median"),
            _("Cases that reached resolved: business hours of the case's office from receipt"
              " to the first approval (time waiting for the customer included), median, to"

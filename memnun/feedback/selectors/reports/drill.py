@@ -8,11 +8,12 @@ the key's value (`Metric.keys`). So a figure and the length of its list
 cannot disagree, and every metric added to the catalogue drills without a
 change here.
 
-A figure with no condition of its own (a total, or a figure measured case by
-case, such as a median of business hours) lists the cases it covers: a
-`<parent>.cases` sibling's condition when the catalogue has one (the shape
-of `times_business_hours.*`), else the rule below for the one family that
-has no such sibling yet, else every case of the report.
+A figure measured case by case lists the cases it is measured over: a
+duration's (`times_business_hours.*`) and a median or 90th percentile of
+business hours (`resolution_business_hours.*`) the cases holding the report
+fact it reads (`durations.histogram`'s rule), a rate the cases it is a share
+of (its `Metric.cases`), a table's row the cases of any of its parts. A total
+lists every case of the report.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -30,11 +33,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
-from memnun.feedback.codes import CompensationStatus, Status
+from memnun.feedback.codes import CompensationStatus
 from memnun.feedback.errors import FieldErrors
-from memnun.feedback.models import Compensation, Feedback, StageChange
-from memnun.feedback.selectors.reports.backlog import age_band
-from memnun.feedback.selectors.reports.catalogue import AGE_BANDS, METRICS, Kind, Metric
+from memnun.feedback.models import Compensation, Feedback
+from memnun.feedback.selectors.reports.backlog import backlog_condition
+from memnun.feedback.selectors.reports.catalogue import METRICS, NO_VALUE, Kind, Metric
 from memnun.feedback.selectors.reports.scope import (
     Period,
     ReportFilters,
@@ -43,8 +46,6 @@ from memnun.feedback.selectors.reports.scope import (
     report_scope,
 )
 
-# A breakdown's key for the cases without a value (the answer writes them under null).
-NO_VALUE = "none"
 # What `answer_at` gives for a code the answer does not hold.
 ABSENT = object()
 
@@ -59,28 +60,13 @@ def answer_at(answer: Mapping[str, Any], code: str) -> Any:
     return value
 
 
-def _reached_resolved() -> Q:
-    # kpi.resolution_hours measures the cases with a first approval (a `resolved` stage).
-    stages = StageChange.objects.filter(feedback=OuterRef("pk"), status=Status.RESOLVED)
-    return Q(Exists(stages))
-
-
-# Figures measured case by case whose catalogue row names no condition and no sibling.
-_COVERED: Mapping[str, Callable[[], Q]] = {
-    "resolution_business_hours": _reached_resolved,
-}
-
-
 def _covers(metric: Metric) -> Q:
-    """The condition of the cases a figure counts, averages or measures."""
+    """The condition of the cases a figure counts, averages, divides by or measures."""
     if metric.cases is not None:
         return metric.cases()
-    parent = metric.code.rpartition(".")[0]
-    sibling = METRICS.get(f"{parent}.cases") if parent else None
-    if sibling is not None and sibling is not metric and sibling.cases is not None:
-        return sibling.cases()
-    covered = _COVERED.get(parent)
-    return covered() if covered is not None else Q()
+    if metric.parts:
+        return reduce(or_, (part.cases() for part in metric.parts.values()))
+    return Q()
 
 
 def _unknown_key(key: str) -> FieldErrors:
@@ -88,31 +74,14 @@ def _unknown_key(key: str) -> FieldErrors:
 
 
 def _backlog_behind(
-    code: str, key: str | None, *, filters: ReportFilters, viewer: User
+    code: str, key: str | None, *, filters: ReportFilters, viewer: User, now: datetime
 ) -> QuerySet[Feedback]:
     """The open cases now behind a backlog figure: the filters apply, the period does not
     (the backlog is today's, whatever the date of receipt)."""
-    now = timezone.now()
-    cases = filtered_cases(report_scope(filters=filters, viewer=viewer)).exclude(
-        status=Status.CLOSED
-    )
-    overdue = Q(next_due_at__lt=now)
-    what, _dot, part = (key or "").rpartition(".") if "." in (key or "") else (key or "", "", "")
-    if part not in ("", "open", "overdue", "oldest_days"):
+    condition = backlog_condition(code, key, now=now)
+    if condition is None:
         raise _unknown_key(key or "")
-    if code == "backlog.overdue":
-        return cases.filter(overdue)
-    if code == "backlog.age_days" and key:
-        if key not in AGE_BANDS:
-            raise _unknown_key(key)
-        return cases.filter(age_band(now, *AGE_BANDS[key]))
-    if code == "backlog.by_office" and what:
-        cases = cases.filter(office__code=what)
-    elif code == "backlog.by_handler" and what:
-        cases = cases.filter(assignee__isnull=True) if what in (NO_VALUE, "-") else cases.filter(
-            assignee__username=what
-        )
-    return cases.filter(overdue) if part == "overdue" else cases
+    return filtered_cases(report_scope(filters=filters, viewer=viewer)).filter(condition)
 
 
 # The parts of a duration's answer (`times_business_hours.<what>`).
@@ -136,9 +105,11 @@ def _key_condition(metric: Metric, key: str) -> Q:
 
 
 def cases_behind(
-    *, code: str, key: str | None, period: Period, filters: ReportFilters, viewer: User
+    *, code: str, key: str | None, period: Period, filters: ReportFilters, viewer: User,
+    now: datetime | None = None,
 ) -> QuerySet[Feedback]:
-    """The cases a figure counts: the metric `code`, and for a breakdown its `key`.
+    """The cases a figure counts: the metric `code`, and for a breakdown its `key`
+    (a backlog figure's: the open cases at `now`, by default the present).
 
     Refusals as the KPI's: NotPermitted for who may not read the office's
     figures, FieldErrors for an unknown metric, key or filter value.
@@ -147,9 +118,10 @@ def cases_behind(
     if metric is None:
         raise FieldErrors({"metric": [_("Unknown metric: %(code)s.") % {"code": code}]})
     if metric.kind is Kind.NOW:
-        return _backlog_behind(code, key, filters=filters, viewer=viewer)
+        return _backlog_behind(code, key, filters=filters, viewer=viewer,
+                               now=now or timezone.now())
     cases, _scoped = report_cases(period=period, filters=filters, viewer=viewer)
-    if metric.kind is Kind.DURATION:
+    if metric.kind in (Kind.DURATION, Kind.BUSINESS_HOURS):
         # Its count, median and p90 are all measured over the cases that have the fact.
         if key and key not in _DURATION_PARTS:
             raise _unknown_key(key)

@@ -8,20 +8,19 @@ satisfaction are one grouped query each; the backlog is "now" (`backlog.py`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.aggregates import Aggregate
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from memnun.accounts.models import User
 from memnun.feedback.codes import CompensationStatus
 from memnun.feedback.models import Compensation, Feedback
-from memnun.feedback.selectors.reports.backlog import backlog, handler_sort_key, staff_name
+from memnun.feedback.selectors.reports.backlog import backlog, handler_name, handler_sort_key
 from memnun.feedback.selectors.reports.catalogue import (
     CATALOGUE,
     DURATIONS,
@@ -37,8 +36,8 @@ from memnun.feedback.selectors.reports.durations import (
     hours,
     percentile,
 )
+from memnun.feedback.selectors.reports.over_time import over_time, received_per_day
 from memnun.feedback.selectors.reports.scope import (
-    REPORT_TIMEZONE,
     Period,
     ReportFilters,
     filtered_cases,
@@ -107,44 +106,6 @@ def counters_read(cases: QuerySet[Feedback], keys: Keys) -> dict[CounterName, in
     return {name: row[alias] or 0 for alias, name in aliases.items()}
 
 
-def over_time_unit(period: Period) -> str:
-    days = (period.end - period.start).days + 1
-    if days <= 31:
-        return "day"
-    if days <= 26 * 7:
-        return "week"
-    return "month"
-
-
-def _unit_start(day: date, unit: str) -> date:
-    if unit == "week":
-        return day - timedelta(days=day.weekday())
-    if unit == "month":
-        return day.replace(day=1)
-    return day
-
-
-def over_time(period: Period, per_day: Mapping[date, int]) -> dict[str, Any]:
-    """`received.over_time` from the counts per Istanbul day (days without cases absent)."""
-    unit = over_time_unit(period)
-    points: dict[date, int] = {}
-    day = period.start
-    while day <= period.end:
-        start = max(_unit_start(day, unit), period.start)
-        points[start] = points.get(start, 0) + per_day.get(day, 0)
-        day += timedelta(days=1)
-    return {"unit": unit,
-            "points": [{"start": start.isoformat(), "count": n} for start, n in points.items()]}
-
-
-def received_per_day(cases: QuerySet[Feedback]) -> dict[date, int]:
-    rows = (
-        cases.order_by().annotate(day=TruncDate("received_at", tzinfo=REPORT_TIMEZONE))
-        .values_list("day").annotate(n=Count("pk"))
-    )
-    return dict(rows)
-
-
 def compensation_granted(cases: QuerySet[Feedback]) -> dict[str, Any]:
     row = Compensation.objects.filter(
         feedback__in=cases.order_by().values("pk"), status=CompensationStatus.APPROVED
@@ -164,7 +125,7 @@ def satisfaction_by_handler(cases: QuerySet[Feedback]) -> list[dict[str, Any]]:
     )
     found = [
         {"handler": row["assignee__username"],
-         "name": staff_name(row["assignee__first_name"], row["assignee__last_name"],
+         "name": handler_name(row["assignee__first_name"], row["assignee__last_name"],
                             row["assignee__username"]),
          "responses": row["responses"], "mean": mean(row["score"], row["responses"])}
         for row in rows
@@ -238,12 +199,11 @@ def kpi_answer(
 
 
 def kpi_raw(
-    *, period: Period, scoped: ReportFilters, now: datetime
+    *, period: Period, scoped: ReportFilters, now_figures: dict[str, Any]
 ) -> dict[str, Any]:
     """Every figure from the raw cases (any filter; slower over long periods)."""
-    filtered = filtered_cases(scoped)
     first, after = period.bounds()
-    cases = filtered.filter(received_at__gte=first, received_at__lt=after)
+    cases = filtered_cases(scoped).filter(received_at__gte=first, received_at__lt=after)
     keys = breakdown_keys()
     return kpi_answer(
         period=period, scoped=scoped, keys=keys,
@@ -252,8 +212,31 @@ def kpi_raw(
         durations={name: histogram(cases, fact) for name, fact in DURATIONS.items()},
         compensation=compensation_granted(cases),
         by_handler=satisfaction_by_handler(cases),
-        now_figures=backlog(filtered, now=now),
+        now_figures=now_figures,
     )
+
+
+def kpi_periods(
+    *, periods: Sequence[Period], filters: ReportFilters, viewer: User,
+    now: datetime | None = None, raw: bool = False, catch_up: bool = True,
+) -> list[dict[str, Any]]:
+    """The KPI answer of each period, for the same filters and reader (a trend).
+
+    The cost shared by the periods is paid once: the reader's scope, the rollup's
+    catch-up (unless `catch_up` is False: the caller has just caught up) and the
+    backlog, which is "now" and the same in every answer.
+    """
+    from memnun.feedback.selectors.reports.rollup import kpi_rollup
+    from memnun.feedback.services.report_rollup import rollup_catch_up
+
+    scoped = report_scope(filters=filters, viewer=viewer)
+    at = now or timezone.now()
+    rolled = not (raw or scoped.brand is not None or scoped.category is not None)
+    if rolled and catch_up:
+        rollup_catch_up()
+    now_figures = backlog(filtered_cases(scoped), now=at)
+    read = kpi_rollup if rolled else kpi_raw
+    return [read(period=period, scoped=scoped, now_figures=now_figures) for period in periods]
 
 
 def kpi(
@@ -265,12 +248,4 @@ def kpi(
     Read from the rollup, caught up first, unless a brand or category filter is given
     (the rollup has no such cells: those read the raw cases, slower) or `raw` is asked.
     """
-    from memnun.feedback.selectors.reports.rollup import kpi_rollup
-    from memnun.feedback.services.report_rollup import rollup_catch_up
-
-    scoped = report_scope(filters=filters, viewer=viewer)
-    at = now or timezone.now()
-    if raw or scoped.brand is not None or scoped.category is not None:
-        return kpi_raw(period=period, scoped=scoped, now=at)
-    rollup_catch_up()
-    return kpi_rollup(period=period, scoped=scoped, now=at)
+    return kpi_periods(periods=[period], filters=filters, viewer=viewer, now=now, raw=raw)[0]

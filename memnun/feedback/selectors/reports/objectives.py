@@ -31,9 +31,11 @@ from memnun.feedback.errors import NotFound
 from memnun.feedback.objectives_models import Objective, ObjectiveStatus, PeriodUnit
 from memnun.feedback.permissions import reports_office_scope
 from memnun.feedback.selectors.reports.catalogue import CATALOGUE, METRICS, Kind, Metric
-from memnun.feedback.selectors.reports.kpi import kpi
+from memnun.feedback.selectors.reports.drill import answer_at
+from memnun.feedback.selectors.reports.kpi import kpi_periods
 from memnun.feedback.selectors.reports.periods import Preset, period_preset
 from memnun.feedback.selectors.reports.scope import Period, ReportFilters
+from memnun.organisation.models import Brand, Office
 
 TREND_PERIODS = 12
 _PRESETS = {PeriodUnit.MONTH: Preset.MONTH, PeriodUnit.QUARTER: Preset.QUARTER}
@@ -42,6 +44,21 @@ _PRESETS = {PeriodUnit.MONTH: Preset.MONTH, PeriodUnit.QUARTER: Preset.QUARTER}
 def objective_metrics() -> list[Metric]:
     """The catalogue's figures an objective may name: one number each, not a breakdown."""
     return [metric for metric in CATALOGUE if metric.kind is not Kind.BREAKDOWN]
+
+
+def objective_owners() -> QuerySet[User]:
+    """Who may own an objective: active staff (the form's choices, the service's check)."""
+    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+
+
+def objective_offices() -> QuerySet[Office]:
+    """The offices an objective may be scoped to: the active ones."""
+    return Office.objects.filter(is_active=True).order_by("name")
+
+
+def objective_brands() -> QuerySet[Brand]:
+    """The brands an objective may be scoped to: the active ones."""
+    return Brand.objects.filter(is_active=True).order_by("name")
 
 
 def objective_metric_label(code: str) -> str:
@@ -87,11 +104,7 @@ def objective_filters(objective: Objective) -> ReportFilters:
 def figure_at(answer: dict[str, Any], code: str) -> Decimal | None:
     """The number at `code`'s dotted place in a KPI answer; None when there is none
     (no data: a mean without responses, or no such scalar in the answer)."""
-    value: Any = answer
-    for part in code.split("."):
-        if not isinstance(value, dict) or part not in value:
-            return None
-        value = value[part]
+    value = answer_at(answer, code)  # ABSENT when the answer has no such place
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return None
     return Decimal(str(value))
@@ -130,18 +143,25 @@ def verdict_of(objective: Objective, actual: Decimal | None) -> Verdict:
 
 class _Figures:
     """KPI answers computed once per (period, filters): objectives sharing a scope and
-    a period unit share their queries."""
+    a period unit share their queries. Each scope's periods are read in one trend
+    (`kpi_periods`: its backlog once), and the rollup is caught up once for them all."""
 
     def __init__(self, viewer: User) -> None:
         self.viewer = viewer
         self.answers: dict[tuple[Period, ReportFilters], dict[str, Any]] = {}
+        self.caught_up = False
 
-    def value(self, objective: Objective, period: Period) -> Decimal | None:
+    def values(self, objective: Objective, periods: list[Period]) -> list[Decimal | None]:
         filters = objective_filters(objective)
-        key = (period, filters)
-        if key not in self.answers:
-            self.answers[key] = kpi(period=period, filters=filters, viewer=self.viewer)
-        return figure_at(self.answers[key], objective.metric)
+        missing = [period for period in periods if (period, filters) not in self.answers]
+        if missing:
+            answers = kpi_periods(periods=missing, filters=filters, viewer=self.viewer,
+                                  catch_up=not self.caught_up)
+            self.caught_up = True
+            self.answers |= {(period, filters): a for period, a in zip(missing, answers,
+                                                                        strict=True)}
+        return [figure_at(self.answers[(period, filters)], objective.metric)
+                for period in periods]
 
 
 def objectives_progress(
@@ -159,7 +179,8 @@ def objectives_progress(
             continue  # a draft or a retired objective is not measured
         periods = objective_periods(
             unit=objective.period_unit, today=today, count=TREND_PERIODS if trend else 1)
-        points = [TrendPoint(period, figures.value(objective, period)) for period in periods]
+        points = [TrendPoint(period, value) for period, value in
+                  zip(periods, figures.values(objective, periods), strict=True)]
         actual = points[-1].value
         progress.append(ObjectiveProgress(
             objective=objective, period=periods[-1], actual=actual,

@@ -11,9 +11,9 @@ case whose only repeat lies outside the period stands alone (not listed).
 
 Fast for a year of a big office: every join has one side marked `is_repeat`
 at intake (whichever of the two was recorded second saw the other), so only
-the marked cases (two small partial indexes, by date and by office and date)
-and the cases sharing one of their values (four indexed lookups, as
-subqueries) are read, never the whole period: five queries.
+the marked cases (the small partial index by date) and the cases sharing one
+of their values (the values' indexes, as subqueries OR-ed together) are read,
+each held to the report's cases by primary key: two queries of cases.
 
 The report names the kind of match ("same IMEI"), never the value: the values
 are the customer's personal data. (They are read to build the clusters, so a
@@ -26,10 +26,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import reduce
 from itertools import pairwise
+from operator import or_
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from memnun.accounts.models import User
 from memnun.feedback.models import Feedback
@@ -90,22 +92,30 @@ def _members(rows: Iterable[tuple[Any, ...]]) -> dict[int, Member]:
     }
 
 
-def _read(cases: QuerySet[Feedback]) -> dict[int, Member]:
+def _read(cases: QuerySet[Feedback], period: Period) -> dict[int, Member]:
     """The marked cases of the report and the cases of the report sharing one of their values.
 
-    The partners are found by the value alone (its index), then held to the
-    report's cases by primary key: given the office too, a database without
-    statistics (SQLite) would rather walk the office's index than the value's.
+    Both are found by an index of their own and then held to the report's cases
+    by primary key: the marked ones by the period alone (the partial index on
+    marked cases), the partners by the value alone (its index). Given the office
+    too, a database without statistics (SQLite) would rather walk the office's
+    index over the whole period (every case of the office, not the few marked).
     """
-    marked = cases.filter(is_repeat=True)
+    first, after = period.bounds()
+    marked_in_period = Feedback.objects.filter(
+        is_repeat=True, received_at__gte=first, received_at__lt=after).values("pk")
+    marked = cases.filter(pk__in=marked_in_period)
     members = _members(marked.values_list(*_FIELDS))
-    for match in MATCHES:
-        column = MATCH_COLUMNS[match]
-        if not any(match in m.values for m in members.values()):
-            continue
-        shared = marked.exclude(**{column: ""}).values(column)
-        sharing = Feedback.objects.filter(**{f"{column}__in": shared}).values("pk")
-        members |= _members(cases.filter(pk__in=sharing).values_list(*_FIELDS))
+    # The cases sharing any kind of value with a marked one, in one pass over the report's
+    # cases (each kind by its value's index, the kinds OR-ed).
+    sharing = [
+        Q(**{f"{MATCH_COLUMNS[match]}__in":
+             marked.exclude(**{MATCH_COLUMNS[match]: ""}).values(MATCH_COLUMNS[match])})
+        for match in MATCHES if any(match in m.values for m in members.values())
+    ]
+    if sharing:
+        partners = Feedback.objects.filter(reduce(or_, sharing)).values("pk")
+        members |= _members(cases.filter(pk__in=partners).values_list(*_FIELDS))
     return members
 
 
@@ -166,7 +176,8 @@ def repeat_clusters(
     FieldErrors for an unknown filter value (as every report).
     """
     cases, scoped = report_cases(period=period, filters=filters, viewer=viewer)
-    groups = clusters_build(_read(cases).values(), window=timedelta(days=repeat_window_days()))
+    groups = clusters_build(_read(cases, period).values(),
+                            window=timedelta(days=repeat_window_days()))
     offices = dict(Office.objects.values_list("pk", "code"))
     brands = dict(Brand.objects.values_list("pk", "code"))
     categories = dict(Category.objects.values_list("pk", "code"))

@@ -8,12 +8,12 @@ durations from the monthly histograms of the whole months in the period plus
 the daily ones of its edges. Channel and type filters narrow the cells; the
 brand, category and handler tables and the histograms have no channel or type,
 so under those filters these parts are read from the raw cases (slower).
-The backlog is "now" and always read from the open cases.
+The backlog is "now", read from the open cases once per `kpi_periods` call.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +28,7 @@ from memnun.feedback.models import (
     ReportHandlerDay,
     ReportMonth,
 )
-from memnun.feedback.selectors.reports.backlog import backlog, handler_sort_key, staff_name
+from memnun.feedback.selectors.reports.backlog import handler_name, handler_sort_key
 from memnun.feedback.selectors.reports.catalogue import DURATIONS, mean
 from memnun.feedback.selectors.reports.cells import counter_column
 from memnun.feedback.selectors.reports.durations import histogram
@@ -121,7 +121,7 @@ def _handlers(period: Period, scoped: ReportFilters) -> list[dict[str, Any]]:
     )
     found = [
         {"handler": row["assignee__username"],
-         "name": staff_name(row["assignee__first_name"], row["assignee__last_name"],
+         "name": handler_name(row["assignee__first_name"], row["assignee__last_name"],
                             row["assignee__username"]),
          "responses": row["responses"], "mean": mean(row["score"], row["responses"])}
         for row in rows if row["responses"]
@@ -161,7 +161,9 @@ def _durations(period: Period, scoped: ReportFilters) -> dict[str, dict[int, int
     return found
 
 
-def kpi_rollup(*, period: Period, scoped: ReportFilters, now: datetime) -> dict[str, Any]:
+def kpi_rollup(
+    *, period: Period, scoped: ReportFilters, now_figures: dict[str, Any]
+) -> dict[str, Any]:
     """Every figure, from the rollup (brand and category filters are not answered here)."""
     assert scoped.brand is None and scoped.category is None
     keys = breakdown_keys()
@@ -218,5 +220,5 @@ def kpi_rollup(*, period: Period, scoped: ReportFilters, now: datetime) -> dict[
     return kpi_answer(
         period=period, scoped=scoped, keys=keys, counts=counts, per_day=per_day,
         durations=durations, compensation=compensation, by_handler=by_handler,
-        now_figures=backlog(filtered, now=now),
+        now_figures=now_figures,
     )
