@@ -857,6 +857,10 @@ class ReportWatermark(models.Model):
 
     def __str__(self) -> str:
         return f"report rollup up to audit event {self.seq}"
+# The open cases' condition inlines its status so that SQLite uses the partial indexes.
+from memnun.feedback.open_cases import IsNotLiteral  # noqa: E402
+
+Feedback._meta.get_field("status").register_lookup(IsNotLiteral)
 # The CAPA register (DÖF) lives in its own module; imported here so that Django finds it.
 from memnun.feedback.capa_models import (  # noqa: E402, F401, I001
     Capa, CapaAction, CapaCheck, CapaCounter, CapaSource, CapaWhy,

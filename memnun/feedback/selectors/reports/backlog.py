@@ -18,8 +18,8 @@ from typing import Any
 from django.db.models import Count, Min, Q, QuerySet
 
 from memnun.accounts.models import User, display_name
-from memnun.feedback.codes import Status
 from memnun.feedback.models import Feedback
+from memnun.feedback.open_cases import open_condition
 from memnun.feedback.selectors.deadline_state import late_cases
 from memnun.feedback.selectors.reports.catalogue import AGE_BANDS, NO_VALUE
 from memnun.organisation.models import Office
@@ -29,7 +29,7 @@ _DAY = timedelta(days=1)
 
 def open_cases() -> Q:
     """The backlog's cases: any status but closed (the work queue's too)."""
-    return ~Q(status=Status.CLOSED)
+    return open_condition()
 
 
 def overdue(now: datetime) -> Q:
