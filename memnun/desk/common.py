@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
 
 from memnun.accounts.models import User
+from memnun.feedback.errors import NotFound, NotPermitted
 
 
 def staff_user(request: HttpRequest) -> User:
@@ -12,3 +17,15 @@ def staff_user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
+
+
+@contextmanager
+def refusals_as_http() -> Iterator[None]:
+    """The desk's answer to a domain refusal: NotPermitted is a 403, NotFound a 404,
+    each with the service's own words. Other errors pass through to the caller."""
+    try:
+        yield
+    except NotPermitted as exc:
+        raise PermissionDenied(exc.detail) from exc
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc

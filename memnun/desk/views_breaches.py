@@ -30,8 +30,8 @@ from memnun.dataprotection.models import Breach, BreachStatus
 from memnun.dataprotection.selectors import breach_affected_people, breach_get, breaches_list
 from memnun.dataprotection.services import breaches as service
 from memnun.desk import breach_forms as bf
-from memnun.desk.common import staff_user
-from memnun.feedback.errors import Conflict, FieldErrors, NotFound, NotPermitted
+from memnun.desk.common import refusals_as_http, staff_user
+from memnun.feedback.errors import Conflict, FieldErrors
 from memnun.feedback.permissions import Action, may
 from memnun.personaldata.fields import PersonalField
 from memnun.personaldata.policy import Interface, present
@@ -40,20 +40,9 @@ from memnun.webforms import ServiceErrors
 A = Action
 
 
-def _list(user: User) -> list[Breach]:
-    try:
-        return breaches_list(user=user)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
-
-
 def _breach(user: User, breach_id: int) -> Breach:
-    try:
+    with refusals_as_http():
         return breach_get(user=user, breach_id=breach_id)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
 
 
 def _manager(user: User) -> None:
@@ -65,7 +54,9 @@ def _manager(user: User) -> None:
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    rows = [(b, rules.board_due_at(b.aware_at)) for b in _list(user)]
+    with refusals_as_http():
+        breaches = breaches_list(user=user)
+    rows = [(b, rules.board_due_at(b.aware_at)) for b in breaches]
     return render(request, "desk/breaches/list.html", {
         "rows": rows, "now": timezone.now(), "may_manage": may(user, A.MANAGE_BREACHES),
     })
@@ -158,9 +149,8 @@ def _run(
     conflict, status = "", 422
     if form.is_valid():
         try:
-            done = write()
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.detail) from exc
+            with refusals_as_http():
+                done = write()
         except FieldErrors as exc:
             form.add_service_errors(exc.fields)
         except Conflict as exc:

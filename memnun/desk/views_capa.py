@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from memnun.accounts.models import User
 from memnun.desk import capa_forms as cf
-from memnun.desk.common import staff_user
+from memnun.desk.common import refusals_as_http, staff_user
 from memnun.feedback.capa_codes import AnalysisMethod, CapaStatus, CriterionKind
 from memnun.feedback.capa_models import Capa, CapaAction
 from memnun.feedback.errors import Conflict, FieldErrors, NotFound, NotPermitted
@@ -64,17 +64,9 @@ from memnun.webforms import ServiceErrors
 A = Action
 
 
-def _denied(exc: NotPermitted) -> PermissionDenied:
-    return PermissionDenied(exc.detail)
-
-
 def _capa(user: User, number: str) -> Capa:
-    try:
+    with refusals_as_http():
         return capa_get(user=user, number=number)
-    except NotPermitted as exc:
-        raise _denied(exc) from exc
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
 
 
 def _case(user: User, reference: str) -> Feedback:
@@ -87,13 +79,11 @@ def register(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     form = cf.CapaFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    try:
+    with refusals_as_http():
         rows = capa_register(
             user=user, now=timezone.now(), status=filters.get("status", ""),
             office=filters.get("office", ""), overdue=filters.get("overdue", False),
         )
-    except NotPermitted as exc:
-        raise _denied(exc) from exc
     return render(request, "desk/capa/register.html", {
         "form": form, "rows": rows, "may_open": may(user, A.MANAGE_CAPA),
     })
@@ -114,10 +104,8 @@ def _prefill(user: User, reference: str) -> tuple[dict[str, Any], Feedback | Non
     """A new CAPA from a case: the case its source, its category and root-cause category."""
     if not reference:
         return {}, None
-    try:
+    with refusals_as_http():
         feedback = _case(user, reference)
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
     initial: dict[str, Any] = {
         "cases": feedback.reference, "office": feedback.office,
         "category": feedback.category,
@@ -142,7 +130,7 @@ def _save(
         except NotFound as exc:
             form.add_error("cases" if "cases" in form.fields else None, exc.detail)
         except NotPermitted as exc:
-            raise _denied(exc) from exc
+            raise PermissionDenied(exc.detail) from exc
         except FieldErrors as exc:
             form.add_service_errors(exc.fields)
         except Conflict as exc:
@@ -333,7 +321,7 @@ def capa_do(request: HttpRequest, number: str, step: str) -> HttpResponse:
         try:
             done = spec.run(user, capa, form.cleaned_data)
         except NotPermitted as exc:
-            raise _denied(exc) from exc
+            raise PermissionDenied(exc.detail) from exc
         except NotFound as exc:
             form.add_error(None, exc.detail)
         except FieldErrors as exc:

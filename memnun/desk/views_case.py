@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import capfirst
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from memnun.accounts.models import User
 from memnun.desk.case_actions import BY_SLUG, Recorded, offered
-from memnun.desk.common import staff_user
+from memnun.desk.common import refusals_as_http, staff_user
 from memnun.desk.forms import RevealForm
 from memnun.feedback.codes import FeedbackType, Status
 from memnun.feedback.errors import Conflict, FieldErrors, NotFound, NotPermitted
@@ -63,10 +62,8 @@ RECEIPT_SESSION = "desk_receipt"
 
 
 def _access(user: User, reference: str) -> CaseAccess:
-    try:
+    with refusals_as_http():
         return feedback_for_user(user=user, reference=reference)
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
 
 
 @dataclass(frozen=True)
@@ -216,11 +213,10 @@ def reveal(request: HttpRequest, reference: str) -> HttpResponse:
     revealed = None
     if form.is_valid():
         try:
-            revealed = personal_data_reveal(
-                actor=user, feedback=feedback, reason=form.cleaned_data["reason"]
-            )
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.detail) from exc
+            with refusals_as_http():
+                revealed = personal_data_reveal(
+                    actor=user, feedback=feedback, reason=form.cleaned_data["reason"]
+                )
         except FieldErrors as exc:
             form.add_service_errors(exc.fields)
     context = _context(request, user, feedback, reveal_form=form, revealed=revealed)
@@ -236,13 +232,11 @@ def reveal(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 @login_required
 def attachment(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
-    try:
+    with refusals_as_http():
         found = attachment_open(
             actor=staff_user(request), reference=reference, attachment_id=attachment_id,
             interface=Interface.DESK,
         )
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
     return FileResponse(
         found.file.open("rb"), as_attachment=True, filename=found.filename,
         content_type=found.content_type or "application/octet-stream",

@@ -12,14 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from memnun.desk.common import staff_user
+from memnun.desk.common import refusals_as_http, staff_user
 from memnun.desk.governance_forms import (
     TrainingForm,
     office_chosen,
     office_scope_form,
     staff_choices,
 )
-from memnun.feedback.errors import FieldErrors, NotPermitted
+from memnun.feedback.errors import FieldErrors
 from memnun.feedback.permissions import Action, may
 from memnun.feedback.selectors.capacity import capacity_by_office
 from memnun.feedback.selectors.competence import training_rows
@@ -40,13 +40,12 @@ def training(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                training_record(actor=user, data=TrainingInput(
-                    username=d["username"], course=d["course"],
-                    completed_on=d["completed_on"], expires_on=d["expires_on"],
-                    evidence=d["evidence"],
-                ))
-            except NotPermitted as exc:
-                raise PermissionDenied(exc.detail) from exc
+                with refusals_as_http():
+                    training_record(actor=user, data=TrainingInput(
+                        username=d["username"], course=d["course"],
+                        completed_on=d["completed_on"], expires_on=d["expires_on"],
+                        evidence=d["evidence"],
+                    ))
             except FieldErrors as exc:
                 form.add_service_errors(exc.fields)
             else:
@@ -62,8 +61,6 @@ def training(request: HttpRequest) -> HttpResponse:
 def capacity(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     form = office_scope_form(request, user)
-    try:
+    with refusals_as_http():
         rows = capacity_by_office(user=user, office=office_chosen(form))
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
     return render(request, "desk/competence/capacity.html", {"form": form, "rows": rows})

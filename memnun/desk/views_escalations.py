@@ -13,20 +13,17 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from memnun.accounts.models import User
-from memnun.desk.common import staff_user
-from memnun.desk.forms import ReportForm
+from memnun.desk.common import refusals_as_http, staff_user
 from memnun.desk.report_filters import report_filters, report_form, report_period
-from memnun.feedback.errors import FieldErrors, NotFound, NotPermitted
+from memnun.feedback.errors import FieldErrors
 from memnun.feedback.permissions import Action, may
 from memnun.feedback.selectors.case import staff_name
 from memnun.feedback.selectors.reports.consistency import SPREAD_RATIO, consistency_groups
@@ -37,19 +34,13 @@ from memnun.webforms import ServiceErrors
 PAGE_SIZE = 50
 
 
-def _form(request: HttpRequest, user: User) -> ReportForm:
-    try:
-        return report_form(request, viewer=user)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
-
-
 @require_GET
 @login_required
 def escalations(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     template = "desk/escalations/report.html"
-    form = _form(request, user)
+    with refusals_as_http():
+        form = report_form(request, viewer=user)
     form.fields["external"] = forms.BooleanField(
         label=gettext_lazy("External recourse only"), required=False
     )
@@ -58,12 +49,11 @@ def escalations(request: HttpRequest) -> HttpResponse:
     if period is None:
         return render(request, template, context, status=400)
     try:
-        cases, _scoped = escalated_cases_query(
-            period=period, filters=report_filters(form), viewer=user,
-            external_only=bool(form.cleaned_data.get("external")),
-        )
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
+        with refusals_as_http():
+            cases, _scoped = escalated_cases_query(
+                period=period, filters=report_filters(form), viewer=user,
+                external_only=bool(form.cleaned_data.get("external")),
+            )
     except FieldErrors as exc:
         form.add_service_errors(exc.fields)
         return render(request, template, context, status=400)
@@ -100,7 +90,8 @@ def consistency(request: HttpRequest) -> HttpResponse:
     """GET: the groups; POST (`?` the same filters): mark one group checked."""
     user = staff_user(request)
     template = "desk/consistency/report.html"
-    form = _form(request, user)
+    with refusals_as_http():
+        form = report_form(request, viewer=user)
     context: dict[str, Any] = {
         "form": form, "filtered": bool(request.GET), "ratio": SPREAD_RATIO,
         "may_check": may(user, Action.CHECK_CONSISTENCY),
@@ -119,16 +110,13 @@ def consistency(request: HttpRequest) -> HttpResponse:
         )
         if bound.is_valid():
             try:
-                consistency_group_check(
-                    actor=user, period=period, filters=filters,
-                    category=bound.cleaned_data["category"],
-                    root_cause_category=bound.cleaned_data["root_cause_category"],
-                    comment=bound.cleaned_data["comment"],
-                )
-            except NotPermitted as exc:
-                raise PermissionDenied(exc.detail) from exc
-            except NotFound as exc:
-                raise Http404(exc.detail) from exc
+                with refusals_as_http():
+                    consistency_group_check(
+                        actor=user, period=period, filters=filters,
+                        category=bound.cleaned_data["category"],
+                        root_cause_category=bound.cleaned_data["root_cause_category"],
+                        comment=bound.cleaned_data["comment"],
+                    )
             except FieldErrors as exc:
                 bound.add_service_errors(exc.fields)
             else:
@@ -136,9 +124,8 @@ def consistency(request: HttpRequest) -> HttpResponse:
                 return redirect(f"{reverse('desk:consistency')}?{request.GET.urlencode()}")
         status = 422
     try:
-        groups, _scoped = consistency_groups(period=period, filters=filters, viewer=user)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
+        with refusals_as_http():
+            groups, _scoped = consistency_groups(period=period, filters=filters, viewer=user)
     except FieldErrors as exc:
         form.add_service_errors(exc.fields)
         return render(request, template, context, status=400)

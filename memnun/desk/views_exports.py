@@ -11,13 +11,12 @@ from datetime import date
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from memnun.desk.common import staff_user
-from memnun.feedback.errors import FieldErrors, NotFound, NotPermitted
+from memnun.desk.common import refusals_as_http, staff_user
+from memnun.feedback.errors import FieldErrors
 from memnun.feedback.export_models import Export, ExportFormat, ExportKind, ExportStatus
 from memnun.feedback.exports.tables import QUEUE_FILTERS, REPORT_FILTERS, ExportSpec, Source
 from memnun.feedback.exports.writers import CONTENT_TYPES
@@ -79,9 +78,8 @@ def export_new(request: HttpRequest) -> HttpResponse | FileResponse:
         errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
         return render(request, "desk/exports/refused.html", {"errors": errors}, status=400)
     try:
-        made = export_request(actor=user, spec=form.spec())
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
+        with refusals_as_http():
+            made = export_request(actor=user, spec=form.spec())
     except FieldErrors as exc:
         errors = [str(e) for field_errors in exc.fields.values() for e in field_errors]
         return render(request, "desk/exports/refused.html", {"errors": errors}, status=400)
@@ -91,10 +89,8 @@ def export_new(request: HttpRequest) -> HttpResponse | FileResponse:
 
 
 def _followed(request: HttpRequest, export_id: int) -> Export:
-    try:
+    with refusals_as_http():
         return export_for_user(user=staff_user(request), export_id=export_id)
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
 
 
 def _progress_context(export: Export) -> dict[str, object]:
@@ -123,10 +119,8 @@ def export_progress(request: HttpRequest, export_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def export_file(request: HttpRequest, export_id: int) -> FileResponse:
-    try:
+    with refusals_as_http():
         export, path = export_download(user=staff_user(request), export_id=export_id)
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
     spec = ExportSpec.from_params(kind=export.kind, format=export.format, params=export.params)
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=spec.file_name(),

@@ -12,17 +12,16 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods
 
-from memnun.desk.common import staff_user
+from memnun.desk.common import refusals_as_http, staff_user
 from memnun.desk.forms import IntakeForm
 from memnun.desk.views_case import RECEIPT_SESSION
 from memnun.feedback.codes import Channel
-from memnun.feedback.errors import FieldErrors, NotPermitted
+from memnun.feedback.errors import FieldErrors
 from memnun.feedback.permissions import feedback_visible_to
 from memnun.feedback.privacy_codes import NOTICE_GIVEN_BY_CHANNEL
 from memnun.feedback.selectors.expectation import feedback_expectation
@@ -74,10 +73,9 @@ def intake(request: HttpRequest, channel: str) -> HttpResponse:
     form = IntakeForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            data = intake_input(channel=channel, data=form.cleaned_data)
-            result = feedback_record(data=data, actor=user)
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.detail) from exc
+            with refusals_as_http():
+                data = intake_input(channel=channel, data=form.cleaned_data)
+                result = feedback_record(data=data, actor=user)
         except FieldErrors as exc:
             form.add_service_errors(exc.fields)
         else:

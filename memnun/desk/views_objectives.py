@@ -17,7 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -27,8 +27,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from memnun.accounts.models import User
 from memnun.desk.charts import svg_data_uri, trend_chart
-from memnun.desk.common import staff_user
-from memnun.feedback.errors import Conflict, FieldErrors, NotFound, NotPermitted
+from memnun.desk.common import refusals_as_http, staff_user
+from memnun.feedback.errors import Conflict, FieldErrors, NotPermitted
 from memnun.feedback.objectives_models import (
     Direction,
     Objective,
@@ -183,10 +183,8 @@ def objectives_panel(user: User) -> dict[str, Any]:
 @login_required
 def objectives(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    try:
+    with refusals_as_http():
         visible = list(objectives_visible_to(user))
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
     # Only the approved ones are measured (the selector's rule).
     progress = objectives_progress(viewer=user, today=_today(), objectives=visible)
     return render(request, "desk/objectives/list.html", {
@@ -199,12 +197,8 @@ def objectives(request: HttpRequest) -> HttpResponse:
 
 
 def _objective(user: User, pk: int) -> Objective:
-    try:
+    with refusals_as_http():
         return objective_for_user(user=user, pk=pk)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
 
 
 def _initial(objective: Objective) -> dict[str, Any]:
@@ -239,16 +233,15 @@ def objective_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         status = 422
         if form.is_valid():
             try:
-                if objective is None:
-                    objective_create(actor=user, data=form.to_input())
-                    messages.success(request, _("The objective is saved as a draft: top "
-                                                "management approves it."))
-                else:
-                    objective_edit(actor=user, objective=objective, data=form.to_input())
-                    messages.success(request, _("The draft objective is changed."))
-                return redirect(_LIST)
-            except NotPermitted as exc:
-                raise PermissionDenied(exc.detail) from exc
+                with refusals_as_http():
+                    if objective is None:
+                        objective_create(actor=user, data=form.to_input())
+                        messages.success(request, _("The objective is saved as a draft: top "
+                                                    "management approves it."))
+                    else:
+                        objective_edit(actor=user, objective=objective, data=form.to_input())
+                        messages.success(request, _("The draft objective is changed."))
+                    return redirect(_LIST)
             except FieldErrors as exc:
                 form.add_service_errors(exc.fields)
             except Conflict as exc:
@@ -262,14 +255,15 @@ def _decide(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
     user = staff_user(request)
     objective = _objective(user, pk)
     try:
-        if approve:
-            objective_approve(actor=user, objective=objective)
-            messages.success(request, _("The objective is approved: it is measured from now on."))
-        else:
-            objective_retire(actor=user, objective=objective)
-            messages.success(request, _("The objective is retired."))
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
+        with refusals_as_http():
+            if approve:
+                objective_approve(actor=user, objective=objective)
+                messages.success(
+                    request, _("The objective is approved: it is measured from now on.")
+                )
+            else:
+                objective_retire(actor=user, objective=objective)
+                messages.success(request, _("The objective is retired."))
     except Conflict as exc:
         messages.error(request, exc.detail)
     return redirect(_LIST)

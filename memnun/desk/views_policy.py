@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from memnun.accounts.models import User
-from memnun.desk.common import staff_user
+from memnun.desk.common import refusals_as_http, staff_user
 from memnun.desk.governance_forms import (
     AppointmentForm,
     PolicyForm,
@@ -30,7 +30,7 @@ from memnun.desk.governance_forms import (
     staff_choices,
 )
 from memnun.desk.policy_gate import policy_pending_clear
-from memnun.feedback.errors import Conflict, FieldErrors, NotPermitted
+from memnun.feedback.errors import Conflict, FieldErrors
 from memnun.feedback.permissions import POLICY_ACTIONS, Action, may
 from memnun.feedback.selectors.policy import (
     acknowledgement_due,
@@ -91,11 +91,10 @@ def policy_draft_new(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         try:
-            version = policy_draft(actor=user, text=PolicyText(
-                text_tr=d["text_tr"], text_en=d["text_en"], effective_from=d["effective_from"],
-            ))
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.detail) from exc
+            with refusals_as_http():
+                version = policy_draft(actor=user, text=PolicyText(
+                    text_tr=d["text_tr"], text_en=d["text_en"], effective_from=d["effective_from"],
+                ))
         except FieldErrors as exc:
             form.add_service_errors(exc.fields)
         else:
@@ -112,9 +111,8 @@ def _version_move(
     if version is None:
         raise Http404
     try:
-        move(actor=user, version=version)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
+        with refusals_as_http():
+            move(actor=user, version=version)
     except Conflict as exc:
         return _page(request, user, conflict=exc.detail, status=409)
     messages.success(request, done % {"n": number})
@@ -145,12 +143,11 @@ def policy_representative_appoint(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         try:
-            representative_appoint(actor=user, data=AppointmentInput(
-                username=d["username"], starts_on=d["starts_on"], ends_on=d["ends_on"],
-                text=d["text"],
-            ))
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.detail) from exc
+            with refusals_as_http():
+                representative_appoint(actor=user, data=AppointmentInput(
+                    username=d["username"], starts_on=d["starts_on"], ends_on=d["ends_on"],
+                    text=d["text"],
+                ))
         except FieldErrors as exc:
             form.add_service_errors(exc.fields)
         except Conflict as exc:
@@ -208,10 +205,8 @@ def policy_report(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Your role may not read reports."))
     context: dict[str, Any] = {}
     form = office_scope_form(request, user)
-    try:
+    with refusals_as_http():
         context["report"] = acknowledgement_report(user=user, office=office_chosen(form))
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
     context["form"] = form
     return render(request, "desk/policy/report.html", context)
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from memnun.desk.common import staff_user
-from memnun.feedback.errors import Conflict, NotFound, NotPermitted
+from memnun.desk.common import refusals_as_http, staff_user
+from memnun.feedback.errors import Conflict
 from memnun.feedback.permissions import Action, may
 from memnun.feedback.services.disclosures import recipient_notice_done, recipient_notices_open
 
@@ -31,11 +31,8 @@ def recipient_notices(request: HttpRequest) -> HttpResponse:
 @login_required
 def recipient_notice_mark_done(request: HttpRequest, task_id: int) -> HttpResponse:
     try:
-        recipient_notice_done(actor=staff_user(request), notice_id=task_id)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
+        with refusals_as_http():
+            recipient_notice_done(actor=staff_user(request), notice_id=task_id)
     except Conflict as exc:
         messages.error(request, exc.detail)
     else:

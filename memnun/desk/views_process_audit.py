@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from memnun.accounts.models import User
 from memnun.desk import process_audit_forms as pf
 from memnun.desk.charts import share_line_chart, svg_data_uri
-from memnun.desk.common import staff_user
-from memnun.feedback.errors import Conflict, FieldErrors, NotFound, NotPermitted
+from memnun.desk.common import refusals_as_http, staff_user
+from memnun.feedback.errors import Conflict, FieldErrors
 from memnun.feedback.permissions import Action, may
 from memnun.feedback.process_audit_codes import AuditStatus
 from memnun.feedback.process_audit_models import AuditCheck, AuditPlan
@@ -49,19 +49,13 @@ A = Action
 
 
 def _readable(user: User) -> None:
-    try:
+    with refusals_as_http():
         audits_readable(user)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
 
 
 def _plan(user: User, plan_id: int) -> AuditPlan:
-    try:
+    with refusals_as_http():
         return audit_plan_get(user=user, plan_id=plan_id)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
 
 
 def _manager(user: User) -> None:
@@ -165,9 +159,8 @@ def _run(
     conflict, status = "", 422
     if form.is_valid():
         try:
-            done = write()
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.detail) from exc
+            with refusals_as_http():
+                done = write()
         except FieldErrors as exc:
             form.add_service_errors(exc.fields)
         except Conflict as exc:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,9 +11,9 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from memnun.desk.case_rows import case_row
-from memnun.desk.common import staff_user
+from memnun.desk.common import refusals_as_http, staff_user
 from memnun.desk.forms import QueueFilterForm
-from memnun.feedback.errors import FieldErrors, NotPermitted
+from memnun.feedback.errors import FieldErrors
 from memnun.feedback.permissions import Action, may, sees_every_office
 from memnun.feedback.selectors.queue import queue_page
 from memnun.feedback.selectors.search import CaseFilters, feedback_search
@@ -54,12 +53,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     cursor = request.GET.get("cursor") or None
     office = request.GET.get("office") or None
     try:
-        page = queue_page(
-            user=user, office=office, limit=QUEUE_PAGE, cursor=cursor, status=filters.status,
-            type=filters.type, channel=filters.channel,
-        )
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
+        with refusals_as_http():
+            page = queue_page(
+                user=user, office=office, limit=QUEUE_PAGE, cursor=cursor, status=filters.status,
+                type=filters.type, channel=filters.channel,
+            )
     except FieldErrors:
         # A stale or hand-edited link: start again from the top of the queue.
         return redirect("desk:queue")

@@ -12,20 +12,19 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from memnun.desk.common import staff_user
+from memnun.desk.common import refusals_as_http, staff_user
 from memnun.desk.report_filters import (
     code_names,
     report_filters,
     report_form,
     report_period,
 )
-from memnun.feedback.errors import FieldErrors, NotPermitted
+from memnun.feedback.errors import FieldErrors
 from memnun.feedback.selectors.repeats import repeat_window_days
 from memnun.feedback.selectors.reports.repeat_clusters import Cluster, repeat_clusters
 
@@ -64,10 +63,8 @@ def _rows(clusters: list[Cluster]) -> list[ClusterRow]:
 @login_required
 def repeat_clusters_report(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    try:
+    with refusals_as_http():
         form = report_form(request, viewer=user)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
     context: dict[str, Any] = {
         "form": form, "filtered": bool(request.GET), "window_days": repeat_window_days(),
     }
@@ -75,11 +72,10 @@ def repeat_clusters_report(request: HttpRequest) -> HttpResponse:
     if period is None:
         return render(request, TEMPLATE, context, status=400)
     try:
-        clusters, _scoped = repeat_clusters(
-            period=period, filters=report_filters(form), viewer=user
-        )
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
+        with refusals_as_http():
+            clusters, _scoped = repeat_clusters(
+                period=period, filters=report_filters(form), viewer=user
+            )
     except FieldErrors as exc:
         form.add_service_errors(exc.fields)
         return render(request, TEMPLATE, context, status=400)

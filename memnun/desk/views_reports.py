@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -27,7 +26,7 @@ from django.views.decorators.vary import vary_on_headers
 from memnun.accounts.models import User
 from memnun.desk.case_rows import case_row
 from memnun.desk.charts import bar_chart, pareto_chart, rate_chart, svg_data_uri, volume_chart
-from memnun.desk.common import staff_user
+from memnun.desk.common import refusals_as_http, staff_user
 from memnun.desk.forms import ReportCasesForm
 from memnun.desk.report_figures import (
     Figures,
@@ -41,7 +40,7 @@ from memnun.desk.report_figures import (
 )
 from memnun.desk.report_filters import code_names, report_filters, report_form, report_period
 from memnun.desk.views_objectives import objectives_panel
-from memnun.feedback.errors import FieldErrors, NotPermitted
+from memnun.feedback.errors import FieldErrors
 from memnun.feedback.permissions import reports_office_scope
 from memnun.feedback.selectors.reports import PARETO_KEYS, Period, ReportFilters, kpi, pareto
 from memnun.feedback.selectors.reports.catalogue import METRICS
@@ -161,14 +160,6 @@ def _pareto_url(
     return drill_url(code="received.by_type", key="complaint", period=period, filters=narrowed)
 
 
-def _reader_office(user: User) -> str | None:
-    try:
-        # Who may read reports, and which office a reviewer is held to: the permission matrix.
-        return reports_office_scope(user=user, office=None)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
-
-
 def _render(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.history_restore_request:
@@ -183,10 +174,8 @@ def _render(request: HttpRequest, context: dict[str, Any], status: int = 200) ->
 def reports(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     pareto_by = _pareto_by()
-    try:
+    with refusals_as_http():
         form = report_form(request, viewer=user, pareto_by=pareto_by)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
     context: dict[str, Any] = {"form": form, "filtered": bool(request.GET)}
     period = report_period(form) if form.is_valid() else None
     if period is None:
@@ -194,10 +183,9 @@ def reports(request: HttpRequest) -> HttpResponse:
     filters = report_filters(form)
     by = form.cleaned_data.get("by") or DEFAULT_PARETO
     try:
-        answer = kpi(period=period, filters=filters, viewer=user)
-        answer_pareto = pareto(period=period, by=by, filters=filters, viewer=user)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
+        with refusals_as_http():
+            answer = kpi(period=period, filters=filters, viewer=user)
+            answer_pareto = pareto(period=period, by=by, filters=filters, viewer=user)
     except FieldErrors as exc:
         form.add_service_errors(exc.fields)
         return _render(request, context, status=400)
@@ -252,20 +240,21 @@ def _page_url(params: Mapping[str, str], cursor: str | None = None) -> str:
 def report_cases_list(request: HttpRequest) -> HttpResponse:
     """The cases behind one figure, the latest received first, in pages."""
     user = staff_user(request)
-    _reader_office(user)
+    # Who may read reports, and which office a reviewer is held to: the permission matrix.
+    with refusals_as_http():
+        reports_office_scope(user=user, office=None)
     form = ReportCasesForm(request.GET)
     context: dict[str, Any] = {"form": form}
     if not form.is_valid():
         return render(request, "desk/report_cases.html", context, status=400)
     data = form.cleaned_data
     try:
-        period = period_check(start=data["from"], end=data["to"])
-        filters = report_filters(form)
-        cases = cases_behind(code=data["metric"], key=data["key"] or None, period=period,
-                             filters=filters, viewer=user)
-        after = cases_cursor_decode(data["cursor"]) if data["cursor"] else None
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
+        with refusals_as_http():
+            period = period_check(start=data["from"], end=data["to"])
+            filters = report_filters(form)
+            cases = cases_behind(code=data["metric"], key=data["key"] or None, period=period,
+                                 filters=filters, viewer=user)
+            after = cases_cursor_decode(data["cursor"]) if data["cursor"] else None
     except FieldErrors as exc:
         form.add_service_errors(exc.fields)
         return render(request, "desk/report_cases.html", context, status=400)

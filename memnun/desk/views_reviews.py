@@ -21,10 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from memnun.accounts.models import User
 from memnun.desk import review_forms as rf
-from memnun.desk.common import staff_user
+from memnun.desk.common import refusals_as_http, staff_user
 from memnun.desk.review_pack_job import review_pack_start
 from memnun.desk.review_pack_render import pack_file_name
-from memnun.feedback.errors import Conflict, FieldErrors, NotFound, NotPermitted
+from memnun.feedback.errors import Conflict, FieldErrors
 from memnun.feedback.permissions import Action, may
 from memnun.feedback.review_models import (
     DecisionStatus,
@@ -55,20 +55,9 @@ _CONTENT_TYPES = {
 }
 
 
-def _readable(user: User) -> None:
-    try:
-        reviews_readable(user)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
-
-
 def _review(user: User, review_id: int) -> ManagementReview:
-    try:
+    with refusals_as_http():
         return review_get(user=user, review_id=review_id)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
 
 
 def _manager(user: User) -> None:
@@ -80,7 +69,8 @@ def _manager(user: User) -> None:
 @login_required
 def reviews(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    _readable(user)
+    with refusals_as_http():
+        reviews_readable(user)
     return render(request, "desk/reviews/list.html", {
         "reviews": reviews_list(user=user), "may_manage": may(user, A.MANAGE_REVIEWS),
     })
@@ -189,10 +179,8 @@ def pack_file(request: HttpRequest, review_id: int, kind: str) -> FileResponse:
     review = _review(staff_user(request), review_id)
     if kind not in _CONTENT_TYPES:
         raise Http404
-    try:
+    with refusals_as_http():
         path = review_pack_file(review=review, kind=kind)
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
     period = Period(start=review.period_from, end=review.period_to)
     return FileResponse(path.open("rb"), as_attachment=True,
                         filename=pack_file_name(period, kind), content_type=_CONTENT_TYPES[kind])
@@ -206,9 +194,8 @@ def _run(
     conflict, status = "", 422
     if form.is_valid():
         try:
-            done = write()
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.detail) from exc
+            with refusals_as_http():
+                done = write()
         except FieldErrors as exc:
             form.add_service_errors(exc.fields)
         except Conflict as exc:

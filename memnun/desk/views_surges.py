@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,11 +19,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from memnun.desk.common import staff_user
+from memnun.desk.common import refusals_as_http, staff_user
 from memnun.desk.forms import SurgeWeekForm
 from memnun.desk.report_filters import code_names, office_choices
 from memnun.feedback.codes import Status
-from memnun.feedback.errors import NotPermitted
 from memnun.feedback.selectors.reports.periods import last_complete_week
 from memnun.feedback.selectors.reports.surges import (
     SurgeFound,
@@ -82,10 +80,8 @@ def _rows(found: list[SurgeFound]) -> list[SurgeRow]:
 @login_required
 def surges(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    try:
+    with refusals_as_http():
         offices, everyone = office_choices(viewer=user)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
     weeks = _weeks()
     form = SurgeWeekForm(request.GET or None, weeks=weeks, offices=offices, everyone=everyone)
     context: dict[str, Any] = {
@@ -95,10 +91,8 @@ def surges(request: HttpRequest) -> HttpResponse:
         return render(request, "desk/surges/report.html", context, status=400)
     data = form.cleaned_data if form.is_bound else {}
     week = date.fromisoformat(data.get("week") or weeks[0][0])
-    try:
+    with refusals_as_http():
         found = surges_for(week=week, office=data.get("office") or None, viewer=user)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
     context |= {"week": week, "week_end": week + timedelta(days=6), "rows": _rows(found)}
     return render(request, "desk/surges/report.html", context)
 
@@ -115,10 +109,8 @@ def surge_cases_list(request: HttpRequest) -> HttpResponse:
     office, category = request.GET.get("office", ""), request.GET.get("category", "")
     if week.weekday() != 0 or not office or not category:
         raise Http404
-    try:
+    with refusals_as_http():
         cases = surge_cases(week=week, office=office, category=category, viewer=user)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
     return render(request, "desk/surges/cases.html", {
         "week": week, "week_end": week + timedelta(days=6),
         "office": code_names("office").get(office, office),
