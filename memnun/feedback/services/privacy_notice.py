@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from memnun.feedback.models import Feedback
@@ -51,12 +51,19 @@ def notice_current(*, now: datetime | None = None) -> PrivacyNotice:
     notice = PrivacyNotice.objects.filter(effective_from__lte=at).first()
     if notice is not None:
         return notice
-    with transaction.atomic():
-        notice = PrivacyNotice.objects.filter(version=FIRST_VERSION).first()
-        return notice or notice_publish(
-            version=FIRST_VERSION, texts=notice_texts(controller_from_settings()),
-            effective_from=at,
-        )
+    notice = PrivacyNotice.objects.filter(version=FIRST_VERSION).first()
+    if notice is not None:
+        return notice
+    try:
+        # Parallel intakes may all find the table empty: one publishes, the others
+        # read what it published (a savepoint keeps the caller's transaction usable).
+        with transaction.atomic():
+            return notice_publish(
+                version=FIRST_VERSION, texts=notice_texts(controller_from_settings()),
+                effective_from=at,
+            )
+    except IntegrityError:
+        return PrivacyNotice.objects.get(version=FIRST_VERSION)
 
 
 def notice_given_with_acknowledgement(*, feedback: Feedback, at: datetime) -> None:
