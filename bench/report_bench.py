@@ -7,7 +7,7 @@ runs the preparation commands the reports need when they exist
 of repeated calls, after one warm call, through Django's test client (server
 time, no network): the KPI API for this calendar year (all offices, one
 office, and one brand as an informational row), the Pareto API by category,
-the desk dashboard (`?preset=year`, as the demo `quality` user) and the first
+the desk dashboard (`?period=year`, as the demo `quality` user) and the first
 page of the desk queue filtered by one office. Run alone:
 
     python -m bench.report_bench [count]      (default 1,000,000)
@@ -107,13 +107,17 @@ def run(count: int = 1_000_000) -> list[tuple[str, str]]:
              f"/api/v1/reports/kpi?{span}&brand={brand}"),
             ("GET /api/v1/reports/pareto?by=category, year", api,
              f"/api/v1/reports/pareto?by=category&{span}"),
-            ("desk /desk/reports/?preset=year (quality)", desk, "/desk/reports/?preset=year"),
+            ("desk /desk/reports/?period=year (quality)", desk, "/desk/reports/?period=year"),
             (f"desk /desk/queue/?office={office}, first page (quality)", desk,
              f"/desk/queue/?office={office}"),
         ]
         for name, client, url in calls:
             response = client.get(url)  # warm
             assert response.status_code == 200, (url, response.status_code, response.content[:300])
+            # A page answers for the period it was asked (an unknown parameter would fall
+            # back to this month without a word).
+            shown = getattr(response, "context", None) and response.context.get("period")
+            assert shown in (None, year), (url, shown, year)
             p50, p95, n = timings_ms(lambda c=client, u=url: c.get(u), REQUESTS, budget_s=BUDGET_S)
             results.append((f"{name}, {label}", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms (n={n})"))
     return results
