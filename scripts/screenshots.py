@@ -83,6 +83,35 @@ def _reports(page: Any, base: str, tag: str) -> None:
         _shoot(page, f"desk-report-cases-{tag}")
 
 
+# The improvement loop (issue 11) as the quality manager sees it, and the breach register
+# as the personal-data contact does: the demo fills each of these pages.
+LOOP_PAGES = {
+    "quality": [("capa", "/desk/capa/"), ("reviews", "/desk/reviews/"),
+                ("escalations", "/desk/reports/escalations/"),
+                ("consistency", "/desk/reports/consistency/")],
+    "privacy": [("breaches", "/desk/breaches/")],
+}
+
+
+def _loop(page: Any, base: str, tag: str) -> None:
+    for username, pages in LOOP_PAGES.items():
+        page.context.clear_cookies()
+        _sign_in(page, base, username)
+        for name, path in pages:
+            page.goto(f"{base}{path}")
+            _shoot(page, f"desk-{name}-{tag}")
+        if username == "quality":
+            # One review with its pack and decisions (the demo's approved review).
+            page.goto(f"{base}/desk/reviews/")
+            hrefs = page.eval_on_selector_all(
+                "main a", "els => els.map(e => e.getAttribute('href'))"
+            )
+            review = next((h for h in hrefs if h and re.search(r"/desk/reviews/\d+$", h)), None)
+            if review:
+                page.goto(f"{base}{review}")
+                _shoot(page, f"desk-review-{tag}")
+
+
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
@@ -103,6 +132,7 @@ def main() -> int:
                 _portal(page, app.url, f"{language}-{label}")
                 _desk(page, app.url, f"{language}-{label}")
                 _reports(page, app.url, f"{language}-{label}")
+                _loop(page, app.url, f"{language}-{label}")
                 context.close()
         browser.close()
     return 0
