@@ -51,6 +51,19 @@ def _demo_seed() -> None:
     for user in User.objects.all():
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
+    _migration_rows_seed()
+
+
+def _migration_rows_seed() -> None:
+    """Rows a data migration seeds, which a flushing test empties with every table: the
+    escalation ladder's default levels (migration 0015_escalation)."""
+    from memnun.feedback.escalation import DEFAULT_LADDER
+    from memnun.feedback.models import EscalationLevel
+
+    for level in DEFAULT_LADDER:
+        EscalationLevel.objects.get_or_create(
+            order=level.order, defaults={"code": level.code, "minimum_role": level.minimum_role}
+        )
 
 
 def _demo_present() -> bool:
@@ -117,6 +130,11 @@ def demo(db: Any) -> None:
     """
     if not _demo_present():
         _demo_seed()
+    else:
+        from memnun.feedback.models import EscalationLevel
+
+        if not EscalationLevel.objects.exists():  # a flush the demo check cannot see
+            _migration_rows_seed()
 
 
 @pytest.fixture
