@@ -78,7 +78,12 @@ def _acknowledgement_record(
     sent_at = sent_at or now
     _check(feedback=feedback, method=method, sent_at=sent_at, now=now)
     with transaction.atomic():
-        locked = Feedback.objects.select_for_update().select_related("office").get(pk=feedback.pk)
+        # The case row only: FOR UPDATE would lock the joined office too, which every
+        # intake's commit needs (its foreign key check) while this waits for the audit chain.
+        locked = (
+            Feedback.objects.select_for_update(of=("self",)).select_related("office")
+            .get(pk=feedback.pk)
+        )
         if locked.ack_sent_at is not None:
             raise Conflict(
                 _("This feedback was already acknowledged at %(at)s.")
