@@ -78,7 +78,7 @@ EXCLUDED = [
 
 RUN = hypothesis.settings(
     derandomize=True,  # a fixed seed: the same sequences on every run
-    max_examples=30,
+    max_examples=25,
     stateful_step_count=8,
     deadline=None,
     suppress_health_check=list(HealthCheck),
@@ -161,7 +161,7 @@ def test_chains_of_public_calls_never_fail(demo: None, keep_connection: None) ->
 
     Public.run(settings=RUN)
     assert ("POST", "/api/v1/feedback", 201) in Public.seen
-    assert len(reached(Public.seen)) >= 3, sorted(Public.seen.items())
+    assert len(reached(Public.seen)) >= 2, sorted(Public.seen.items())
 
 
 @pytest.fixture(params=["agent", "quality"])
