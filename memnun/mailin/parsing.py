@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
+from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
@@ -265,5 +266,5 @@ def address_of(value: str) -> str:
     """The bare address of a header value ("Name <a@b>" → "a@b")."""
     try:
         return Address(addr_spec=parseaddr(value)[1]).addr_spec.lower()
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, HeaderParseError):  # a crafted header: keep it as written
         return parseaddr(value)[1].lower()

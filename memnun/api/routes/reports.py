@@ -78,7 +78,7 @@ class ChannelAckOut(BaseModel):
     rate: float | None
 
 
-class AcknowledgementOut(BaseModel):
+class KpiAcknowledgementOut(BaseModel):
     on_time: int
     late: int
     pending: int
@@ -127,7 +127,7 @@ class BacklogOut(BaseModel):
     by_handler: list[HandlerBacklogOut]
 
 
-class CompensationOut(BaseModel):
+class KpiCompensationOut(BaseModel):
     count: int
     amount: str = Field(description="Turkish lira, two decimals, as text.")
 
@@ -166,7 +166,7 @@ class KpiOut(BaseModel):
     period_to: str = Field(alias="to")
     filters: dict[str, str]
     received: ReceivedOut
-    acknowledgement: AcknowledgementOut
+    acknowledgement: KpiAcknowledgementOut
     times_business_hours: TimesOut
     status: dict[str, int]
     closed: dict[str, int]
@@ -175,7 +175,7 @@ class KpiOut(BaseModel):
     resolved_within_target: WithinTargetOut
     backlog: BacklogOut
     escalated: int
-    compensation: CompensationOut
+    compensation: KpiCompensationOut
     satisfaction: SatisfactionOut
     resolution_business_hours: BusinessHoursOut
 
