@@ -221,6 +221,10 @@ API_TOKEN_HOURS = env_int("MEMNUN_API_TOKEN_HOURS", 12, minimum=1)
 WEB_INTAKE_PER_MINUTE = env_int("MEMNUN_WEB_INTAKE_PER_MINUTE", 30, minimum=1)
 TRACKING_LINK_DAYS = env_int("MEMNUN_TRACKING_LINK_DAYS", 60, minimum=1)
 TRACK_MISSES_PER_HOUR = env_int("MEMNUN_TRACK_MISSES_PER_HOUR", 10, minimum=1)
+# A reference that drew that many misses from anywhere is still open to clients with fewer
+# misses of their own than this (feedback/tracking_access.py): guessers slowed, owner not
+# locked out.
+TRACK_GOOD_STANDING_MISSES = env_int("MEMNUN_TRACK_GOOD_STANDING_MISSES", 3, minimum=1)
 MEMNUN_DEFAULT_OFFICE = env_str("MEMNUN_DEFAULT_OFFICE", "istanbul")
 # The data controller named in the privacy notice (KVKK Art. 10): who decides on the customers'
 # personal data, and where they write. The notice's versions are records (feedback/
