@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from memnun.env import (
     data_dir,
     env_bool,
+    env_header,
     env_int,
     env_list,
     env_str,
@@ -87,6 +88,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every response carries the security headers, also the answers made
+    # before the middlewares below that set them ran (the API guard's refusals).
+    "memnun.security_headers.SecurityHeadersMiddleware",
     "memnun.api.middleware.ApiRequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -294,13 +298,22 @@ MEMNUN_IMAP_FOLDER = env_str("MEMNUN_IMAP_FOLDER", "INBOX")
 MEMNUN_IMAP_CA_FILE = env_str("MEMNUN_IMAP_CA_FILE", "")  # a private CA for the TLS server
 MEMNUN_IMAP_POLL_SECONDS = env_int("MEMNUN_IMAP_POLL_SECONDS", 60, minimum=5)
 
-# Security headers. HSTS and secure cookies only where the site is served over HTTPS.
+# Security headers (every response: memnun/security_headers.py). Production is served over
+# HTTPS (MEMNUN_HTTPS, on unless demo/debug/tests: `make run` serves plain HTTP on loopback):
+# HSTS, secure cookies, and plain-HTTP requests redirected to HTTPS. Behind a proxy that
+# ends TLS, the request came over HTTPS when the proxy says so in MEMNUN_PROXY_SSL_HEADER
+# (trust it only where clients cannot reach the server but through the proxy).
 SECURE_HTTPS = env_bool("MEMNUN_HTTPS", not (DEBUG or DEMO or TESTING))
+SECURE_SSL_REDIRECT = SECURE_HTTPS
+# Load balancers probe the process over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 31536000 if SECURE_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS else None
+SECURE_PROXY_SSL_HEADER = (
+    env_header("MEMNUN_PROXY_SSL_HEADER", "X-Forwarded-Proto: https") if SECURE_HTTPS else None
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
