@@ -28,6 +28,9 @@ def security_headers(*, secure: bool) -> dict[str, str]:
         "X-Frame-Options": settings.X_FRAME_OPTIONS,
         "Referrer-Policy": settings.SECURE_REFERRER_POLICY,
         "Cross-Origin-Opener-Policy": settings.SECURE_CROSS_ORIGIN_OPENER_POLICY,
+        # Pages hold personal data: no browser or proxy keeps a copy, unless the response
+        # says otherwise itself (static files: WhiteNoise sets their caching).
+        "Cache-Control": "no-store",
     }
     if settings.SECURE_CONTENT_TYPE_NOSNIFF:
         headers["X-Content-Type-Options"] = "nosniff"

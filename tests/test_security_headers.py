@@ -39,6 +39,8 @@ def assert_protected(headers: Any, *, hsts: bool = False) -> None:
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert headers["Cache-Control"] == "no-store"  # personal data stays out of caches
+    assert "Access-Control-Allow-Origin" not in headers  # no other site reads our answers
     if hsts:
         assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     else:
@@ -82,6 +84,16 @@ def test_every_django_answer_carries_the_headers(
     response = ask(Client(raise_request_exception=False))
     assert response.status_code == status, response.content[:300]
     assert_protected(response)
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF="tests.security_urls")
+def test_a_server_error_tells_nothing_of_the_failure(demo: None) -> None:
+    """ASVS 7.4.1: a generic page, no trace, no exception text."""
+    response = Client(raise_request_exception=False).get("/failing-for-the-test")
+    assert response.status_code == 500
+    text = response.content.decode()
+    assert "a bug" not in text and "Traceback" not in text and "RuntimeError" not in text
 
 
 @pytest.mark.django_db
