@@ -300,6 +300,8 @@ def test_gunicorn_and_django_answers_carry_the_headers(demo_server: int) -> None
     for status, answer in django_answers:
         assert answer.status == status, (status, answer.body[:300])
         assert_protected(answer)
+        assert answer["Server"] == "gunicorn"  # no version to look up weaknesses by
+    assert django_answers[-1][1]["Content-Type"] == "text/html; charset=utf-8"
     assert b'"error": "invalid"' in django_answers[4][1].body  # the API's own error shape
 
     # `make run` on loopback: plain HTTP, no redirect, no HSTS, cookies without Secure.

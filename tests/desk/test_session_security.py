@@ -7,7 +7,7 @@ from django.conf import settings
 from django.test import Client
 
 from memnun.accounts.models import User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, feedback_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +57,17 @@ def test_passwords_shorter_than_twelve_characters_are_refused(demo: None) -> Non
     assert not handler.check_password(short)
     longer = short + "x"
     assert admin.post(url, {"password1": longer, "password2": longer}).status_code == 302
+
+
+def test_a_desk_session_does_not_authorise_api_calls(demo: None) -> None:
+    """ASVS 13.2.3: the API takes bearer tokens only, so a cookie another site's page makes
+    the browser send (cross-site request forgery) carries no authority there."""
+    browser = Client()
+    browser.force_login(User.objects.get(username="quality"))
+    assert browser.get("/desk/queue/").status_code == 200
+    assert browser.get("/api/v1/queue").status_code == 401
+    refused = browser.post(
+        "/api/v1/feedback", feedback_payload(channel="phone"), content_type="application/json"
+    )
+    # Treated as the public: staff channels are refused.
+    assert refused.status_code == 403 and refused.json()["error"] == "forbidden"
