@@ -45,6 +45,7 @@ def _init(*, demo: bool) -> int:
 def _gunicorn_argv(port: int, workers: int) -> list[str]:
     return [
         sys.executable, "-m", "gunicorn", "memnun.wsgi:application",
+        "--config", "python:memnun.gunicorn_conf",
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers),
         "--access-logfile", "-",

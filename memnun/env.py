@@ -111,3 +111,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_header(name: str, default: str) -> tuple[str, str] | None:
+    """A request header and the value it must have, written `Header-Name: value`, as
+    Django's WSGI key and value (`("HTTP_X_FORWARDED_PROTO", "https")`); None when empty."""
+    raw = env_str(name, default).strip()
+    if not raw:
+        return None
+    header, sep, value = raw.partition(":")
+    header, value = header.strip(), value.strip()
+    if not sep or not value or not header or any(
+        not (c.isascii() and (c.isalnum() or c == "-")) for c in header
+    ):
+        raise ImproperlyConfigured(f"{name} must be written 'Header-Name: value', not {raw!r}")
+    return "HTTP_" + header.upper().replace("-", "_"), value

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from memnun.env import (
     data_dir,
     env_bool,
+    env_header,
     env_int,
     env_list,
     env_str,
@@ -87,6 +88,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every response carries the security headers, also the answers made
+    # before the middlewares below that set them ran (the API guard's refusals).
+    "memnun.security_headers.SecurityHeadersMiddleware",
     "memnun.api.middleware.ApiRequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -172,7 +176,11 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # OWASP ASVS 2.1.1: at least 12 characters (docs/security.md).
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -221,6 +229,10 @@ API_TOKEN_HOURS = env_int("MEMNUN_API_TOKEN_HOURS", 12, minimum=1)
 WEB_INTAKE_PER_MINUTE = env_int("MEMNUN_WEB_INTAKE_PER_MINUTE", 30, minimum=1)
 TRACKING_LINK_DAYS = env_int("MEMNUN_TRACKING_LINK_DAYS", 60, minimum=1)
 TRACK_MISSES_PER_HOUR = env_int("MEMNUN_TRACK_MISSES_PER_HOUR", 10, minimum=1)
+# A reference that drew that many misses from anywhere is still open to clients with fewer
+# misses of their own than this (feedback/tracking_access.py): guessers slowed, owner not
+# locked out.
+TRACK_GOOD_STANDING_MISSES = env_int("MEMNUN_TRACK_GOOD_STANDING_MISSES", 3, minimum=1)
 MEMNUN_DEFAULT_OFFICE = env_str("MEMNUN_DEFAULT_OFFICE", "istanbul")
 # The data controller named in the privacy notice (KVKK Art. 10): who decides on the customers'
 # personal data, and where they write. The notice's versions are records (feedback/
@@ -290,13 +302,22 @@ MEMNUN_IMAP_FOLDER = env_str("MEMNUN_IMAP_FOLDER", "INBOX")
 MEMNUN_IMAP_CA_FILE = env_str("MEMNUN_IMAP_CA_FILE", "")  # a private CA for the TLS server
 MEMNUN_IMAP_POLL_SECONDS = env_int("MEMNUN_IMAP_POLL_SECONDS", 60, minimum=5)
 
-# Security headers. HSTS and secure cookies only where the site is served over HTTPS.
+# Security headers (every response: memnun/security_headers.py). Production is served over
+# HTTPS (MEMNUN_HTTPS, on unless demo/debug/tests: `make run` serves plain HTTP on loopback):
+# HSTS, secure cookies, and plain-HTTP requests redirected to HTTPS. Behind a proxy that
+# ends TLS, the request came over HTTPS when the proxy says so in MEMNUN_PROXY_SSL_HEADER
+# (trust it only where clients cannot reach the server but through the proxy).
 SECURE_HTTPS = env_bool("MEMNUN_HTTPS", not (DEBUG or DEMO or TESTING))
+SECURE_SSL_REDIRECT = SECURE_HTTPS
+# Load balancers probe the process over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 31536000 if SECURE_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS else None
+SECURE_PROXY_SSL_HEADER = (
+    env_header("MEMNUN_PROXY_SSL_HEADER", "X-Forwarded-Proto: https") if SECURE_HTTPS else None
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

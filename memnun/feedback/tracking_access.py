@@ -29,14 +29,36 @@ class TrackingResult:
     feedback: Feedback | None = None
 
 
-def _keys(reference: str, client: str) -> tuple[str, str]:
+def _client_key(client: str) -> str:
+    return f"track-miss:{client}"
+
+
+def _reference_key(reference: str) -> str:
     canonical = reference_parse(reference) or reference.strip()[:40]
-    return f"track-miss:{client}", f"track-miss-ref:{canonical}"
+    return f"track-miss-ref:{canonical}"
 
 
 def tracking_throttled(*, reference: str, client: str) -> bool:
+    """Whether this client's guess at this reference is refused unheard.
+
+    Two counts of misses in the hour, each with its own purpose:
+
+    - per client: a client that missed `TRACK_MISSES_PER_HOUR` times is refused on every
+      reference (one address cannot try many codes);
+    - per reference: once a reference has drawn `TRACK_MISSES_PER_HOUR` misses (from any
+      addresses: a distributed guess), only clients in good standing — fewer than
+      `TRACK_GOOD_STANDING_MISSES` misses of their own this hour — are still heard on it.
+      The guessers are slowed to that many tries per address, while the customer, who
+      types the true code from their own address, is never locked out of their case by
+      others. (A signed link from our messages opens the case without any of this.)
+    """
     limit = settings.TRACK_MISSES_PER_HOUR
-    return any(rate_count(key=k, window_seconds=_HOUR) >= limit for k in _keys(reference, client))
+    client_misses = rate_count(key=_client_key(client), window_seconds=_HOUR)
+    if client_misses >= limit:
+        return True
+    if client_misses < settings.TRACK_GOOD_STANDING_MISSES:
+        return False
+    return rate_count(key=_reference_key(reference), window_seconds=_HOUR) >= limit
 
 
 def tracking_lookup(*, reference: str, code: str, client: str) -> TrackingResult:
@@ -45,7 +67,7 @@ def tracking_lookup(*, reference: str, code: str, client: str) -> TrackingResult
         return TrackingResult(Outcome.THROTTLED)
     feedback = feedback_for_tracking(reference=reference, code=code)
     if feedback is None:
-        for key in _keys(reference, client):
+        for key in (_client_key(client), _reference_key(reference)):
             rate_hit(key=key, window_seconds=_HOUR)
         return TrackingResult(Outcome.MISS)
     return TrackingResult(Outcome.FOUND, feedback)

@@ -173,7 +173,10 @@ def track(request: HttpRequest) -> HttpResponse:
         if result.outcome is Outcome.THROTTLED:
             form.add_error(
                 None,
-                _("Too many attempts. For your security, please try again in an hour or call us."),
+                _(
+                    "Too many attempts. For your security, please try again in an hour, open"
+                    " the link in the e-mail or text message we sent you, or call us."
+                ),
             )
             status = 429
         else:
