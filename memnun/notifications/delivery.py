@@ -273,19 +273,21 @@ def _release(messages: list[OutboundMessage], now: datetime) -> None:
         )
 
 
-def next_due_at() -> datetime | None:
+def next_due_at(*, now: datetime | None = None) -> datetime | None:
     """When the earliest waiting message falls due, or a claim may be taken back.
 
     A claim is taken back when its worker is presumed dead or its lease runs out; a
     run scheduled then sends a crashed worker's messages within seconds of the
-    crash being noticed, rather than at the next periodic run.
+    crash being noticed, rather than at the next periodic run. (A worker already
+    presumed dead is left to the periodic run: it must not hide a later time.)
     """
+    now = now or timezone.now()
     due = OutboundMessage.objects.filter(status__in=DUE_STATUSES).aggregate(
         at=Min("next_attempt_at")
     )["at"]
     lease = OutboundMessage.objects.filter(status=MessageStatus.SENDING).aggregate(
         at=Min("lease_until")
     )["at"]
-    times = [at for at in (due, lease, *_claimants_dead_at().values())
-             if isinstance(at, datetime)]
+    dead_at = [at for at in _claimants_dead_at().values() if at > now]
+    times = [at for at in (due, lease, *dead_at) if isinstance(at, datetime)]
     return min(times) if times else None

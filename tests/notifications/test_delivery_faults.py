@@ -183,7 +183,7 @@ def test_a_worker_whose_heartbeat_stopped_loses_its_claims_within_seconds(
     clock.advance(14)  # silent for less than MEMNUN_WORKER_STALE_SECONDS: presumed alive
     assert drain(worker="w2", clock=clock).sent == 0
     # The next delivery run is due when the silence becomes death, not at the lease.
-    assert next_due_at() == last_beat + timedelta(seconds=15)
+    assert next_due_at(now=clock()) == last_beat + timedelta(seconds=15)
     clock.advance(2)
     report = drain(worker="w2", clock=clock)
     assert (report.recovered, report.sent) == (1, 1)
