@@ -249,3 +249,15 @@ def test_a_child_that_keeps_dying_is_still_retried_and_the_log_says_it_is_crash_
         for pid in re.findall(r"pid (\d+)", log.read_text()):
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(int(pid), signal.SIGKILL)
+
+
+def test_a_staleness_limit_shorter_than_three_heartbeats_stops_the_start() -> None:
+    """A live worker must be able to miss a beat or two without being presumed dead."""
+    env = {**os.environ, "MEMNUN_TESTING": "1", "MEMNUN_WORKER_HEARTBEAT_SECONDS": "3",
+           "MEMNUN_WORKER_STALE_SECONDS": "8"}
+    result = subprocess.run(
+        [sys.executable, "-m", "memnun.cli", "manage", "check"], cwd=settings.BASE_DIR,
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode != 0
+    assert "MEMNUN_WORKER_STALE_SECONDS must be at least three" in result.stderr
