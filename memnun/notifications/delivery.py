@@ -266,11 +266,20 @@ def drain(
 
 
 def _release(messages: list[OutboundMessage], now: datetime) -> None:
-    for message in messages:
-        _mine(message).update(
-            status=MessageStatus.FAILED, next_attempt_at=now, last_error=LEASE_LOST,
-            claim_token="", lease_until=None,
-        )
+    """Put back an interrupted batch: the first message was being sent (it may have gone
+    out), the others were never tried and get their attempt back."""
+    for position, message in enumerate(messages):
+        if position == 0:
+            _mine(message).update(
+                status=MessageStatus.FAILED, next_attempt_at=now, last_error=LEASE_LOST,
+                claim_token="", lease_until=None,
+            )
+        else:
+            _mine(message).update(
+                status=MessageStatus.FAILED if message.attempts > 1 else MessageStatus.PENDING,
+                attempts=F("attempts") - 1, next_attempt_at=now, claim_token="",
+                lease_until=None,
+            )
 
 
 def next_due_at(*, now: datetime | None = None) -> datetime | None:
@@ -278,16 +287,16 @@ def next_due_at(*, now: datetime | None = None) -> datetime | None:
 
     A claim is taken back when its worker is presumed dead or its lease runs out; a
     run scheduled then sends a crashed worker's messages within seconds of the
-    crash being noticed, rather than at the next periodic run. (A worker already
-    presumed dead is left to the periodic run: it must not hide a later time.)
+    crash being noticed, rather than at the next periodic run. (A claim already
+    reclaimable is left to the periodic run: it must not hide a later time.)
     """
     now = now or timezone.now()
     due = OutboundMessage.objects.filter(status__in=DUE_STATUSES).aggregate(
         at=Min("next_attempt_at")
     )["at"]
-    lease = OutboundMessage.objects.filter(status=MessageStatus.SENDING).aggregate(
-        at=Min("lease_until")
-    )["at"]
+    lease = OutboundMessage.objects.filter(
+        status=MessageStatus.SENDING, lease_until__gt=now
+    ).aggregate(at=Min("lease_until"))["at"]
     dead_at = [at for at in _claimants_dead_at().values() if at > now]
     times = [at for at in (due, lease, *dead_at) if isinstance(at, datetime)]
     return min(times) if times else None
