@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import subprocess
 import sys
-import time
 from collections.abc import Sequence
 
 
@@ -60,35 +57,16 @@ def _serve(port: int, workers: int) -> int:
 
 
 def _run(port: int, workers: int) -> int:
-    """Web server and background worker together; Ctrl-C stops both."""
+    """Web server and background worker together, each restarted if it dies; Ctrl-C stops both."""
+    from memnun.supervisor import Supervisor
+
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memnun.settings")
-    children = [
-        subprocess.Popen(_gunicorn_argv(port, workers)),
-        subprocess.Popen([sys.executable, "-m", "memnun.cli", "worker"]),
-    ]
-    stopping = False
-
-    def stop(signum: int, frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    supervisor = Supervisor({
+        "web server (gunicorn)": _gunicorn_argv(port, workers),
+        "job worker": [sys.executable, "-m", "memnun.cli", "worker"],
+    })
     print(f"memnun is serving on http://127.0.0.1:{port}/ (Ctrl-C stops it)", flush=True)
-    try:
-        while not stopping and all(child.poll() is None for child in children):
-            time.sleep(0.2)
-    finally:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in children:
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
-    failed = [c.returncode for c in children if c.returncode not in (0, -signal.SIGTERM, None)]
-    return 0 if stopping or not failed else 1
+    return supervisor.run()
 
 
 def _privacy(args: argparse.Namespace) -> int:

@@ -256,6 +256,15 @@ TASKS = {
         "BACKEND": "django_tasks_db.DatabaseBackend",
     }
 }
+# Job workers (memnun.jobs) write a heartbeat row every MEMNUN_WORKER_HEARTBEAT_SECONDS
+# from a thread; a worker silent for MEMNUN_WORKER_STALE_SECONDS is presumed dead and its
+# running tasks and claimed messages go to another worker (docs/operations.md).
+MEMNUN_WORKER_HEARTBEAT_SECONDS = env_int("MEMNUN_WORKER_HEARTBEAT_SECONDS", 3, minimum=1)
+MEMNUN_WORKER_STALE_SECONDS = env_int("MEMNUN_WORKER_STALE_SECONDS", 15, minimum=3)
+if MEMNUN_WORKER_STALE_SECONDS < 3 * MEMNUN_WORKER_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "MEMNUN_WORKER_STALE_SECONDS must be at least three MEMNUN_WORKER_HEARTBEAT_SECONDS"
+    )
 
 EMAIL_HOST = env_str("EMAIL_HOST", "")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

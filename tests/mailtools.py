@@ -5,6 +5,7 @@ Each starts on a free 127.0.0.1 port and is stopped by its fixture.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import http.server
 import json
@@ -63,6 +64,10 @@ class SmtpSink:
     received: list[Received] = field(default_factory=list)
     data_replies: list[str] = field(default_factory=list)  # answered to DATA, in order
     rcpt_replies: list[str] = field(default_factory=list)  # answered to RCPT TO, in order
+    # A slow server: each DATA waits this long before it is accepted, so that a test can
+    # kill a sender mid-send (`data_started` counts the DATA commands that have arrived).
+    data_delay: float = 0.0
+    data_started: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
@@ -75,6 +80,10 @@ class SmtpSink:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            self.data_started += 1
+        if self.data_delay:
+            await asyncio.sleep(self.data_delay)
         with self.lock:
             reply = self.data_replies.pop(0) if self.data_replies else ""
             if reply:

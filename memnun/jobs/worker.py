@@ -42,7 +42,7 @@ from memnun.jobs.retry import error_text, policy_for
 logger = logging.getLogger("memnun.jobs")
 
 Clock = Callable[[], datetime]
-RECOVER_EVERY = timedelta(seconds=10)  # looking for dead workers costs a query; not every loop
+RECOVER_EVERY = timedelta(seconds=5)  # looking for dead workers costs a query; not every loop
 TICK_EVERY = timedelta(seconds=1)
 
 
@@ -69,12 +69,16 @@ class Worker:
         interval: float = 1.0,
         queues: Sequence[str] = (),
         backend: str = DEFAULT_TASK_BACKEND_ALIAS,
-        stale_after: timedelta = timedelta(seconds=60),
-        heartbeat_every: timedelta = timedelta(seconds=5),
+        stale_after: timedelta | None = None,
+        heartbeat_every: timedelta | None = None,
         periodic: Mapping[str, schedule.Periodic] | None = None,
         clock: Clock = timezone.now,
         rand: Callable[[], float] = random.random,
     ) -> None:
+        # Defaults: MEMNUN_WORKER_STALE_SECONDS and MEMNUN_WORKER_HEARTBEAT_SECONDS.
+        stale_after = recovery.stale_after_default() if stale_after is None else stale_after
+        if heartbeat_every is None:
+            heartbeat_every = recovery.heartbeat_every_default()
         if stale_after < heartbeat_every * 3:
             # A live worker must be able to miss a beat or two without being presumed dead.
             raise ValueError("stale_after must be at least three heartbeat intervals")

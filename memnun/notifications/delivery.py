@@ -12,9 +12,16 @@
   Temporary failures go back to `failed` with exponential backoff (or the
   provider's Retry-After); after `MEMNUN_OUTBOX_MAX_ATTEMPTS`, and at once for
   permanent failures, the message is `dead` with its error.
-* Crash: a row left `sending` past its lease (the worker died between claim and
-  mark) is put back to `failed` by `leases_recover` and sent again: at most one
-  duplicate per crash, carrying the same Message-ID / Idempotency-Key.
+* Crash: a row left `sending` by a worker presumed dead (its heartbeat older than
+  `MEMNUN_WORKER_STALE_SECONDS`, the rule of `memnun.jobs.recovery`), or past its
+  lease (`MEMNUN_OUTBOX_LEASE_SECONDS`: the backstop for claimants without a
+  heartbeat, and for a live worker stuck in one send), is put back to `failed` by
+  `leases_recover` and sent again. Duplicate bound: a message goes out twice only
+  if the server accepted it and its worker died (or was presumed dead) before
+  marking it, i.e. mid-send: at most one duplicate per such death, carrying the
+  same Message-ID / Idempotency-Key. Every other claimed row had not been handed
+  to a server yet. A drain stopped by a forced stop puts its unmarked claims back
+  at once.
 * Callbacks: marking a message sent or dead enqueues its `callback_task` in the
   same transaction (letters call back when printed: `letters.py`).
 """
@@ -32,10 +39,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Min
+from django.db.models import F, Min, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from memnun.jobs.recovery import presumed_dead_at
 from memnun.notifications.channels import (
     Accepted,
     ChannelPool,
@@ -74,9 +82,24 @@ def backoff(attempt: int, rand: Callable[[], float] = random.random) -> timedelt
     return timedelta(seconds=delay * (1 - 0.2 * rand()))
 
 
+def _claimants_dead_at() -> dict[str, datetime]:
+    """When each worker holding claims is presumed dead (those with a heartbeat row)."""
+    claimants = OutboundMessage.objects.filter(status=MessageStatus.SENDING).values_list(
+        "claimed_by", flat=True
+    )
+    return presumed_dead_at(set(claimants))
+
+
 def leases_recover(*, now: datetime) -> int:
-    """Rows claimed by a worker that never recorded the outcome: back in line, or dead."""
-    expired = OutboundMessage.objects.filter(status=MessageStatus.SENDING, lease_until__lt=now)
+    """Rows claimed by a worker that never recorded the outcome: back in line, or dead.
+
+    The worker is presumed dead when its heartbeat stopped (seconds) or, without a
+    heartbeat, when its lease ran out (minutes).
+    """
+    dead_workers = [worker for worker, at in _claimants_dead_at().items() if at < now]
+    expired = OutboundMessage.objects.filter(status=MessageStatus.SENDING).filter(
+        Q(lease_until__lt=now) | Q(claimed_by__in=dead_workers)
+    )
     out_of_attempts = expired.filter(attempts__gte=settings.MEMNUN_OUTBOX_MAX_ATTEMPTS)
     dead_ids = list(out_of_attempts.values_list("id", flat=True))
     recovered = expired.exclude(id__in=dead_ids).update(
@@ -223,8 +246,12 @@ def drain(
             )
             if not claimed:
                 break
-            for message in claimed:
-                outcome = deliver_one(message, pool, clock)
+            for index, message in enumerate(claimed):
+                try:
+                    outcome = deliver_one(message, pool, clock)
+                except BaseException:  # a forced stop: what is not marked goes back now
+                    _release(claimed[index:], clock())
+                    raise
                 report.ids.append(message.id)
                 if outcome == MessageStatus.SENT:
                     report.sent += 1
@@ -238,9 +265,38 @@ def drain(
     return report
 
 
-def next_due_at() -> datetime | None:
-    """When the earliest waiting message falls due (for scheduling the next run)."""
-    value = OutboundMessage.objects.filter(status__in=DUE_STATUSES).aggregate(
+def _release(messages: list[OutboundMessage], now: datetime) -> None:
+    """Put back an interrupted batch: the first message was being sent (it may have gone
+    out), the others were never tried and get their attempt back."""
+    for position, message in enumerate(messages):
+        if position == 0:
+            _mine(message).update(
+                status=MessageStatus.FAILED, next_attempt_at=now, last_error=LEASE_LOST,
+                claim_token="", lease_until=None,
+            )
+        else:
+            _mine(message).update(
+                status=MessageStatus.FAILED if message.attempts > 1 else MessageStatus.PENDING,
+                attempts=F("attempts") - 1, next_attempt_at=now, claim_token="",
+                lease_until=None,
+            )
+
+
+def next_due_at(*, now: datetime | None = None) -> datetime | None:
+    """When the earliest waiting message falls due, or a claim may be taken back.
+
+    A claim is taken back when its worker is presumed dead or its lease runs out; a
+    run scheduled then sends a crashed worker's messages within seconds of the
+    crash being noticed, rather than at the next periodic run. (A claim already
+    reclaimable is left to the periodic run: it must not hide a later time.)
+    """
+    now = now or timezone.now()
+    due = OutboundMessage.objects.filter(status__in=DUE_STATUSES).aggregate(
         at=Min("next_attempt_at")
     )["at"]
-    return value if isinstance(value, datetime) else None
+    lease = OutboundMessage.objects.filter(
+        status=MessageStatus.SENDING, lease_until__gt=now
+    ).aggregate(at=Min("lease_until"))["at"]
+    dead_at = [at for at in _claimants_dead_at().values() if at > now]
+    times = [at for at in (due, lease, *dead_at) if isinstance(at, datetime)]
+    return min(times) if times else None

@@ -23,7 +23,9 @@ def deliver_pending(context: TaskContext) -> dict[str, int]:
     """Send every due message, then make sure a run follows the next retry."""
     from memnun.notifications.outbox import delivery_wake
 
-    worker = f"task:{context.task_result.id}"
+    # Claims carry the job worker's id: its heartbeat tells others whether it still lives.
+    worker_ids = context.task_result.worker_ids
+    worker = worker_ids[-1] if worker_ids else f"task:{context.task_result.id}"
     report = delivery.drain(worker=worker, budget=RUN_BUDGET)
     if report.more:
         delivery_wake()

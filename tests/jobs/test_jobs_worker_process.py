@@ -9,31 +9,17 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import sample_tasks
 from django.conf import settings
-from django.db import connection
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from memnun.jobs.models import WorkerHeartbeat
+from tests.processes import database_url
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-def database_url() -> str:
-    """The URL of the test database, for a process that cannot see pytest's connection."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        if connection.is_in_memory_db():  # type: ignore[attr-defined]
-            pytest.skip("in-memory SQLite is private to pytest; set MEMNUN_TEST_SQLITE=<file>")
-        return f"sqlite:///{db['NAME']}"
-    user = quote(str(db["USER"] or ""))
-    password = f":{quote(str(db['PASSWORD']))}" if db["PASSWORD"] else ""
-    host = f"{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}"
-    return f"postgres://{user}{password}@{host}/{db['NAME']}"
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,9 +13,10 @@ from django_tasks_db.models import DBTaskResult
 
 from memnun.audit.models import AuditEvent
 from memnun.feedback.models import Feedback
+from memnun.jobs.models import WorkerHeartbeat
 from memnun.jobs.worker import Worker
 from memnun.notifications.channels import ChannelPool
-from memnun.notifications.delivery import LEASE_LOST, claim_batch, drain
+from memnun.notifications.delivery import LEASE_LOST, claim_batch, drain, next_due_at
 from memnun.notifications.models import OutboundMessage
 from memnun.notifications.outbox import message_queue
 from tests.conftest import feedback_payload
@@ -157,6 +159,52 @@ def test_worker_lost_between_claim_and_mark_sends_once_more(
     assert first.message["Message-ID"] == duplicate.message["Message-ID"] == message.message_id
     assert first.part("plain") == duplicate.part("plain")
     assert first.message["Subject"] == duplicate.message["Subject"]
+
+
+def _heartbeat(worker_id: str, at: datetime) -> None:
+    WorkerHeartbeat.objects.create(worker_id=worker_id, beat_at=at, started_at=at)
+
+
+@override_settings(MEMNUN_WORKER_STALE_SECONDS=15)
+def test_a_worker_whose_heartbeat_stopped_loses_its_claims_within_seconds(
+    sink: SmtpSink, clock: FakeClock
+) -> None:
+    """The heartbeat, not the 300 s lease, tells that the worker died: 16 s after its last
+    beat its message is sent by another worker, once more (the documented duplicate: the
+    server had accepted it before the worker died)."""
+    message = queue()
+    last_beat = clock()
+    _heartbeat("doomed", last_beat)
+    [claimed] = claim_batch(worker="doomed", now=clock(), batch=10)
+    pool = ChannelPool()
+    pool.get("email").send(claimed)  # accepted by the server, then the worker dies
+    pool.close()
+
+    clock.advance(14)  # silent for less than MEMNUN_WORKER_STALE_SECONDS: presumed alive
+    assert drain(worker="w2", clock=clock).sent == 0
+    # The next delivery run is due when the silence becomes death, not at the lease.
+    assert next_due_at(now=clock()) == last_beat + timedelta(seconds=15)
+    clock.advance(2)
+    report = drain(worker="w2", clock=clock)
+    assert (report.recovered, report.sent) == (1, 1)
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.claimed_by) == ("sent", 2, "w2")
+    first, duplicate = sink.received
+    assert first.message["Message-ID"] == duplicate.message["Message-ID"] == message.message_id
+
+
+@override_settings(MEMNUN_WORKER_STALE_SECONDS=15)
+def test_a_live_worker_keeps_its_claims(sink: SmtpSink, clock: FakeClock) -> None:
+    queue()
+    _heartbeat("busy", clock())
+    claim_batch(worker="busy", now=clock(), batch=10)
+    clock.advance(10)
+    WorkerHeartbeat.objects.filter(worker_id="busy").update(beat_at=clock())  # it beats
+    clock.advance(10)  # 20 s since the claim, 10 since the last beat
+    assert drain(worker="w2", clock=clock).recovered == 0
+    assert OutboundMessage.objects.get().status == "sending"
+    assert sink.received == []
 
 
 @override_settings(**FAST)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -24,6 +22,7 @@ from memnun.notifications.outbox import message_queue
 from memnun.notifications.tasks import deliver_pending
 from tests.conftest import feedback_payload
 from tests.mailtools import SmtpSink
+from tests.processes import child_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -83,22 +82,11 @@ def test_a_run_cannot_start_before_the_message_commits(sink: SmtpSink) -> None:
     assert len(sink.wait_for(1)) == 1
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    password = f":{quote(str(db['PASSWORD']))}" if db["PASSWORD"] else ""
-    host = f"{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}"
-    return f"postgres://{quote(str(db['USER'] or ''))}{password}@{host}/{db['NAME']}"
-
-
 @pytest.fixture
 def worker_process(sink: SmtpSink) -> Iterator[subprocess.Popen[bytes]]:
-    env = {
-        **os.environ, "DATABASE_URL": _database_url(), "MEMNUN_TESTING": "1",
-        "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.port), "MEMNUN_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": os.pathsep.join([str(settings.BASE_DIR), os.environ.get("PYTHONPATH", "")]),
-    }
+    env = child_env(
+        EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(sink.port), MEMNUN_LOG_LEVEL="WARNING"
+    )
     process = subprocess.Popen(
         [sys.executable, "manage.py", "memnun_worker", "--worker-id", "latency-test"],
         cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

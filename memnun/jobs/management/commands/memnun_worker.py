@@ -48,8 +48,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--stale-after",
             type=_seconds,
-            default=60.0,
-            help="seconds without a heartbeat after which a worker's task is recovered (60)",
+            default=None,
+            help="seconds without a heartbeat after which a worker's tasks and claimed "
+            "messages are taken back (MEMNUN_WORKER_STALE_SECONDS, 15)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -59,7 +60,10 @@ class Command(BaseCommand):
                 worker_id=options["worker_id"],
                 interval=options["interval"],
                 queues=[q for q in options["queues"].split(",") if q],
-                stale_after=timedelta(seconds=options["stale_after"]),
+                stale_after=(
+                    None if options["stale_after"] is None
+                    else timedelta(seconds=options["stale_after"])
+                ),
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
