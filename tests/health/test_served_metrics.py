@@ -19,6 +19,7 @@ import pytest
 from scrape import samples, value
 
 from tests.mailtools import free_port
+from tests.served import memnun_run
 
 ROOT = Path(__file__).resolve().parents[2]
 INTAKES = 12
@@ -100,11 +101,7 @@ def test_metrics_add_up_the_intakes_of_every_gunicorn_worker(
     (tmp_path / "metrics" / "histogram_1.db").write_bytes(b"stale")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "memnun.cli", "run", "--port", str(port), "--workers", "3"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    server = memnun_run(port=port, workers=3, env=env)
     try:
         wait_until(lambda: get(f"{base}/healthz")[0] == 200, server)
         # The job worker beats: the installation is ready.
