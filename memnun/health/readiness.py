@@ -106,5 +106,9 @@ def _free_mb(path: Path) -> int:
 
 def _disk() -> Check:
     limit = settings.MEMNUN_READY_MIN_FREE_MB
-    free = {name: _free_mb(path) for name, path in storage_places().items()}
+    try:
+        free = {name: _free_mb(path) for name, path in storage_places().items()}
+    except OSError as exc:  # a directory this process may not read counts as no room
+        logger.warning("readiness: free disk space unreadable: %s", exc)
+        return Check("disk", False, {"error": "disk unreadable", "min_mb": limit})
     return Check("disk", min(free.values()) >= limit, {"free_mb": free, "min_mb": limit})
