@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+
+# The files prometheus-client writes in multiprocess mode: kind[_mode]_<pid>.db.
+_METRICS_FILE = re.compile(r"(counter|gauge_[a-z]+|histogram|summary)_\d+\.db")
 
 
 def _django() -> None:
@@ -51,8 +56,25 @@ def _gunicorn_argv(port: int, workers: int) -> list[str]:
     ]
 
 
+def _metrics_dir_prepare() -> Path:
+    """The directory where each web process writes its metrics for `/metrics` to add up
+    (Prometheus multiprocess mode): `$PROMETHEUS_MULTIPROC_DIR`, by default `metrics/` in
+    the data directory. Emptied of an earlier run's samples, which would otherwise be
+    counted again; set for this process, so that every child inherits it."""
+    from memnun.env import data_dir
+
+    path = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or data_dir() / "metrics")
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.iterdir():
+        if _METRICS_FILE.fullmatch(stale.name):
+            stale.unlink(missing_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+    return path
+
+
 def _serve(port: int, workers: int) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memnun.settings")
+    _metrics_dir_prepare()
     os.execv(sys.executable, _gunicorn_argv(port, workers))  # noqa: S606
 
 
@@ -61,6 +83,7 @@ def _run(port: int, workers: int) -> int:
     from memnun.supervisor import Supervisor
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memnun.settings")
+    _metrics_dir_prepare()
     supervisor = Supervisor({
         "web server (gunicorn)": _gunicorn_argv(port, workers),
         "job worker": [sys.executable, "-m", "memnun.cli", "worker"],

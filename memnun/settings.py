@@ -6,6 +6,7 @@ sets DATABASE_URL to PostgreSQL. DEBUG is off unless asked for.
 
 from __future__ import annotations
 
+from ipaddress import ip_network
 from pathlib import Path
 
 import dj_database_url
@@ -91,6 +92,8 @@ MIDDLEWARE = [
     # Outermost: every response carries the security headers, also the answers made
     # before the middlewares below that set them ran (the API guard's refusals).
     "memnun.security_headers.SecurityHeadersMiddleware",
+    # Next: times every request, including what the other middleware answer alone.
+    "memnun.health.middleware.RequestMetricsMiddleware",
     "memnun.api.middleware.ApiRequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -330,6 +333,9 @@ SECURE_PROXY_SSL_HEADER = (
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Probes and the metrics scrape answer over plain HTTP too when HTTPS is enforced
+# (load balancers and Prometheus often reach the web server directly).
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]
 SESSION_COOKIE_HTTPONLY = True
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -386,3 +392,30 @@ MEMNUN_COMPENSATION_LIMITS: dict[str, int | None] = {
     "reviewer": env_int("MEMNUN_COMPENSATION_LIMIT_REVIEWER", 10_000, minimum=0),
     "quality": None,
 }
+
+# Health and metrics (memnun/health/, docs/operations.md "Health and metrics").
+# /readyz fails when the freshest job worker heartbeat is this old, when more messages than
+# this wait to go out or lie dead, or when less disk than this is free where the database
+# file and the attachments are.
+MEMNUN_READY_HEARTBEAT_MAX_SECONDS = env_int("MEMNUN_READY_HEARTBEAT_MAX_SECONDS", 60, minimum=1)
+MEMNUN_READY_OUTBOX_BACKLOG_MAX = env_int("MEMNUN_READY_OUTBOX_BACKLOG_MAX", 1000, minimum=0)
+MEMNUN_READY_DEAD_LETTERS_MAX = env_int("MEMNUN_READY_DEAD_LETTERS_MAX", 10, minimum=0)
+MEMNUN_READY_MIN_FREE_MB = env_int("MEMNUN_READY_MIN_FREE_MB", 512, minimum=0)
+# /metrics answers these client addresses or networks (direct connections only), and
+# anyone with this bearer token (none by default).
+MEMNUN_METRICS_ALLOWED_ADDRESSES = env_list(
+    "MEMNUN_METRICS_ALLOWED_ADDRESSES", ["127.0.0.1", "::1"]
+)
+for _network in MEMNUN_METRICS_ALLOWED_ADDRESSES:
+    try:
+        ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "MEMNUN_METRICS_ALLOWED_ADDRESSES must list addresses or networks"
+            f" (10.0.0.0/8), not {_network!r}"
+        ) from None
+MEMNUN_METRICS_TOKEN = env_str("MEMNUN_METRICS_TOKEN", "")
+# Job failures in /metrics: the attempts that failed within this many seconds.
+MEMNUN_METRICS_JOB_FAILURE_WINDOW_SECONDS = env_int(
+    "MEMNUN_METRICS_JOB_FAILURE_WINDOW_SECONDS", 3600, minimum=60
+)

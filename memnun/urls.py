@@ -4,18 +4,16 @@ from django.urls import include, path
 from django.views.defaults import page_not_found
 
 from memnun.api.v1 import api
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok"})
-
+from memnun.health import views as health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("desk/", include("memnun.desk.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("healthz", healthz),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("memnun.portal.urls")),
 ]

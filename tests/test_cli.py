@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.served import memnun_run
+
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
@@ -190,11 +192,7 @@ def test_run_serves_with_a_worker_stops_on_ctrl_c_and_keeps_data(
     assert memnun("demo", env=operator_env).returncode == 0
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    first = subprocess.Popen(
-        [sys.executable, "-m", "memnun.cli", "run", "--port", str(port), "--workers", "2"],
-        cwd=ROOT, env=operator_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    first = memnun_run(port=port, workers=2, env=operator_env, output=subprocess.PIPE)
     try:
         _wait_for(f"{base}/healthz", first)
         created = _post_feedback(base)
@@ -211,11 +209,7 @@ def test_run_serves_with_a_worker_stops_on_ctrl_c_and_keeps_data(
     left = subprocess.run(["pgrep", "-s", str(first.pid)], capture_output=True, check=False)
     assert left.stdout.strip() == b""  # web server and worker are both gone
 
-    second = subprocess.Popen(
-        [sys.executable, "-m", "memnun.cli", "run", "--port", str(port), "--workers", "1"],
-        cwd=ROOT, env=operator_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    second = memnun_run(port=port, workers=1, env=operator_env)
     try:
         _wait_for(f"{base}/healthz", second)
         url = f"{base}/api/v1/track/{created['reference']}?code={created['tracking_code']}"

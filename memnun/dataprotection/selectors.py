@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
-from memnun.dataprotection.models import Breach
+from memnun.dataprotection.models import Breach, BreachStatus
 from memnun.feedback.errors import NotFound, NotPermitted
 from memnun.feedback.models import Feedback
 from memnun.feedback.permissions import Action, role_actions
@@ -22,6 +23,19 @@ def breaches_list(*, user: User) -> list[Breach]:
     """Every breach, the latest awareness first."""
     breaches_readable(user)
     return list(Breach.objects.prefetch_related("offices"))
+
+
+def breach_open_counts() -> dict[str, int]:
+    """Breaches not closed, by status: "open" (the Board not told yet, its 72 hours running)
+    and "notified". Counts only, for operations (metrics); no register details."""
+    counts = dict.fromkeys([str(s) for s in BreachStatus if s != BreachStatus.CLOSED], 0)
+    counts.update(
+        Breach.objects.exclude(status=BreachStatus.CLOSED)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return counts
 
 
 def breach_get(*, user: User, breach_id: int) -> Breach:

@@ -186,6 +186,10 @@ class Feedback(models.Model):
                 fields=["office", "received_at"], condition=Q(is_repeat=True),
                 name="feedback_repeat_office",
             ),
+            # /metrics counts intakes by channel at every scrape (selectors/intake_counts.py):
+            # the narrow index, not the wide rows (1,000,000 cases on a loaded machine: 0.4 s
+            # instead of 3.4 s on SQLite, 0.4 s instead of 1.0 s on PostgreSQL).
+            models.Index(fields=["channel"], name="feedback_channel"),
         ]
 
     def __str__(self) -> str:

@@ -25,6 +25,8 @@ class MessageStatus(models.TextChoices):
 
 # Rows a worker may claim (when their next_attempt_at has come).
 DUE_STATUSES = (MessageStatus.PENDING, MessageStatus.FAILED)
+# The backlog: messages not yet out, whether due now, backing off or being sent.
+BACKLOG_STATUSES = (*DUE_STATUSES, MessageStatus.SENDING)
 
 
 class OutboundMessage(models.Model):
@@ -84,6 +86,8 @@ class OutboundMessage(models.Model):
                 fields=["lease_until"], condition=Q(status="sending"), name="outbox_leased"
             ),
             models.Index(fields=["source_type", "source_id", "created_at"], name="outbox_source"),
+            # Dead letters, counted by every readiness probe: a few rows among the sent.
+            models.Index(fields=["id"], condition=Q(status="dead"), name="outbox_dead"),
         ]
 
     def __str__(self) -> str:

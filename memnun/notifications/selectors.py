@@ -6,7 +6,12 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from memnun.notifications.models import OutboundMessage
+from memnun.notifications.models import (
+    BACKLOG_STATUSES,
+    DUE_STATUSES,
+    MessageStatus,
+    OutboundMessage,
+)
 
 
 def messages_for_source(*, source_type: str, source_id: str) -> QuerySet[OutboundMessage]:
@@ -35,3 +40,20 @@ def thread_key_for_message_ids(message_ids: Iterable[str]) -> str | None:
         if message_id in found:
             return found[message_id]
     return None
+
+
+def outbox_counts() -> dict[str, int]:
+    """Messages of each status that is not "sent": the backlog's (pending, failed, sending)
+    and the dead letters. Each count reads a partial index, not the sent rows (the due
+    ones keep the claim index's own condition, which is what lets SQLite use it)."""
+    messages = OutboundMessage.objects
+    due = messages.filter(status__in=DUE_STATUSES)
+    counts = {str(status): due.filter(status=status).count() for status in DUE_STATUSES}
+    for status in (MessageStatus.SENDING, MessageStatus.DEAD):
+        counts[str(status)] = messages.filter(status=status).count()
+    return counts
+
+
+def outbox_backlog(counts: dict[str, int]) -> int:
+    """Messages not yet out, from `outbox_counts()`."""
+    return sum(counts[str(status)] for status in BACKLOG_STATUSES)
