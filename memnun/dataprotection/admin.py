@@ -1,5 +1,6 @@
 """The processors in the admin (edited there, audited through the service); the breach
-register to read (it is kept in the desk, where the service checks and audits each step)."""
+register and the data subjects' requests to read (kept in the desk, where the services
+check and audit each step)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from memnun.dataprotection.models import Breach, Processor
+from memnun.admin_readonly import ReadOnlyAdminMixin
+from memnun.dataprotection.models import Breach, Processor, SubjectRequest
 from memnun.dataprotection.services.processors import processor_remove, processor_save
 
 
@@ -70,3 +72,10 @@ class BreachAdmin(admin.ModelAdmin[Breach]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(SubjectRequest)
+class SubjectRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[SubjectRequest]):
+    list_display = ("number", "right", "status", "received_at", "due_at")
+    list_filter = ("status", "right")
+    readonly_fields = [f.name for f in SubjectRequest._meta.fields]

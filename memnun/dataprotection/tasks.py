@@ -1,4 +1,4 @@
-"""Data protection's background jobs: the breach clock's alerts."""
+"""Data protection's background jobs: the breach clock's alerts and the requests' due dates."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from memnun.dataprotection.services.breaches import breach_watch
+from memnun.dataprotection.services.subject_requests import request_watch
 from memnun.jobs.schedule import every
 
 
@@ -15,3 +16,11 @@ from memnun.jobs.schedule import every
 def breach_deadline_watch() -> int:
     """Alert privacy and quality to breaches whose 72 hours to notify the Board run out."""
     return breach_watch(now=timezone.now())
+
+
+# Hourly: the alerts are days apart.
+@every(seconds=3600, name="dataprotection.request_watch")
+@task()
+def request_deadline_watch() -> int:
+    """Alert the personal-data contacts to data subjects' requests whose answer falls due."""
+    return request_watch(now=timezone.now())

@@ -117,6 +117,9 @@ class Action(StrEnum):
     RECORD_CONSENT = "record_consent"
     DISCLOSE = "disclose"
     NOTIFY_RECIPIENTS = "notify_recipients"
+    # The register of data subjects' requests (KVKK Art. 11, 13; K6, K8): record a request,
+    # export what is held about the person, rectify, erase, and answer it.
+    MANAGE_SUBJECT_REQUESTS = "manage_subject_requests"
 
 
 A = Action
@@ -172,12 +175,14 @@ MATRIX: dict[str, frozenset[Action]] = {
     # case to a third party on a consent, and tells the recipients of a correction or erasure.
     Role.PRIVACY: frozenset({
         A.VIEW, A.REVEAL_PERSONAL_DATA, A.VIEW_ATTACHMENTS, A.VIEW_BREACHES, A.MANAGE_BREACHES,
-        A.RECORD_CONSENT, A.DISCLOSE, A.NOTIFY_RECIPIENTS,
+        A.RECORD_CONSENT, A.DISCLOSE, A.NOTIFY_RECIPIENTS, A.MANAGE_SUBJECT_REQUESTS,
     }),
-    # Configuration, not case work; reveals contact details for data-subject requests.
+    # Configuration, not case work; reveals contact details for data-subject requests and
+    # works their register with the personal-data contact.
     # Keeps the users, and so their training records.
     Role.ADMIN: frozenset({
         A.VIEW, A.REVEAL_PERSONAL_DATA, A.RECORD, A.ACKNOWLEDGE, A.ADD_NOTE, A.MANAGE_TRAINING,
+        A.MANAGE_SUBJECT_REQUESTS,
     }),
 }
 

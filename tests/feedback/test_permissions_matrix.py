@@ -84,6 +84,8 @@ EXPECTED: dict[str, set[str]] = {
     "record_consent": {"agent", "handler", "reviewer", "quality", "privacy"},
     "disclose": {"handler", "reviewer", "quality", "privacy"},
     "notify_recipients": {"privacy"},
+    # K6, K8: the data subjects' requests: the personal-data contact and the administrator.
+    "manage_subject_requests": {"privacy", "admin"},
 }
 # Allowed by the role, but only on the cases escalated to its level (not on this level-0 case).
 ESCALATED_ONLY = {("management", "approve"), ("management", "send_back")}
