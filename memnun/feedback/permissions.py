@@ -117,6 +117,8 @@ class Action(StrEnum):
     RECORD_CONSENT = "record_consent"
     DISCLOSE = "disclose"
     NOTIFY_RECIPIENTS = "notify_recipients"
+    # See and revoke every member of staff's API tokens (each revokes their own anyway).
+    MANAGE_API_TOKENS = "manage_api_tokens"
 
 
 A = Action
@@ -175,9 +177,10 @@ MATRIX: dict[str, frozenset[Action]] = {
         A.RECORD_CONSENT, A.DISCLOSE, A.NOTIFY_RECIPIENTS,
     }),
     # Configuration, not case work; reveals contact details for data-subject requests.
-    # Keeps the users, and so their training records.
+    # Keeps the users, and so their training records and API tokens.
     Role.ADMIN: frozenset({
         A.VIEW, A.REVEAL_PERSONAL_DATA, A.RECORD, A.ACKNOWLEDGE, A.ADD_NOTE, A.MANAGE_TRAINING,
+        A.MANAGE_API_TOKENS,
     }),
 }
 

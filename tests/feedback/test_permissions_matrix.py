@@ -84,6 +84,8 @@ EXPECTED: dict[str, set[str]] = {
     "record_consent": {"agent", "handler", "reviewer", "quality", "privacy"},
     "disclose": {"handler", "reviewer", "quality", "privacy"},
     "notify_recipients": {"privacy"},
+    # Everyone revokes their own API tokens; the administrator sees and revokes anyone's.
+    "manage_api_tokens": {"admin"},
 }
 # Allowed by the role, but only on the cases escalated to its level (not on this level-0 case).
 ESCALATED_ONLY = {("management", "approve"), ("management", "send_back")}
