@@ -102,7 +102,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in session idle too long, or older than its maximum age, is signed out.
+    "memnun.accounts.sessions.SessionExpiryMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # After the password, the one-time code (or enrolment, for roles that need it) comes
+    # before the desk and the admin.
+    "memnun.desk.two_factor_gate.TwoFactorGateMiddleware",
     # After login, a published policy version not yet acknowledged comes before the desk.
     "memnun.desk.policy_gate.PolicyAcknowledgementMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -191,6 +196,22 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Staff two-factor (docs/security.md, "Staff two-factor"). These roles (or everyone) must
+# enrol a TOTP app and give its code after the password, at the desk, the admin and for an
+# API token. Whoever has enrolled gives the code anyway.
+MEMNUN_TWO_FACTOR_ROLES = env_list(
+    "MEMNUN_TWO_FACTOR_ROLES", ["quality", "admin", "auditor", "management", "privacy"]
+)
+MEMNUN_TWO_FACTOR_EVERYONE = env_bool("MEMNUN_TWO_FACTOR_EVERYONE", False)
+# The demo configuration (and the test suite, whose staff are the demo's users) lets the
+# users who have not enrolled sign in without a code; never a production installation.
+MEMNUN_TWO_FACTOR_WAIVED = DEMO or TESTING
+OTP_TOTP_ISSUER = "memnun"
+# Signed-in sessions end after this long without a request, and this long after sign-in.
+MEMNUN_SESSION_IDLE_MINUTES = env_int("MEMNUN_SESSION_IDLE_MINUTES", 30, minimum=1)
+MEMNUN_SESSION_MAX_HOURS = env_int("MEMNUN_SESSION_MAX_HOURS", 10, minimum=1)
+SESSION_COOKIE_AGE = MEMNUN_SESSION_MAX_HOURS * 3600
 
 # Repeated failed logins lock the username from that address for a while.
 AXES_FAILURE_LIMIT = env_int("MEMNUN_LOGIN_FAILURE_LIMIT", 5, minimum=1)

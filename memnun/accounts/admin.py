@@ -13,7 +13,6 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm, UsernameField
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from memnun.accounts.models import User
 from memnun.accounts.roles import OFFICE_BOUND_ROLES
+from memnun.accounts.two_factor import two_factor_remove
 from memnun.audit.chain import audit_record
 
 # What a user may do and see; changing any of these is audited.
@@ -134,20 +134,9 @@ class UserAdmin(DjangoUserAdmin[User]):
 
     @admin.action(description=_("Turn off two-factor (lost or replaced phone)"))
     def turn_off_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        turned_off = 0
-        with transaction.atomic():
-            for user in queryset:
-                deleted, _counts = TOTPDevice.objects.filter(user=user).delete()
-                if not deleted:
-                    continue
-                turned_off += 1
-                audit_record(
-                    actor=request.user.get_username(),
-                    action="accounts.two_factor_removed",
-                    object_type="user",
-                    object_id=str(user.pk),
-                    data={"devices": deleted},
-                )
+        turned_off = sum(
+            two_factor_remove(user=user, actor=request.user.get_username()) for user in queryset
+        )
         self.message_user(
             request,
             _("Two-factor turned off for %(count)d user(s).") % {"count": turned_off},

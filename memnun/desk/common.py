@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import urlencode
 
 from memnun.accounts.models import User
 from memnun.feedback.errors import Conflict, FieldErrors, NotFound, NotPermitted
@@ -20,6 +21,15 @@ def staff_user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
+
+
+def detour(request: HttpRequest, page: str) -> HttpResponse:
+    """To a page the person must pass first (the two-factor code, the policy to read),
+    then back to where a GET was going."""
+    target = page
+    if request.method == "GET":
+        target += "?" + urlencode({"next": request.get_full_path()})
+    return redirect(target)
 
 
 @contextmanager

@@ -13,11 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import urlencode
 
 from memnun.accounts.models import User
+from memnun.desk.common import detour
 from memnun.feedback.selectors.policy import acknowledgement_due
 
 PENDING = "memnun_policy_pending"
@@ -54,9 +53,11 @@ class PolicyAcknowledgementMiddleware:
             and request.user.is_authenticated
         ):
             acknowledge = reverse("desk:policy_acknowledge")
-            if request.path not in {acknowledge, reverse("desk:logout"), reverse("desk:login")}:
-                target = acknowledge
-                if request.method == "GET":
-                    target += "?" + urlencode({"next": request.get_full_path()})
-                return redirect(target)
+            # The two-factor pages come first (desk/two_factor_gate.py, the middleware before).
+            open_paths = {
+                acknowledge, reverse("desk:logout"), reverse("desk:login"),
+                reverse("desk:two_factor"), reverse("desk:two_factor_verify"),
+            }
+            if request.path not in open_paths:
+                return detour(request, acknowledge)
         return self.get_response(request)

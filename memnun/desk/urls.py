@@ -21,6 +21,7 @@ from memnun.desk import (
     views_reviews,
     views_subject_requests,
     views_surges,
+    views_two_factor,
 )
 
 app_name = "desk"
@@ -29,6 +30,11 @@ urlpatterns = [
     path("", views_auth.home, name="home"),
     path("login/", views_auth.DeskLoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
+    path("two-factor/", views_two_factor.two_factor, name="two_factor"),
+    path("two-factor/verify/", views_two_factor.two_factor_verify, name="two_factor_verify"),
+    path("api-tokens/", views_two_factor.api_tokens, name="api_tokens"),
+    path("api-tokens/<int:token_id>/revoke", views_two_factor.api_token_revoke,
+         name="api_token_revoke"),
     path("queue/", views_queue.queue, name="queue"),
     path("follow-up/", views_follow_up.follow_up, name="follow_up"),
     path("feedback/<str:reference>", views_case.case_page, name="case"),

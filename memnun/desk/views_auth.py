@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+
+from memnun.accounts.sessions import session_expiry_note_pop
 
 
 class DeskLoginView(LoginView):
     template_name = "desk/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["session_expired"] = session_expiry_note_pop(self.request)
+        return context
 
 
 def home(request: HttpRequest) -> HttpResponse:

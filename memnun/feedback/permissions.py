@@ -120,6 +120,8 @@ class Action(StrEnum):
     # The register of data subjects' requests (KVKK Art. 11, 13; K6, K8): record a request,
     # export what is held about the person, rectify, erase, and answer it.
     MANAGE_SUBJECT_REQUESTS = "manage_subject_requests"
+    # See and revoke every member of staff's API tokens (each revokes their own anyway).
+    MANAGE_API_TOKENS = "manage_api_tokens"
 
 
 A = Action
@@ -179,10 +181,10 @@ MATRIX: dict[str, frozenset[Action]] = {
     }),
     # Configuration, not case work; reveals contact details for data-subject requests and
     # works their register with the personal-data contact.
-    # Keeps the users, and so their training records.
+    # Keeps the users, and so their training records and API tokens.
     Role.ADMIN: frozenset({
         A.VIEW, A.REVEAL_PERSONAL_DATA, A.RECORD, A.ACKNOWLEDGE, A.ADD_NOTE, A.MANAGE_TRAINING,
-        A.MANAGE_SUBJECT_REQUESTS,
+        A.MANAGE_SUBJECT_REQUESTS, A.MANAGE_API_TOKENS,
     }),
 }
 

@@ -6,13 +6,14 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from memnun.accounts.models import ApiToken, User
 from tests.conftest import PASSWORD, feedback_payload
+from tests.twofactor import app_code, enrolled, wrong_code
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +101,37 @@ def test_staff_reads_need_a_token(demo: None, api: Client) -> None:
     response = api.get("/api/v1/feedback/26-000001-3")
     assert response.status_code == 401
     assert set(response.json()) == {"error", "detail", "fields"}
+
+
+@override_settings(MEMNUN_TWO_FACTOR_WAIVED=False)
+@pytest.mark.parametrize("username", ["quality", "admin", "auditor", "manager", "privacy"])
+def test_required_roles_get_no_token_before_they_enrol(
+    demo: None, api: Client, username: str
+) -> None:
+    """Issue 13 item 4: the roles that need two-factor get a token only with the code."""
+    refused = login(api, username, PASSWORD)
+    assert refused.status_code == 403  # type: ignore[attr-defined]
+    assert refused.json()["error"] == "forbidden"  # type: ignore[attr-defined]
+    assert "iki adımlı" in refused.json()["detail"]  # type: ignore[attr-defined]
+    assert not ApiToken.objects.exists()
+
+
+@override_settings(MEMNUN_TWO_FACTOR_WAIVED=False)
+def test_a_required_role_gets_a_token_with_its_code_only(demo: None, api: Client) -> None:
+    device, codes = enrolled("auditor")
+    assert login(api, "auditor", PASSWORD).status_code == 401  # type: ignore[attr-defined]
+    wrong = login(api, "auditor", PASSWORD, otp=wrong_code(device))
+    assert wrong.status_code == 401  # type: ignore[attr-defined]
+    assert not ApiToken.objects.exists()
+    device.throttle_reset()
+    good = login(api, "auditor", PASSWORD, otp=app_code(device, steps_ahead=1))
+    assert good.status_code == 200, good.content  # type: ignore[attr-defined]
+    # A recovery code works too, once.
+    assert login(api, "auditor", PASSWORD, otp=codes[0]).status_code == 200  # type: ignore[attr-defined]
+    assert login(api, "auditor", PASSWORD, otp=codes[0]).status_code == 401  # type: ignore[attr-defined]
+    assert ApiToken.objects.filter(user__username="auditor").count() == 2
+
+
+@override_settings(MEMNUN_TWO_FACTOR_WAIVED=False)
+def test_other_roles_get_a_token_with_the_password(demo: None, api: Client) -> None:
+    assert login(api, "handler", PASSWORD).status_code == 200  # type: ignore[attr-defined]

@@ -86,6 +86,8 @@ EXPECTED: dict[str, set[str]] = {
     "notify_recipients": {"privacy"},
     # K6, K8: the data subjects' requests: the personal-data contact and the administrator.
     "manage_subject_requests": {"privacy", "admin"},
+    # Everyone revokes their own API tokens; the administrator sees and revokes anyone's.
+    "manage_api_tokens": {"admin"},
 }
 # Allowed by the role, but only on the cases escalated to its level (not on this level-0 case).
 ESCALATED_ONLY = {("management", "approve"), ("management", "send_back")}

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from django_otp import devices_for_user
 from ninja import Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError
 from pydantic import BaseModel, Field
@@ -15,6 +14,7 @@ from pydantic import BaseModel, Field
 from memnun.accounts.lockout import lockout_response
 from memnun.accounts.models import User
 from memnun.accounts.tokens import token_issue
+from memnun.accounts.two_factor import Step, otp_check, two_factor_step
 from memnun.api.auth import StaffToken, optional_staff
 from memnun.api.case_presenters import case_body
 from memnun.api.case_schemas import CaseOut
@@ -60,15 +60,20 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> Any:
         return lockout_response(request)
     if not isinstance(user, User) or not user.is_active:
         raise AuthenticationError(401, _("Wrong username or password."))
-    devices = list(devices_for_user(user, confirmed=True))
-    if devices:
+    step = two_factor_step(user=user)
+    if step == Step.ENROL:
+        return error_response(
+            403,
+            _("Your role signs in with two-factor: set it up at the desk first."),
+        )
+    if step == Step.VERIFY:
         if not payload.otp:
             return error_response(
                 401,
                 _("A one-time code is required."),
                 fields={"otp": [_("Enter the one-time code.")]},
             )
-        if not any(device.verify_token(payload.otp) for device in devices):
+        if otp_check(user=user, code=payload.otp) is None:
             return error_response(
                 401,
                 _("The one-time code is wrong."),
