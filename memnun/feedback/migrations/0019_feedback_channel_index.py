@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feedback', '0017_privacy_notice_consents_disclosures'),
+        ('feedback', '0018_feedback_anonymised'),
         ('organisation', '0005_category_privacy'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
