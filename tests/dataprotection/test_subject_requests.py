@@ -166,7 +166,9 @@ def test_k8_erasure_keeps_every_kpi_figure_and_keeps_an_open_case_with_its_reaso
         "right": "erasure", "subject": {"email": "ISIL@example.com"},
         "identity_check": "Islak imzalı dilekçe ve kimlik fotokopisi.",
     }).json()
-    response = _post(api, headers, f"/privacy/requests/{created['id']}/erase")
+    # In English, to read the reason given (the API answers in Turkish by default).
+    english = {**headers, "Accept-Language": "en"}
+    response = _post(api, english, f"/privacy/requests/{created['id']}/erase")
     assert response.status_code == 200, response.content
     body = response.json()
     closed = set(Feedback.objects.filter(customer__email="", status="closed")
