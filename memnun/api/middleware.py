@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from memnun.api.errors import error_response
+from memnun.feedback.attachments import upload_request_problem
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -24,10 +25,12 @@ class ApiRequestGuardMiddleware:
             except ValueError:
                 return error_response(400, _("Content-Length is not a number."))
             if length > settings.API_MAX_BODY_BYTES:
+                # Refused before it is read: nothing is saved.
                 return error_response(
                     413,
                     _("The request body is larger than %(limit)s bytes.")
                     % {"limit": settings.API_MAX_BODY_BYTES},
+                    fields={"body": [upload_request_problem()]},
                 )
             content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
             if request.method in _BODY_METHODS and length and content_type != "application/json":
