@@ -42,6 +42,9 @@ _SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
 )
 ALLOWED_TYPES = frozenset(sig[2] for sig in _SIGNATURES)
 _EQUIVALENT = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg"}
+# What a browser or mail program says when it does not know the type: no declaration at all.
+_UNDECLARED = frozenset({"", "application/octet-stream", "binary/octet-stream",
+                         "application/x-download"})
 
 # The extension a stored file gets for its detected type; the first is the one given.
 EXTENSIONS: dict[str, tuple[str, ...]] = {
@@ -242,8 +245,9 @@ def attachment_prepare(*, filename: str, declared_type: str, content: bytes) -> 
         raise AttachmentRefused(
             _("Only JPEG, PNG, GIF, WebP images and PDF documents are accepted.")
         )
-    declared = _EQUIVALENT.get(declared_type.lower().strip(), declared_type.lower().strip())
-    if declared and declared != actual:
+    declared = declared_type.lower().split(";")[0].strip()
+    declared = _EQUIVALENT.get(declared, declared)
+    if declared not in _UNDECLARED and declared != actual:
         raise AttachmentRefused(_("The file's content does not match its type."))
     if actual == "application/pdf":
         problem = _pdf_problem(content)

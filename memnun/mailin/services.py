@@ -57,7 +57,6 @@ logger = logging.getLogger("memnun.mailin")
 
 MAILGATE_USERNAME = "mailgate"
 _MAX_DESCRIPTION = 20000
-_GENERIC_TYPES = {"application/octet-stream", "binary/octet-stream", "application/x-download"}
 _NO_SUBJECT = {"tr": "(konusuz e-posta)", "en": "(e-mail without a subject)"}
 
 
@@ -138,12 +137,11 @@ def _accepted_files(
     are dropped with a note."""
     kept: list[tuple[MailFile, PreparedFile]] = []
     for file in parsed.files:
-        declared = "" if file.content_type.lower() in _GENERIC_TYPES else file.content_type
         problem = count_problem(len(kept) + 1)
         if problem is None:
             try:
                 prepared = attachment_prepare(
-                    filename=file.filename, declared_type=declared, content=file.content
+                    filename=file.filename, declared_type=file.content_type, content=file.content
                 )
             except AttachmentRefused as exc:
                 problem = exc.message
