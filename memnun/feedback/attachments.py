@@ -219,8 +219,7 @@ def _image_reencoded(content: bytes, content_type: str) -> bytes:
                            loop=image.info.get("loop", 0))
             else:
                 image.load()
-                upright = ImageOps.exif_transpose(image)
-                clean = upright.copy()
+                clean = ImageOps.exif_transpose(image)  # a new image, upright
                 clean.info = {k: v for k, v in image.info.items() if k == "transparency"}
                 options: dict[str, object] = {"quality": 90} if fmt in ("JPEG", "WEBP") else {}
                 clean.save(out, format=fmt, **options)
