@@ -11,7 +11,6 @@ the public web form, the desk's intake and case page, the API. (Mail-in: tests/m
 from __future__ import annotations
 
 import base64
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,22 +25,11 @@ from tests import files
 from tests.casework import StaffApi, case_in
 from tests.conftest import feedback_payload
 from tests.desk.helpers import signed_in
+from tests.portal.test_portal_pages import form_data
 
 pytestmark = pytest.mark.django_db
 
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "fatura‮fdp.exe" shows as "faturaexe.pdf"
-
-
-def _web_form(client: Client, **overrides: Any) -> dict[str, Any]:
-    page = client.get("/feedback/new/").content.decode()
-    submission = re.search(r'name="submission" value="([0-9a-f]+)"', page)
-    assert submission
-    return {
-        "type": "complaint", "subject": "Ekran değişimi gecikti",
-        "description": "Telefonum üç haftadır serviste.", "preferred_contact": "email",
-        "language": "tr", "email": "isil@example.com", "name": "Işıl Öztürk",
-        "privacy_notice": "on", "submission": submission.group(1), **overrides,
-    }
 
 
 def _upload(name: str, content: bytes, content_type: str = "") -> SimpleUploadedFile:
@@ -88,7 +76,7 @@ def staff_api(api: Client, staff_headers: Callable[[str], dict[str, str]]) -> St
 def test_web_form_stores_a_pdf_named_bat_as_pdf_and_strips_the_rtl_override(
     demo: None, english: Client
 ) -> None:
-    response = english.post("/feedback/new/", _web_form(english, attachments=[
+    response = english.post("/feedback/new/", form_data(english, attachments=[
         _upload("invoice.bat", files.PDF, "application/octet-stream"),
         _upload(f"..\\..\\fatura{RLO}gnp.exe", files.PNG, "image/png"),
     ]))
@@ -158,7 +146,7 @@ def test_web_form_refuses_an_oversize_request_unread_with_a_413_message(
 def test_web_form_refuses_a_real_request_over_the_limit(demo: None, english: Client) -> None:
     # 5 files × 64 KB + 1 MB for the fields: three pictures of 600 KB are over it.
     big = files.png(size=(600, 400)) + b"\x00" * (600 * 1024)
-    data = _web_form(english, attachments=[_upload(f"{i}.png", big) for i in range(3)])
+    data = form_data(english, attachments=[_upload(f"{i}.png", big) for i in range(3)])
     response = english.post("/feedback/new/", data)
     assert response.status_code == 413
     assert "Nothing was saved" in response.content.decode()
@@ -169,7 +157,7 @@ def test_web_form_and_desk_refuse_too_many_files_with_a_413(
     demo: None, english: Client
 ) -> None:
     six = [_upload(f"{i}.png", files.PNG) for i in range(6)]
-    response = english.post("/feedback/new/", _web_form(english, attachments=six))
+    response = english.post("/feedback/new/", form_data(english, attachments=six))
     assert response.status_code == 413
     assert "At most 5 files may be attached." in response.content.decode()
     case = case_in("in_progress")
@@ -202,7 +190,7 @@ def test_api_refuses_an_oversize_body_with_a_field_message(demo: None, api: Clie
 @pytest.mark.parametrize("active", ["javascript", "open_action", "launch", "embedded"])
 def test_web_form_refuses_an_active_pdf(demo: None, english: Client, active: str) -> None:
     pdf = files.pdf(**{active: True})
-    response = english.post("/feedback/new/", _web_form(
+    response = english.post("/feedback/new/", form_data(
         english, attachments=_upload("fatura.pdf", pdf, "application/pdf")))
     assert response.status_code == 422
     assert "PDF documents with scripts, automatic actions or embedded files are not accepted" in (
@@ -231,7 +219,7 @@ def test_api_and_desk_refuse_a_pdf_with_javascript(demo: None, staff_api: StaffA
 def test_web_form_keeps_only_the_pixels_of_a_photo(demo: None, english: Client) -> None:
     photo = files.jpeg_with_gps()
     assert files.exif_of(photo)  # the photo as sent says where it was taken
-    response = english.post("/feedback/new/", _web_form(
+    response = english.post("/feedback/new/", form_data(
         english, attachments=_upload("foto.jpeg", photo, "image/jpeg")))
     assert response.status_code == 302
     row = Attachment.objects.get()
