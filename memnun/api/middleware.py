@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from memnun.api.errors import error_response
-from memnun.feedback.attachments import upload_request_problem
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -30,7 +29,10 @@ class ApiRequestGuardMiddleware:
                     413,
                     _("The request body is larger than %(limit)s bytes.")
                     % {"limit": settings.API_MAX_BODY_BYTES},
-                    fields={"body": [upload_request_problem()]},
+                    fields={"body": [_(
+                        "Nothing was saved: send at most %(limit)s MB in one request, files"
+                        " included (base64 makes them a third larger)."
+                    ) % {"limit": settings.API_MAX_BODY_BYTES // (1024 * 1024)}]},
                 )
             content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
             if request.method in _BODY_METHODS and length and content_type != "application/json":

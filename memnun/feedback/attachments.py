@@ -121,7 +121,7 @@ def upload_request_max_bytes() -> int:
 
 
 def upload_request_problem() -> str:
-    """What a web page or the API says when a request is over its limit (413)."""
+    """What a web page says when an upload is over its limit (413)."""
     return _(
         "Nothing was saved: the files are too large. Attach at most %(count)s files of up to"
         " %(limit)s MB each and send the form again."

@@ -169,18 +169,21 @@ def test_web_form_and_desk_refuse_too_many_files_with_a_413(
     assert Feedback.objects.count() == 1 and not Attachment.objects.exists()
 
 
-@override_settings(API_MAX_BODY_BYTES=4096)
+@override_settings(API_MAX_BODY_BYTES=1024 * 1024)
 def test_api_refuses_an_oversize_body_with_a_field_message(demo: None, api: Client) -> None:
     payload = feedback_payload(attachments=[{
         "filename": "foto.png", "content_type": "image/png",
-        "content_base64": base64.b64encode(files.png(size=(64, 64)) + b"\0" * 8000).decode(),
+        "content_base64": base64.b64encode(files.PNG + b"\0" * 900_000).decode(),
     }])
     response = api.post("/api/v1/feedback", payload, content_type="application/json",
                         headers={"Accept-Language": "en"})
     assert response.status_code == 413
     body = response.json()
     assert body["error"] == "too_large"
-    assert body["fields"]["body"][0].startswith("Nothing was saved")
+    assert body["fields"]["body"] == [
+        "Nothing was saved: send at most 1 MB in one request, files included (base64 makes"
+        " them a third larger)."
+    ]
     assert Feedback.objects.count() == 0
 
 
