@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the body: an upload too large is refused unread.
+    "memnun.webforms.UploadGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A signed-in session idle too long, or older than its maximum age, is signed out.
@@ -248,6 +250,14 @@ API_MAX_BODY_BYTES = env_int("MEMNUN_API_MAX_BODY_BYTES", 12 * 1024 * 1024, mini
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 ATTACHMENT_MAX_BYTES = env_int("MEMNUN_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 ATTACHMENT_MAX_COUNT = 5
+# Larger pictures are refused before they are decoded (a decompression bomb).
+ATTACHMENT_MAX_PIXELS = env_int("MEMNUN_ATTACHMENT_MAX_PIXELS", 40_000_000, minimum=1_000_000)
+# Uploads through the web pages (feedback/attachments.py; webforms.UploadGuardMiddleware):
+# a multipart request larger than every file at its limit plus the form's fields is refused
+# (413) from its Content-Length before anything reads it; files over 1 MB are streamed to
+# temporary files while parsed, never held in memory; more files than a form takes: 413.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = ATTACHMENT_MAX_COUNT
 
 API_TOKEN_HOURS = env_int("MEMNUN_API_TOKEN_HOURS", 12, minimum=1)
 WEB_INTAKE_PER_MINUTE = env_int("MEMNUN_WEB_INTAKE_PER_MINUTE", 30, minimum=1)

@@ -4,12 +4,23 @@ intake service's input, PDFs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.http import HttpResponse
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from memnun.feedback.attachments import (
+    count_problem,
+    size_problem,
+    upload_request_max_bytes,
+    upload_request_problem,
+)
 from memnun.feedback.services.intake import AttachmentInput, CustomerInput, IntakeInput
 from memnun.organisation.models import Brand
 
@@ -75,11 +86,29 @@ INTAKE_SERVICE_FIELDS: dict[str, str] = {
 }
 
 
+class AttachmentField(forms.FileField):
+    """One uploaded file, refused by its size before its bytes are read; the services
+    check its content (feedback/attachments.py)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        upload = super().clean(data, initial)
+        problem = size_problem(upload.size) if upload else None
+        if problem:
+            raise forms.ValidationError(problem)
+        return upload
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class MultipleFileField(forms.FileField):
+class MultipleFileField(AttachmentField):
     """Several files in one field (photos, a scan); the intake service checks each one."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -88,7 +117,52 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        problem = count_problem(len(files))
+        if problem:
+            raise forms.ValidationError(problem)
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class UploadGuardMiddleware:
+    """An upload through a web page is refused (413) before the form reads it: by its
+    Content-Length when it is larger than any form takes, and by Django's own limits
+    (`DATA_UPLOAD_MAX_NUMBER_FILES`, `DATA_UPLOAD_MAX_MEMORY_SIZE`) while it is parsed,
+    its files streamed to temporary files. Nothing is saved. Sits before the CSRF check,
+    which would otherwise read the body first; the API guards its own door."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        content_type = request.META.get("CONTENT_TYPE", "").lower()
+        if (
+            request.method == "POST"
+            and content_type.startswith("multipart/form-data")
+            and not request.path.startswith("/api/")
+        ):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > upload_request_max_bytes():
+                return _upload_refused(request, upload_request_problem())
+            try:
+                request.POST  # noqa: B018 — parsed here, under the limits, not by the CSRF check
+            except TooManyFilesSent:
+                problem = count_problem(settings.ATTACHMENT_MAX_COUNT + 1)
+                return _upload_refused(request, problem or upload_request_problem())
+            except (RequestDataTooBig, TooManyFieldsSent):
+                return _upload_refused(request, upload_request_problem())
+        return self.get_response(request)
+
+
+def _upload_refused(request: HttpRequest, message: str) -> HttpResponse:
+    back = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    return render(request, "upload_refused.html", {"message": message, "back": back}, status=413)
 
 
 def _brand_choices() -> list[tuple[str, Any]]:

@@ -26,6 +26,7 @@ from memnun.notifications.models import OutboundMessage
 from memnun.organisation.models import Office
 from memnun.personaldata.fields import PersonalField
 from memnun.personaldata.policy import export_projection
+from tests import files
 from tests.casework import staff
 from tests.conftest import feedback_payload
 from tests.desk.helpers import signed_in
@@ -185,7 +186,7 @@ def test_a_role_the_policy_does_not_know_sees_the_least(demo: None, api: Client,
 
 # --- Every whole read is recorded: reveals and file downloads. ---
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = files.PNG
 
 
 def test_the_api_reveal_answers_the_whole_values_and_records_who_what_why(

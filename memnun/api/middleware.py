@@ -24,10 +24,15 @@ class ApiRequestGuardMiddleware:
             except ValueError:
                 return error_response(400, _("Content-Length is not a number."))
             if length > settings.API_MAX_BODY_BYTES:
+                # Refused before it is read: nothing is saved.
                 return error_response(
                     413,
                     _("The request body is larger than %(limit)s bytes.")
                     % {"limit": settings.API_MAX_BODY_BYTES},
+                    fields={"body": [_(
+                        "Nothing was saved: send at most %(limit)s MB in one request, files"
+                        " included (base64 makes them a third larger)."
+                    ) % {"limit": settings.API_MAX_BODY_BYTES // (1024 * 1024)}]},
                 )
             content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
             if request.method in _BODY_METHODS and length and content_type != "application/json":

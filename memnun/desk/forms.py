@@ -35,6 +35,7 @@ from memnun.organisation.models import Category, Office, RootCauseCategory
 from memnun.webforms import (
     DEVICE_CONTENT_WARNING,
     INTAKE_SERVICE_FIELDS,
+    AttachmentField,
     BrandFields,
     MultipleFileField,
     ServiceErrors,
@@ -454,10 +455,7 @@ class AssessForm(AssessmentFields):
 
 class FileForm(ServiceErrors):
     SERVICE_FIELDS = {"content_base64": "file"}
-    file = forms.FileField(
-        label=_("File (JPEG, PNG, GIF, WebP or PDF)"),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
-    )
+    file = AttachmentField(label=_("File (JPEG, PNG, GIF, WebP or PDF)"))
 
 
 class FollowUpForm(ServiceErrors):

@@ -23,6 +23,7 @@ from memnun.accounts.models import User
 from memnun.desk.case_actions import BY_SLUG, Recorded, offered
 from memnun.desk.common import refusals_as_http, staff_user
 from memnun.desk.forms import RevealForm
+from memnun.feedback.attachments import attachment_response
 from memnun.feedback.codes import FeedbackType, Status
 from memnun.feedback.errors import Conflict, FieldErrors, NotFound, NotPermitted
 from memnun.feedback.escalation import level_at
@@ -237,7 +238,4 @@ def attachment(request: HttpRequest, reference: str, attachment_id: int) -> File
             actor=staff_user(request), reference=reference, attachment_id=attachment_id,
             interface=Interface.DESK,
         )
-    return FileResponse(
-        found.file.open("rb"), as_attachment=True, filename=found.filename,
-        content_type=found.content_type or "application/octet-stream",
-    )
+    return attachment_response(found)

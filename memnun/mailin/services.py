@@ -19,19 +19,23 @@ A Message-ID is processed once: the row is unique on it, and a second delivery
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
 from memnun.accounts.roles import Role
 from memnun.audit.chain import audit_record
-from memnun.feedback.attachments import attachment_problem, sniff_content_type
+from memnun.feedback.attachments import (
+    AttachmentRefused,
+    PreparedFile,
+    attachment_prepare,
+    attachment_save,
+    count_problem,
+)
 from memnun.feedback.codes import AnswerChannel, Channel, ContactMethod, FeedbackType
 from memnun.feedback.errors import FieldErrors
 from memnun.feedback.models import Feedback
@@ -53,7 +57,6 @@ logger = logging.getLogger("memnun.mailin")
 
 MAILGATE_USERNAME = "mailgate"
 _MAX_DESCRIPTION = 20000
-_GENERIC_TYPES = {"application/octet-stream", "binary/octet-stream", "application/x-download"}
 _NO_SUBJECT = {"tr": "(konusuz e-posta)", "en": "(e-mail without a subject)"}
 
 
@@ -127,25 +130,28 @@ def _case_for(parsed: ParsedMail) -> Feedback | None:
     return None
 
 
-def _accepted_files(parsed: ParsedMail, notes: list[str]) -> list[MailFile]:
-    """The files we keep (type checked by content); the others are dropped with a note."""
-    kept: list[MailFile] = []
+def _accepted_files(
+    parsed: ParsedMail, notes: list[str]
+) -> list[tuple[MailFile, PreparedFile]]:
+    """The files we keep, as sent and as stored (feedback/attachments.py); the others
+    are dropped with a note."""
+    kept: list[tuple[MailFile, PreparedFile]] = []
     for file in parsed.files:
-        declared = "" if file.content_type.lower() in _GENERIC_TYPES else file.content_type
-        problem = attachment_problem(
-            filename=file.filename, declared_type=declared, content=file.content
-        )
-        if problem is None and len(kept) >= settings.ATTACHMENT_MAX_COUNT:
-            problem = _("At most %(count)s files may be attached.") % {
-                "count": settings.ATTACHMENT_MAX_COUNT
-            }
+        problem = count_problem(len(kept) + 1)
+        if problem is None:
+            try:
+                prepared = attachment_prepare(
+                    filename=file.filename, declared_type=file.content_type, content=file.content
+                )
+            except AttachmentRefused as exc:
+                problem = exc.message
         if problem is not None:
             notes.append(
                 _("Attachment %(name)s was not kept: %(problem)s")
                 % {"name": file.filename, "problem": problem}
             )
             continue
-        kept.append(file)
+        kept.append((file, prepared))
     return kept
 
 
@@ -194,7 +200,8 @@ def _record_new(parsed: ParsedMail, source: str) -> InboundMessage:
         # Nobody ticks a box in an e-mail: the complaint itself is the legal basis for
         # handling it (product.md, KVKK), and the notice version in force is recorded.
         privacy_notice=True,
-        attachments=[AttachmentInput(f.filename, "", f.content) for f in files],
+        # As sent: the intake prepares them again (an image is re-encoded once).
+        attachments=[AttachmentInput(f.filename, "", f.content) for f, _kept in files],
     )
     try:
         with transaction.atomic():
@@ -214,15 +221,8 @@ def _record_reply(parsed: ParsedMail, feedback: Feedback, source: str) -> Inboun
     files = _accepted_files(parsed, notes)
     inbound = _store(parsed, status=InboundStatus.THREADED, source=source,
                      feedback=feedback, notes=notes)
-    for file in files:
-        digest = hashlib.sha256(file.content).hexdigest()
-        row = InboundAttachment(
-            message=inbound, filename=file.filename.strip()[:255],
-            content_type=sniff_content_type(file.content) or "",
-            size=len(file.content), sha256=digest,
-        )
-        row.file.save(digest, ContentFile(file.content), save=False)
-        row.save()
+    for _sent, prepared in files:
+        attachment_save(row=InboundAttachment(message=inbound), prepared=prepared)
     audit_record(
         actor=MAILGATE_USERNAME,
         action="feedback.customer_message_received",

@@ -12,12 +12,13 @@ from django.test import Client
 
 from memnun.audit.models import AuditEvent
 from memnun.feedback.services.compensation import compensation_propose
+from tests import files
 from tests.casework import Case, StaffApi, case_in, user
 from tests.conftest import feedback_payload
 
 pytestmark = pytest.mark.django_db
 
-PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 16).decode()
+PNG = base64.b64encode(files.PNG).decode()
 # A valid body for every staff write, so that only the role can be the reason for a refusal.
 WRITES: dict[str, dict[str, Any]] = {
     "/api/v1/feedback": feedback_payload(channel="phone"),

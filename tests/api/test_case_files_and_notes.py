@@ -10,12 +10,13 @@ from django.test import Client
 
 from memnun.audit.models import AuditEvent
 from memnun.feedback.models import Attachment
+from tests import files
 from tests.casework import Case, StaffApi, case_in, staff
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.4\n" + b"0" * 64
+PNG = files.PNG
+PDF = files.PDF
 
 
 @pytest.fixture

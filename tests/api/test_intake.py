@@ -15,11 +15,12 @@ from django.test import Client
 from memnun.audit.models import AuditEvent
 from memnun.feedback.models import Attachment, Customer, Feedback, StageChange
 from memnun.feedback.references import reference_parse, tracking_code_matches
+from tests import files
 from tests.conftest import feedback_payload
 
 pytestmark = pytest.mark.django_db
 IST = ZoneInfo("Europe/Istanbul")
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = files.PNG
 
 
 def post(api: Client, payload: Any, headers: dict[str, str] | None = None, **extra: Any) -> Any:

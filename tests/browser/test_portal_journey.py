@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from memnun.feedback.models import Attachment, Feedback
+from tests import files
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 128
+PNG = files.PNG
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from memnun.feedback.codes import Closure, CompensationStatus, Status
 from memnun.feedback.models import CaseMessage, Compensation, CustomerAnswer, InvolvedPerson
+from tests import files
 from tests.casework import Case, case_in, user
 from tests.desk.helpers import signed_in
 
@@ -255,7 +256,7 @@ def test_add_a_file_checked_by_its_bytes(demo: None) -> None:
 
     case = case_in("in_progress")
     client = signed_in("agent")
-    png = SimpleUploadedFile("fis.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32, content_type="image/png")
+    png = SimpleUploadedFile("fis.png", files.PNG, content_type="image/png")
     ok = client.post(f"/desk/feedback/{case.reference}/do/file", {"file-file": png})
     assert ok.status_code == 302
     assert Attachment.objects.filter(feedback=case.feedback, filename="fis.png").exists()

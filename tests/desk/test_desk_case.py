@@ -10,11 +10,12 @@ from django.test import Client
 from memnun.audit.models import AuditEvent
 from memnun.feedback.codes import Status
 from memnun.feedback.services.notes import attachment_add
+from tests import files
 from tests.casework import Case, case_in, user
 from tests.desk.helpers import forms_on, signed_in
 
 pytestmark = pytest.mark.django_db
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = files.PNG
 
 
 def page(client: Client, case: Case) -> str:

@@ -8,13 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from memnun.feedback.models import Attachment, Feedback
+from tests import files
 from tests.casework import user
 from tests.desk.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 CHANNELS = ["phone", "front_office", "fax", "letter", "social_media", "dealer", "employee",
             "email"]
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = files.PDF
 
 
 def form(**overrides: object) -> dict[str, object]:

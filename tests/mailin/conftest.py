@@ -11,13 +11,10 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from tests import mailtools
+from tests import files, mailtools
 
-# A 1×1 PNG: a real image by its bytes.
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
+# A real image, that Pillow decodes (feedback/attachments.py re-encodes every picture).
+PNG = files.PNG
 
 
 def build_mail(

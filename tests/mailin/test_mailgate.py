@@ -20,6 +20,7 @@ from memnun.feedback.models import Attachment, Feedback
 from memnun.mailin.models import InboundMessage
 from memnun.mailin.parsing import html_to_text
 from memnun.notifications.models import OutboundMessage
+from tests import files
 from tests.mailin.conftest import PNG, reply_settings
 
 pytestmark = pytest.mark.django_db
@@ -147,12 +148,28 @@ def test_reply_attachments_are_kept_on_the_message(
 ) -> None:
     mailgate(mail(message_id="<case@example.com>"))
     reference = Feedback.objects.get().reference
-    mailgate(mail(subject=f"Re: [{reference}]", attachments=[("ek.png", "image/png", PNG)]))
+    photo = files.jpeg_with_gps()
+    mailgate(mail(subject=f"Re: [{reference}]",
+                  attachments=[("konum\u202egpj.exe", "image/jpeg", photo)]))
     reply = InboundMessage.objects.get(status="threaded")
     [attachment] = reply.attachments.all()
-    assert attachment.content_type == "image/png" and attachment.size == len(PNG)
+    # Kept under a clean name with the detected type's extension, only its pixels stored.
+    assert (attachment.filename, attachment.content_type) == ("konumgpj.jpg", "image/jpeg")
     with attachment.file.open("rb") as f:
-        assert f.read() == PNG
+        stored = f.read()
+    assert attachment.size == len(stored) and files.TRAILER not in stored
+    assert not files.exif_of(stored) and b"Secret Camera" not in stored
+
+
+def test_a_mailed_pdf_with_a_script_is_dropped_with_a_note(
+    demo: None, mail: Callable[..., bytes]
+) -> None:
+    mailgate(mail(attachments=[("fatura.pdf", "application/pdf", files.pdf(javascript=True)),
+                               ("fis.bat", "application/octet-stream", files.PDF)]))
+    [kept] = Attachment.objects.filter(feedback=Feedback.objects.get())
+    assert (kept.filename, kept.content_type) == ("fis.pdf", "application/pdf")
+    [note] = InboundMessage.objects.get().notes
+    assert "fatura.pdf" in note and "scripts" in note
 
 
 @override_settings(**reply_settings())

@@ -12,9 +12,10 @@ from django.test import Client, override_settings
 from memnun.feedback.models import Feedback
 from memnun.feedback.references import reference_format
 from memnun.feedback.tracking_access import tracking_link_token
+from tests import files
 
 pytestmark = pytest.mark.django_db
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = files.PNG
 
 
 def form_data(client: Client, **overrides: Any) -> dict[str, Any]:

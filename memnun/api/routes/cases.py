@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, HttpRequest, JsonResponse
+from django.http import HttpRequest, JsonResponse
 from ninja import P, PathEx, Router, Status
 
 from memnun.accounts.models import User
@@ -40,6 +40,7 @@ from memnun.api.errors import ErrorOut
 from memnun.api.presenters import feedback_created_body, tracking_body
 from memnun.api.schemas import AttachmentIn, FeedbackCreatedOut, TrackOut
 from memnun.api.tracking_guard import tracked_feedback
+from memnun.feedback.attachments import attachment_response
 from memnun.feedback.models import Feedback
 from memnun.feedback.moves import transition_description
 from memnun.feedback.permissions import CaseAccess, feedback_for_user
@@ -227,10 +228,7 @@ def attachment_download(
         actor=_user(request), reference=reference, attachment_id=attachment_id,
         interface=Interface.API,
     )
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.filename,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
+    return attachment_response(attachment)
 
 
 @router.post(

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +16,13 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from memnun.accounts.models import User
 from memnun.audit.chain import audit_record
-from memnun.feedback.attachments import attachment_problem, sniff_content_type
+from memnun.feedback.attachments import (
+    AttachmentRefused,
+    PreparedFile,
+    attachment_prepare,
+    attachment_save,
+    count_problem,
+)
 from memnun.feedback.codes import (
     CONTACTLESS_CHANNELS,
     PUBLIC_CHANNELS,
@@ -209,20 +213,24 @@ def _check(data: IntakeInput, actor: User | None, now: datetime, errors: _Errors
     ):
         if len(value) > limit:
             errors.add(label, _("Keep this under %(limit)s characters.") % {"limit": limit})
-    if len(data.attachments) > settings.ATTACHMENT_MAX_COUNT:
-        errors.add(
-            "attachments",
-            _("At most %(count)s files may be attached.")
-            % {"count": settings.ATTACHMENT_MAX_COUNT},
-        )
+    too_many = count_problem(len(data.attachments))
+    if too_many:
+        errors.add("attachments", too_many)
+
+
+def _prepare(data: IntakeInput, errors: _Errors) -> list[PreparedFile]:
+    """The files as they will be stored (clean names, images re-encoded), or why not."""
+    prepared = []
     for i, attachment in enumerate(data.attachments):
-        problem = attachment_problem(
-            filename=attachment.filename,
-            declared_type=attachment.content_type,
-            content=attachment.content,
-        )
-        if problem:
-            errors.add(f"attachments.{i}", problem)
+        try:
+            prepared.append(attachment_prepare(
+                filename=attachment.filename,
+                declared_type=attachment.content_type,
+                content=attachment.content,
+            ))
+        except AttachmentRefused as exc:
+            errors.add(f"attachments.{i}", exc.message)
+    return prepared
 
 
 def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
@@ -239,6 +247,7 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
     phone = _normalise_phone(data.customer.phone, errors)
     imei = _normalise_imei(data.imei, errors)
     office = _resolve_office(data.office, actor, errors)
+    files = _prepare(data, errors)
     errors.raise_if_any()
     assert office is not None
     received_at = data.received_at or now
@@ -308,17 +317,8 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
                      ConsentPurpose.SURVEY: data.survey},
             channel=consent_channel, by=actor, at=now,
         )
-        for attachment in data.attachments:
-            digest = hashlib.sha256(attachment.content).hexdigest()
-            row = Attachment(
-                feedback=feedback,
-                filename=attachment.filename.strip()[:255],
-                content_type=sniff_content_type(attachment.content) or "",
-                size=len(attachment.content),
-                sha256=digest,
-            )
-            row.file.save(digest, ContentFile(attachment.content), save=False)
-            row.save()
+        for file in files:
+            attachment_save(row=Attachment(feedback=feedback), prepared=file)
         # No personal data in the audit trail: it can never be erased from it.
         audit_record(
             actor=actor.username if actor else "",

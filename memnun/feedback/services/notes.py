@@ -6,15 +6,13 @@ worker's job.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
-from memnun.feedback.attachments import attachment_problem, sniff_content_type
+from memnun.feedback.attachments import AttachmentRefused, attachment_prepare, attachment_save
 from memnun.feedback.errors import FieldErrors
 from memnun.feedback.models import Attachment, CaseMessage, Feedback
 from memnun.feedback.permissions import Action, require
@@ -75,21 +73,19 @@ def attachment_add(
 ) -> Attachment:
     """A file added to a case by staff (a scan, a photo); its type is read from its bytes."""
     require(actor, Action.ADD_ATTACHMENT, feedback)
-    problem = attachment_problem(filename=filename, declared_type=content_type, content=content)
-    if problem:
-        raise FieldErrors({"content_base64": [problem]})
-    digest = hashlib.sha256(content).hexdigest()
+    try:
+        prepared = attachment_prepare(
+            filename=filename, declared_type=content_type, content=content
+        )
+    except AttachmentRefused as exc:
+        raise FieldErrors({"content_base64": [exc.message]}) from None
     with transaction.atomic():
         feedback = case_lock(feedback)
-        row = Attachment(
-            feedback=feedback, filename=filename.strip()[:255],
-            content_type=sniff_content_type(content) or "", size=len(content), sha256=digest,
-        )
-        row.file.save(digest, ContentFile(content), save=False)
-        row.save()
+        row = Attachment(feedback=feedback)
+        attachment_save(row=row, prepared=prepared)
         case_audit(
             actor=actor, action="feedback.attachment_added", feedback=feedback,
             data={"attachment_id": row.pk, "content_type": row.content_type, "size": row.size,
-                  "sha256": digest},
+                  "sha256": row.sha256},
         )
     return row
