@@ -1,11 +1,14 @@
-"""Data protection's background jobs: the breach clock's alerts."""
+"""Data protection's background jobs: the breach clock's alerts, the destruction job."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
+from memnun.dataprotection.models import DestructionTrigger
 from memnun.dataprotection.services.breaches import breach_watch
+from memnun.dataprotection.services.destruction import destruction_run
 from memnun.jobs.schedule import every
 
 
@@ -15,3 +18,11 @@ from memnun.jobs.schedule import every
 def breach_deadline_watch() -> int:
     """Alert privacy and quality to breaches whose 72 hours to notify the Board run out."""
     return breach_watch(now=timezone.now())
+
+
+# Monthly by default; at most every six months (system check memnun.E105).
+@every(seconds=settings.MEMNUN_DESTRUCTION_EVERY_DAYS * 86400, name="dataprotection.destruction")
+@task()
+def scheduled_destruction() -> dict[str, int]:
+    """Destroy the personal data whose retention period has passed (K9)."""
+    return destruction_run(now=timezone.now(), trigger=DestructionTrigger.SCHEDULE).counts

@@ -84,6 +84,10 @@ EXPECTED: dict[str, set[str]] = {
     "record_consent": {"agent", "handler", "reviewer", "quality", "privacy"},
     "disclose": {"handler", "reviewer", "quality", "privacy"},
     "notify_recipients": {"privacy"},
+    # K9: the personal-data contact keeps the retention schedule (the administrator too, in
+    # the admin); quality and the auditor read it and the destruction log.
+    "view_retention": {"quality", "auditor", "privacy", "admin"},
+    "manage_retention": {"privacy", "admin"},
 }
 # Allowed by the role, but only on the cases escalated to its level (not on this level-0 case).
 ESCALATED_ONLY = {("management", "approve"), ("management", "send_back")}
