@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+import phonenumbers
+
 _TR_LOWER = str.maketrans({"I": "ı", "İ": "i"})
 _TR_UPPER = str.maketrans({"i": "İ", "ı": "I"})
 # Turkish alphabetical order; other letters sort after, by code point.
@@ -28,3 +30,15 @@ def tr_sort_key(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(
         (0, _TR_RANK[ch]) if ch in _TR_RANK else (1, ord(ch)) for ch in tr_lower(text)
     )
+
+
+def phone_e164(raw: str) -> str:
+    """A phone number as stored (E.164, Turkish numbers without the country code taken as
+    Turkish); "" when it is not a valid number."""
+    try:
+        number = phonenumbers.parse(raw, "TR")
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_valid_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -1,5 +1,5 @@
-"""The breach register (K11), the processors (K5, K12), and the retention schedule, its
-holds and the destruction log (K9)."""
+"""The breach register (K11), the processors (K5, K12), the data subjects' requests (K6,
+K8), and the retention schedule, its holds and the destruction log (K9)."""
 
 from __future__ import annotations
 
@@ -141,6 +141,78 @@ class Processor(models.Model):
     @property
     def abroad(self) -> bool:
         return self.country.upper() != "TR"
+
+
+class SubjectRight(models.TextChoices):
+    """The data subject's rights a request may ask for (KVKK Art. 11)."""
+
+    ACCESS = "access", _("Access: what is held about me")
+    RECTIFICATION = "rectification", _("Rectification")
+    ERASURE = "erasure", _("Erasure")
+    OBJECTION = "objection", _("Objection")
+    INFORMATION = "information", _("Information: how my data is processed")
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")
+    REFUSED = "refused", _("Refused")
+
+
+class SubjectRequest(models.Model):
+    """A data subject's request (ilgili kişi başvurusu, KVKK Art. 11 and 13): answered with
+    reasons within 30 days of receipt (`rules.request_due_at`). The cases are those whose
+    customer had the subject's e-mail or phone when it was recorded; they stay linked after
+    a rectification or an erasure. `services/subject_requests.py` is the only writer."""
+
+    right = models.CharField(_("right"), max_length=16, choices=SubjectRight.choices)
+    subject_email = models.EmailField(_("subject's e-mail"), blank=True)
+    subject_phone = models.CharField(_("subject's phone"), max_length=20, blank=True)  # E.164
+    language = models.CharField(_("language"), max_length=2, default="tr")
+    identity_check = models.TextField(_("how the identity was checked"))
+    received_at = models.DateTimeField(_("received at"))
+    due_at = models.DateTimeField(_("answer due"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.OPEN,
+    )
+    answer = models.TextField(_("reasoned answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    cases = models.ManyToManyField(
+        "feedback.Feedback", verbose_name=_("cases"), related_name="+", blank=True,
+    )
+    erased_at = models.DateTimeField(_("erasure done at"), null=True, blank=True)
+    # The last alert stage sent (rules.REQUEST_ALERT_DAYS); claimed with a conditional
+    # update like the breaches' `alerted_hours`, so each goes out once.
+    alerted_stage = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("data-subject request")
+        verbose_name_plural = _("data-subject requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(subject_email="", subject_phone=""), name="subjectrequest_contact",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], condition=Q(status="open"), name="subjectrequest_open"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"BVR-{self.received_at:%Y}-{self.pk:04d}"
 
 
 class RetentionPeriod(models.Model):

@@ -31,3 +31,21 @@ def alert_stage(*, aware_at: datetime, now: datetime) -> int:
     """The latest alert stage reached at `now` (hours after awareness), 0 before the first."""
     reached = [h for h in ALERT_HOURS if now >= aware_at + timedelta(hours=h)]
     return max(reached, default=0)
+
+
+# A data subject's request is answered within 30 days of receipt (KVKK Art. 13(2));
+# calendar days, like the Board's hours.
+REQUEST_DAYS = 30
+# Alerts to the personal-data contact: days before the due date (0: on it, then late).
+REQUEST_ALERT_DAYS = (7, 2, 0)
+
+
+def request_due_at(received_at: datetime) -> datetime:
+    """When the answer to a request received then is due."""
+    return received_at + timedelta(days=REQUEST_DAYS)
+
+
+def request_alert_stage(*, due_at: datetime, now: datetime) -> int:
+    """How many of the alerts (`REQUEST_ALERT_DAYS`, in order) are due at `now`: 0 before
+    the first, 3 once the due date has come."""
+    return sum(1 for days in REQUEST_ALERT_DAYS if now >= due_at - timedelta(days=days))

@@ -1,4 +1,5 @@
-"""Data protection's background jobs: the breach clock's alerts, the destruction job."""
+"""Data protection's background jobs: the breach clock's alerts, the requests' due
+dates, the destruction job."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django_tasks import task
 from memnun.dataprotection.models import DestructionTrigger
 from memnun.dataprotection.services.breaches import breach_watch
 from memnun.dataprotection.services.destruction import destruction_run
+from memnun.dataprotection.services.subject_requests import request_watch
 from memnun.jobs.schedule import every
 
 
@@ -18,6 +20,14 @@ from memnun.jobs.schedule import every
 def breach_deadline_watch() -> int:
     """Alert privacy and quality to breaches whose 72 hours to notify the Board run out."""
     return breach_watch(now=timezone.now())
+
+
+# Hourly: the alerts are days apart.
+@every(seconds=3600, name="dataprotection.request_watch")
+@task()
+def request_deadline_watch() -> int:
+    """Alert the personal-data contacts to data subjects' requests whose answer falls due."""
+    return request_watch(now=timezone.now())
 
 
 # Monthly by default; at most every six months (system check memnun.E105).

@@ -20,6 +20,7 @@ from memnun.desk import (
     views_reports,
     views_retention,
     views_reviews,
+    views_subject_requests,
     views_surges,
 )
 
@@ -90,6 +91,14 @@ urlpatterns = [
         "privacy/recipients/<int:task_id>/done", views_privacy.recipient_notice_mark_done,
         name="recipient_notice_done",
     ),
+    path("privacy/requests/", views_subject_requests.register, name="subject_requests"),
+    path("privacy/requests/new", views_subject_requests.new, name="subject_request_new"),
+    path("privacy/requests/<int:request_id>", views_subject_requests.detail,
+         name="subject_request"),
+    path("privacy/requests/<int:request_id>/export.<slug:fmt>", views_subject_requests.export,
+         name="subject_request_export"),
+    path("privacy/requests/<int:request_id>/do/<slug:step>", views_subject_requests.act,
+         name="subject_request_do"),
     path("audits/", views_process_audit.plans, name="audits"),
     path("audits/new", views_process_audit.new, name="audit_new"),
     path("audits/report", views_process_audit.report, name="audit_report"),

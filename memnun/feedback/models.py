@@ -149,6 +149,11 @@ class Feedback(models.Model):
     first_response_tenths = models.PositiveIntegerField(null=True, blank=True)
     decision_tenths = models.PositiveIntegerField(null=True, blank=True)
     close_tenths = models.PositiveIntegerField(null=True, blank=True)
+    # Anonymised in place (KVKK erasure or destruction, dataprotection/services/anonymise.py,
+    # its only writer): the person's data is gone, the reference, codes, dates and scores stay.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    # Why, naming no person: e.g. "erasure request 12", "retention rule 3".
+    anonymised_reason = models.CharField(_("anonymised because"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("feedback")

@@ -117,6 +117,9 @@ class Action(StrEnum):
     RECORD_CONSENT = "record_consent"
     DISCLOSE = "disclose"
     NOTIFY_RECIPIENTS = "notify_recipients"
+    # The register of data subjects' requests (KVKK Art. 11, 13; K6, K8): record a request,
+    # export what is held about the person, rectify, erase, and answer it.
+    MANAGE_SUBJECT_REQUESTS = "manage_subject_requests"
     # The retention schedule and the destruction log (K9, memnun/dataprotection): read the
     # schedule, the holds and the runs (desk/retention/); change the periods and the holds
     # (in the admin).
@@ -179,13 +182,15 @@ MATRIX: dict[str, frozenset[Action]] = {
     # Keeps the retention schedule and its holds, and reads the destruction log.
     Role.PRIVACY: frozenset({
         A.VIEW, A.REVEAL_PERSONAL_DATA, A.VIEW_ATTACHMENTS, A.VIEW_BREACHES, A.MANAGE_BREACHES,
-        A.RECORD_CONSENT, A.DISCLOSE, A.NOTIFY_RECIPIENTS, A.VIEW_RETENTION, A.MANAGE_RETENTION,
+        A.RECORD_CONSENT, A.DISCLOSE, A.NOTIFY_RECIPIENTS, A.MANAGE_SUBJECT_REQUESTS,
+        A.VIEW_RETENTION, A.MANAGE_RETENTION,
     }),
-    # Configuration, not case work; reveals contact details for data-subject requests.
+    # Configuration, not case work; reveals contact details for data-subject requests and
+    # works their register with the personal-data contact.
     # Keeps the users, and so their training records; and the retention schedule.
     Role.ADMIN: frozenset({
         A.VIEW, A.REVEAL_PERSONAL_DATA, A.RECORD, A.ACKNOWLEDGE, A.ADD_NOTE, A.MANAGE_TRAINING,
-        A.MANAGE_RETENTION, A.VIEW_RETENTION,
+        A.MANAGE_SUBJECT_REQUESTS, A.MANAGE_RETENTION, A.VIEW_RETENTION,
     }),
 }
 

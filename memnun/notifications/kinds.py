@@ -120,6 +120,17 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "overdue": False,
         "breach_url": "https://memnun.example/desk/breaches/3",
     },
+    # To the personal-data contacts as the answer to a data subject's request falls due
+    # (30 days from receipt; dataprotection/services/subject_requests.py).
+    "request_alert": {
+        "reference": "BVR-2026-0007",
+        "staff_name": "Zeynep Kaya",
+        "right": "Silme",
+        "received_at": datetime(2026, 11, 2, 10, 0, tzinfo=_IST),
+        "due_at": datetime(2026, 12, 2, 10, 0, tzinfo=_IST),
+        "overdue": False,
+        "request_url": "https://memnun.example/desk/privacy/requests/7",
+    },
     # To each person a breach touched (K11, Board Decision 2019/271): time, data
     # categories, likely consequences, measures and the contact point.
     "breach_notice": {

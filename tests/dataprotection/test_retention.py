@@ -370,3 +370,18 @@ def test_k9_a_hold_set_in_the_admin_keeps_the_case(demo: None) -> None:
 
 def test_k9_the_demo_privacy_contact_may_enter_the_admin(demo: None) -> None:
     assert user("privacy").is_staff
+
+
+def test_k9_an_erasure_request_keeps_a_held_case_and_names_the_hold(demo: None) -> None:
+    """K8 and K9: the one rule that keeps a case (`erasure_keep_reason`) knows the holds."""
+    from memnun.dataprotection.services.subject_requests import request_erase, request_record
+
+    held, free = case_in(Status.CLOSED), case_in(Status.CLOSED)
+    hold("Dava 2036/9", held)
+    request = request_record(actor=user("privacy"), right="erasure", email="isil@example.com",
+                             phone="", identity_check="Islak imzalı dilekçe.")
+    result = request_erase(actor=user("privacy"), request=request)
+    assert result.anonymised == [free.reference]
+    assert [k["reference"] for k in result.kept] == [held.reference]
+    assert "Dava 2036/9" in result.kept[0]["reason"]
+    assert held.fresh().anonymised_at is None and customer_name(held) == NAME

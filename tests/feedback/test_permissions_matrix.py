@@ -84,6 +84,8 @@ EXPECTED: dict[str, set[str]] = {
     "record_consent": {"agent", "handler", "reviewer", "quality", "privacy"},
     "disclose": {"handler", "reviewer", "quality", "privacy"},
     "notify_recipients": {"privacy"},
+    # K6, K8: the data subjects' requests: the personal-data contact and the administrator.
+    "manage_subject_requests": {"privacy", "admin"},
     # K9: the personal-data contact keeps the retention schedule (the administrator too, in
     # the admin); quality and the auditor read it and the destruction log.
     "view_retention": {"quality", "auditor", "privacy", "admin"},

@@ -30,13 +30,12 @@ from memnun.dataprotection.models import DestructionEntry, DestructionRun
 from memnun.dataprotection.retention import (
     ExpiredCase,
     Period,
-    case_kept_by_hold,
     cases_expired,
     retention_schedule,
 )
 from memnun.dataprotection.retention_rules import COUNTS, RetentionCategory
 from memnun.dataprotection.services.anonymise import anonymise_case
-from memnun.feedback.codes import Status
+from memnun.dataprotection.services.subject_requests import erasure_keep_reason
 from memnun.feedback.models import Feedback
 from memnun.ratelimit.limiter import rate_prune
 
@@ -99,19 +98,19 @@ class DestructionSummary:
 def _case_anonymise(
     item: ExpiredCase, *, run: DestructionRun, period: Period, now: datetime
 ) -> str | None:
-    """Anonymise one expired case and log it: "" when done, the name of the hold that keeps
-    it, or None when it no longer expires (checked again under the case's lock: it may have
-    been reopened or erased since the selection)."""
+    """Anonymise one expired case and log it: "" when done, why it is kept (the one rule,
+    `erasure_keep_reason`), or None when it no longer expires (checked again under the
+    case's lock: it may have been reopened, erased or held since the selection)."""
     with transaction.atomic():
         feedback = Feedback.objects.select_for_update(of=("self",)).get(pk=item.feedback_id)
         if (
-            feedback.status != Status.CLOSED or feedback.closed_at is None
-            or feedback.closed_at > period.start(now) or feedback.anonymised_at is not None
+            feedback.closed_at is None or feedback.closed_at > period.start(now)
+            or feedback.anonymised_at is not None
         ):
             return None
-        hold = case_kept_by_hold(feedback=feedback, now=now)
-        if hold is not None:
-            return hold.name
+        kept = erasure_keep_reason(feedback, now=now)  # reopened, or held since the selection
+        if kept is not None:
+            return kept
         rule = rule_text(period)
         done = anonymise_case(feedback, by=None, reason=f"retention ({rule})")
         if done.already:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import phonenumbers
 from django.db.models import Q, QuerySet
 from stdnum import imei as stdnum_imei
 
@@ -19,7 +18,7 @@ from memnun.accounts.models import User
 from memnun.feedback.models import Feedback
 from memnun.feedback.permissions import feedback_visible_to
 from memnun.feedback.references import reference_parse
-from memnun.text import tr_fold
+from memnun.text import phone_e164, tr_fold
 
 SEARCH_LIMIT = 50
 _MIN_NAME = 2
@@ -33,16 +32,6 @@ class CaseFilters:
     status: str = ""
     type: str = ""
     channel: str = ""
-
-
-def _phone(raw: str) -> str:
-    try:
-        number = phonenumbers.parse(raw, "TR")
-    except phonenumbers.NumberParseException:
-        return ""
-    if not phonenumbers.is_valid_number(number):
-        return ""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def search_condition(query: str) -> Q | None:
@@ -60,7 +49,7 @@ def search_condition(query: str) -> Q | None:
         found = Q(pk__in=[])
         if len(compact) == 15 and stdnum_imei.is_valid(compact):
             found |= Q(imei=compact)
-        phone = _phone(text)
+        phone = phone_e164(text)
         if phone:
             found |= Q(customer__phone=phone)
         return found

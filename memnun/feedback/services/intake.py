@@ -6,7 +6,6 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -46,7 +45,7 @@ from memnun.feedback.services.obligations import obligations_open
 from memnun.feedback.services.privacy_notice import notice_current
 from memnun.organisation.brands import brand_for_text
 from memnun.organisation.models import Office
-from memnun.text import tr_fold
+from memnun.text import phone_e164, tr_fold
 
 # Channels where the acknowledgement is given on the spot by the person recording it.
 _ACKNOWLEDGED_AT_INTAKE = {
@@ -118,14 +117,10 @@ class _Errors:
 def _normalise_phone(raw: str, errors: _Errors) -> str:
     if not raw.strip():
         return ""
-    try:
-        number = phonenumbers.parse(raw, "TR")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    number = phone_e164(raw)
+    if not number:
         errors.add("customer.phone", _("Enter a valid phone number, e.g. +90 532 123 45 67."))
-        return ""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return number
 
 
 def _normalise_imei(raw: str, errors: _Errors) -> str:

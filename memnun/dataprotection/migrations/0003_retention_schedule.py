@@ -19,8 +19,8 @@ def seed_defaults(apps, schema_editor):  # type: ignore[no-untyped-def]
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dataprotection', '0001_initial'),
-        ('feedback', '0017_privacy_notice_consents_disclosures'),
+        ('dataprotection', '0002_subject_requests'),
+        ('feedback', '0018_feedback_anonymised'),
     ]
 
     operations = [
