@@ -385,3 +385,24 @@ def test_k9_an_erasure_request_keeps_a_held_case_and_names_the_hold(demo: None) 
     assert [k["reference"] for k in result.kept] == [held.reference]
     assert "Dava 2036/9" in result.kept[0]["reason"]
     assert held.fresh().anonymised_at is None and customer_name(held) == NAME
+
+
+def test_k9_the_hourly_prune_blanks_codes_past_the_window_only(demo: None) -> None:
+    from memnun.api.tasks import idempotent_requests_prune
+
+    old, fresh = (
+        IdempotentRequest.objects.create(
+            scope="client:203.0.113.9", key=key, request_hash="0" * 64, status_code=201,
+            response={"reference": f"26-00000{n}-0", "tracking_code": f"KOD{n}"},
+        )
+        for n, key in enumerate(("a", "b"), start=1)
+    )
+    IdempotentRequest.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(hours=24, minutes=1)
+    )
+    assert idempotent_requests_prune.call() == {"tracking_code": 1, "idempotency": 0}
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert old.response == {"reference": "26-000001-0", "tracking_code": "••••"}
+    assert fresh.response["tracking_code"] == "KOD2"
+    assert idempotent_requests_prune.call() == {"tracking_code": 0, "idempotency": 0}
