@@ -406,3 +406,21 @@ def test_k9_the_hourly_prune_blanks_codes_past_the_window_only(demo: None) -> No
     assert old.response == {"reference": "26-000001-0", "tracking_code": "••••"}
     assert fresh.response["tracking_code"] == "KOD2"
     assert idempotent_requests_prune.call() == {"tracking_code": 0, "idempotency": 0}
+
+
+def test_k9_a_failed_run_is_logged_with_the_kind_of_error(demo: None) -> None:
+    from memnun.dataprotection.services.destruction import PRUNERS, pruner_register
+
+    def broken(*, before: datetime, now: datetime, dry_run: bool = False) -> dict[str, int]:
+        raise LookupError("Işıl Öztürk")  # the message may quote a row: it is not kept
+
+    pruner_register(name="test.broken", category=RetentionCategory.RATE_LIMIT, prune=broken)
+    try:
+        with pytest.raises(LookupError):
+            destruction_run(now=timezone.now(), trigger="schedule")
+    finally:
+        del PRUNERS["test.broken"]
+    run = DestructionRun.objects.get()
+    assert run.finished_at is not None and run.error == "LookupError"
+    assert AuditEvent.objects.filter(action="retention.destruction_run",
+                                     data__failed=True).exists()

@@ -167,7 +167,9 @@ def destruction_run(
             say(f"{name}: " + ", ".join(f"{key} {n}" for key, n in counts.items()))
     except Exception as exc:
         if run is not None:
-            _finish(run, summary, error=f"{type(exc).__name__}: {exc}")
+            # The kind only: an error's text may quote a row's values (the worker's log and
+            # the task result keep the traceback).
+            _finish(run, summary, error=type(exc).__name__)
         raise
     if run is not None:
         _finish(run, summary, error="")
