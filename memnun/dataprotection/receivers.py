@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from memnun.dataprotection.demo import demo_processors_load
+from memnun.dataprotection.demo import demo_processors_load, demo_subject_request_load
 from memnun.organisation.signals import demo_loaded
 
 
 def on_demo_loaded(sender: Any, **kwargs: Any) -> None:
     demo_processors_load()
+    demo_subject_request_load()
 
 
 def connect() -> None:

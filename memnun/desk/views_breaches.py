@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,8 +31,8 @@ from memnun.dataprotection.models import Breach, BreachStatus
 from memnun.dataprotection.selectors import breach_affected_people, breach_get, breaches_list
 from memnun.dataprotection.services import breaches as service
 from memnun.desk import breach_forms as bf
-from memnun.desk.common import refusals_as_http, staff_user
-from memnun.feedback.errors import Conflict, FieldErrors
+from memnun.desk.common import form_step, refusals_as_http, staff_user
+from memnun.feedback.errors import FieldErrors
 from memnun.feedback.permissions import Action, may
 from memnun.personaldata.fields import PersonalField
 from memnun.personaldata.policy import Interface, present
@@ -146,20 +147,13 @@ def _run(
     request: HttpRequest, user: User, breach: Breach, key: str, form: ServiceErrors,
     write: Callable[[], str],
 ) -> HttpResponse:
-    conflict, status = "", 422
-    if form.is_valid():
-        try:
-            with refusals_as_http():
-                done = write()
-        except FieldErrors as exc:
-            form.add_service_errors(exc.fields)
-        except Conflict as exc:
-            conflict, status = exc.detail, 409
-        else:
-            messages.success(request, done)
-            return redirect("desk:breach", breach_id=breach.pk)
-    breach.refresh_from_db()
-    return _page(request, user, breach, bound={key: form}, conflict=conflict, status=status)
+    def again(conflict: str, status: int) -> HttpResponse:
+        breach.refresh_from_db()
+        return _page(request, user, breach, bound={key: form}, conflict=conflict,
+                     status=status)
+
+    return form_step(request, form, write, page=again,
+                     done_url=reverse("desk:breach", kwargs={"breach_id": breach.pk}))
 
 
 @require_POST

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,8 +30,8 @@ from memnun.dataprotection import rules
 from memnun.dataprotection.models import RequestStatus, SubjectRequest, SubjectRight
 from memnun.dataprotection.services import subject_requests as service
 from memnun.desk import subject_request_forms as rf
-from memnun.desk.common import refusals_as_http, staff_user
-from memnun.feedback.errors import Conflict, FieldErrors
+from memnun.desk.common import form_step, refusals_as_http, staff_user
+from memnun.feedback.errors import FieldErrors
 from memnun.feedback.permissions import Action, may
 from memnun.webforms import ServiceErrors, pdf_response
 
@@ -151,20 +152,12 @@ def _run(
     request: HttpRequest, row: SubjectRequest, key: str, form: ServiceErrors,
     write: Callable[[], str],
 ) -> HttpResponse:
-    conflict, status = "", 422
-    if form.is_valid():
-        try:
-            with refusals_as_http():
-                done = write()
-        except FieldErrors as exc:
-            form.add_service_errors(exc.fields)
-        except Conflict as exc:
-            conflict, status = exc.detail, 409
-        else:
-            messages.success(request, done)
-            return redirect("desk:subject_request", request_id=row.pk)
-    row.refresh_from_db()
-    return _page(request, row, bound={key: form}, conflict=conflict, status=status)
+    def again(conflict: str, status: int) -> HttpResponse:
+        row.refresh_from_db()
+        return _page(request, row, bound={key: form}, conflict=conflict, status=status)
+
+    return form_step(request, form, write, page=again,
+                     done_url=reverse("desk:subject_request", kwargs={"request_id": row.pk}))
 
 
 @require_POST

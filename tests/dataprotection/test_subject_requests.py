@@ -6,13 +6,15 @@ Board, and the alerts before the due date."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.core.management import call_command
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from memnun.audit.models import AuditEvent
@@ -245,3 +247,13 @@ def test_k6_alerts_before_the_due_date_once_per_stage(demo: None) -> None:
                               now=received)
     request_answer(actor=user("privacy"), request=answered, answer="Ekte.")
     assert request_watch(now=timezone.now() + timedelta(days=60)) == 0
+
+
+def test_the_demo_has_one_open_request_and_loads_twice(demo: None) -> None:
+    """The demo shows the register at work: one open request nearing its due date."""
+    with override_settings(DEMO=True):
+        call_command("load_demo", stdout=io.StringIO())
+        call_command("load_demo", stdout=io.StringIO())
+    row = SubjectRequest.objects.get()
+    assert (row.status, row.right, row.recorded_by.username) == ("open", "access", "privacy")
+    assert timezone.now() + timedelta(days=4) < row.due_at < timezone.now() + timedelta(days=6)

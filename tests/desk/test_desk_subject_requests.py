@@ -97,6 +97,8 @@ def test_k8_erasure_on_the_desk_asks_for_confirmation_and_shows_what_was_kept(
     assert w.a.anonymised_at is not None and w.a.customer.email == ""
     page = client.get(f"/desk/privacy/requests/{row.pk}").content.decode()
     assert "Kept:" in page and "still being handled" in page and "Anonymised on" in page
+    case_page = client.get(f"/desk/feedback/{w.a.reference}").content.decode()
+    assert 'id="anonymised"' in case_page and f"erasure request {row.pk}" in case_page
 
 
 @pytest.mark.parametrize("username", ["agent", "handler", "quality", "auditor", "manager"])
