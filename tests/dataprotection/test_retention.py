@@ -288,7 +288,7 @@ def test_k9_the_command_destroys_now_and_logs_who_ran_it(
     assert run.trigger == "command" and run.started_by
     assert case.fresh().anonymised_at is not None
     assert main(["privacy", "destroy"]) == 0
-    assert "nothing were destroyed" in capsys.readouterr().out
+    assert "nothing was destroyed" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("bad", ["yesterday", "2036-13-01", "31.01.2036"])

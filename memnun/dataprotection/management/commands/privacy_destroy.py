@@ -58,7 +58,7 @@ class Command(BaseCommand):
             now=now, trigger=DestructionTrigger.COMMAND, started_by=getpass.getuser(),
             dry_run=dry_run, progress=progress,
         )
-        verb = "would be" if dry_run else "were"
+        verb = "would be" if dry_run else "was"
         with translation.override("en"):  # the command speaks English, as its messages do
             for key, label in COUNTS.items():
                 self.stdout.write(f"{summary.counts.get(key, 0):>8}  {label}")
