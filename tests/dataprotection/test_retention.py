@@ -23,6 +23,7 @@ from memnun.dataprotection.models import (
 )
 from memnun.dataprotection.retention import case_kept_by_hold, cases_expired
 from memnun.dataprotection.retention_rules import (
+    DEFAULTS,
     RetentionCategory,
     period_covers,
     period_start,
@@ -74,6 +75,8 @@ def test_k9_the_migration_seeds_the_documented_defaults(demo: None) -> None:
         "case": (10, "years"), "inbound_mail": (90, "days"), "idempotency": (30, "days"),
         "rate_limit": (1, "days"), "logs": (3, "years"),
     }
+    # The migration froze the documented defaults of this version: the two agree.
+    assert periods == {c.value: (d.amount, d.unit) for c, d in DEFAULTS.items()}
 
 
 def test_k9_period_arithmetic_follows_the_calendar() -> None:
