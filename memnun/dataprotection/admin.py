@@ -1,7 +1,8 @@
 """The processors in the admin (edited there, audited through the service); the breach
-register to read (it is kept in the desk, where the service checks and audits each step);
-the retention schedule and its holds (K9), edited by the administrator and the
-personal-data contact through their audited services, and the destruction log to read."""
+register and the data subjects' requests to read (kept in the desk, where the services
+check and audit each step); the retention schedule and its holds (K9), edited by the
+administrator and the personal-data contact through their audited services, and the
+destruction log to read."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from memnun.dataprotection.models import (
     Processor,
     RetentionHold,
     RetentionPeriod,
+    SubjectRequest,
 )
 from memnun.dataprotection.retention_rules import COUNTS, DEFAULTS, RetentionCategory
 from memnun.dataprotection.services.processors import processor_remove, processor_save
@@ -89,6 +91,13 @@ class BreachAdmin(admin.ModelAdmin[Breach]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(SubjectRequest)
+class SubjectRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[SubjectRequest]):
+    list_display = ("number", "right", "status", "received_at", "due_at")
+    list_filter = ("status", "right")
+    readonly_fields = [f.name for f in SubjectRequest._meta.fields]
 
 
 def _manager(request: HttpRequest) -> bool:

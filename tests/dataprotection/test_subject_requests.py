@@ -87,8 +87,9 @@ def test_k6_a_request_is_recorded_with_the_persons_cases(
 def test_k6_the_export_holds_all_of_one_person_and_nothing_of_another(
     demo: None, api: Client, staff_headers: Callable[..., dict[str, str]],
 ) -> None:
-    """K6: the export lists both of Ayşe Yılmaz's cases with their customer, messages and
-    disclosures, and holds nothing of Ayşe Yıldız (name, e-mail, phone, IMEI, reference)."""
+    """K6: the export lists every case of Ayşe Yılmaz (by e-mail, by phone, and one recorded
+    after the request) with their customer, messages and disclosures, and holds nothing of
+    Ayşe Yıldız (name, e-mail, phone, IMEI, reference)."""
     by_email, by_phone, other = _three_cases()
     headers = staff_headers("privacy")
     created = _post(api, headers, "/privacy/requests", {
@@ -96,10 +97,13 @@ def test_k6_the_export_holds_all_of_one_person_and_nothing_of_another(
                                        "phone": "+905321112233"},
         "identity_check": "E-imzalı dilekçe.",
     }).json()
+    # A case recorded after the request, under the same e-mail, is hers too.
+    later = record(customer=CustomerInput(name="Ayşe Yılmaz", email="ayse.yilmaz@example.org"))
     response = api.get(f"/api/v1/privacy/requests/{created['id']}/export", headers=headers)
     assert response.status_code == 200, response.content
     body = response.json()
-    assert [c["reference"] for c in body["cases"]] == [by_email.reference, by_phone.reference]
+    assert [c["reference"] for c in body["cases"]] == [
+        by_email.reference, by_phone.reference, later.reference]
     first = body["cases"][0]
     assert {"reference", "received_at", "channel", "subject", "description", "customer",
             "messages", "disclosures"} <= set(first)

@@ -147,6 +147,13 @@ def request_record(
     return request
 
 
+def _cases_refresh(request: SubjectRequest) -> None:
+    """Link the cases recorded since the request with the person's e-mail or phone."""
+    found = subject_cases(email=request.subject_email, phone=request.subject_phone)
+    if found:
+        request.cases.add(*found)
+
+
 def _lock(request: SubjectRequest) -> SubjectRequest:
     return SubjectRequest.objects.select_for_update().get(pk=request.pk)
 
@@ -261,8 +268,11 @@ def _case_export(case: Feedback) -> dict[str, Any]:
 
 def request_export(*, actor: User, request: SubjectRequest) -> dict[str, Any]:
     """All the organisation holds about the person (api-v1.md: the export's shape): the
-    request's cases, and nothing of anyone else. Audited (the cases' references)."""
+    request's cases (with any recorded since under the same e-mail or phone), and nothing
+    of anyone else. Audited (the cases' references)."""
     require(actor, A.MANAGE_SUBJECT_REQUESTS)
+    with transaction.atomic():
+        _cases_refresh(request)
     cases = list(
         request.cases.select_related("customer", "office", "survey")
         .prefetch_related("messages", "attachments", "questions", "customer_answers",
@@ -382,6 +392,7 @@ def request_erase(
         _open(request)
         if request.right not in (SubjectRight.ERASURE, SubjectRight.OBJECTION):
             raise Conflict(_("Only a request for erasure or an objection leads to erasure."))
+        _cases_refresh(request)
         for case in request.cases.order_by("received_at", "id"):
             if case.anonymised_at is not None:
                 result.anonymised.append(case.reference)
