@@ -97,6 +97,9 @@ def _privacy(args: argparse.Namespace) -> int:
     if args.privacy_command == "inventory":
         extra = ["--language", args.language] if args.language else []
         return _manage("privacy_inventory", "--out", args.out, *extra)
+    if args.privacy_command == "destroy":
+        options = ["--dry-run"] if args.dry_run else []
+        return _manage("privacy_destroy", *options, *(["--now", args.now] if args.now else []))
     return 2
 
 
@@ -136,6 +139,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     inventory.add_argument("--out", required=True, help="the .xlsx file to write")
     inventory.add_argument("--language", choices=["tr", "en"], help="default: the site's")
+    destroy = privacy_sub.add_parser(
+        "destroy", help="destroy the personal data whose retention period has passed, now"
+    )
+    destroy.add_argument(
+        "--dry-run", action="store_true", help="count what would go; change nothing"
+    )
+    destroy.add_argument("--now", help="as of this ISO 8601 time (default: now)")
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)

@@ -284,6 +284,9 @@ MEMNUN_SMS_PROVIDER = env_str("MEMNUN_SMS_PROVIDER", "SMS provider")
 # A question to the customer left unanswered this many business days (office calendar)
 # brings one reminder. Clocks pause while a question is open, not by status.
 MEMNUN_QUESTION_REMINDER_DAYS = env_int("MEMNUN_QUESTION_REMINDER_DAYS", 3, minimum=1)
+# The destruction job (K9) runs every this many days: at most 183 (every six months), a
+# system check says so (dataprotection/checks.py).
+MEMNUN_DESTRUCTION_EVERY_DAYS = env_int("MEMNUN_DESTRUCTION_EVERY_DAYS", 30, minimum=1)
 
 TASKS = {
     "default": {

@@ -14,3 +14,4 @@ class DataProtectionConfig(AppConfig):
         receivers.connect()
         # In production, channels that would expose personal data stop the start-up.
         register(checks.transport_check, Tags.security)
+        register(checks.destruction_interval_check)

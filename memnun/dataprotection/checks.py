@@ -65,3 +65,21 @@ def transport_check(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[CheckMessage]:
     return transport_errors() if production() else []
+
+
+def destruction_interval_check(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """K9: the destruction job runs at least every six months (always, not only in
+    production: a longer interval is never right)."""
+    from memnun.dataprotection.retention_rules import MAX_INTERVAL_DAYS
+
+    days = settings.MEMNUN_DESTRUCTION_EVERY_DAYS
+    if days > MAX_INTERVAL_DAYS:
+        return [Error(
+            f"MEMNUN_DESTRUCTION_EVERY_DAYS is {days}: the destruction job must run at least "
+            f"every six months ({MAX_INTERVAL_DAYS} days).",
+            hint="Set MEMNUN_DESTRUCTION_EVERY_DAYS to 183 or less (the default is 30).",
+            id="memnun.E105",
+        )]
+    return []

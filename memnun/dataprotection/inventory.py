@@ -22,6 +22,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from memnun.dataprotection.categories import CATEGORIES
 from memnun.dataprotection.models import Processor
+from memnun.dataprotection.retention import retention_schedule
+from memnun.dataprotection.retention_rules import RetentionCategory
 from memnun.personaldata.fields import PersonalField
 
 PROCESS = gettext_lazy("Complaint and feedback handling (ISO 10002)")
@@ -42,11 +44,8 @@ OTHER_RECIPIENTS = gettext_lazy(
     "Brands and insurers only with the person's explicit consent; public authorities and "
     "courts where the law requires"
 )
-# Until the retention schedule (K9) is configurable, the documented default.
-RETENTION = gettext_lazy(
-    "While the case is handled, then 10 years after its closure (limitation period of "
-    "claims), after which it is anonymised"
-)
+# The case period of the retention schedule (K9) follows.
+RETENTION = gettext_lazy("While the case is handled, then until it is anonymised:")
 SECURITY = [
     gettext_lazy("Role-based access limited to the office; personal data masked on screen, "
                  "shown whole only with a recorded reason"),
@@ -122,11 +121,12 @@ def inventory_write(
             f"{_processor_line(p)}: {p.get_transfer_basis_display()}" for p in abroad
         ) or _("None")
         rows = inventory_rows()
+        retention = f"{RETENTION} {retention_schedule()[RetentionCategory.CASE].text}"
         for row in rows:
             _append(sheet, [
                 str(PROCESS), "\n".join(str(p) for p in PURPOSES), row.category,
                 ", ".join(row.kinds), str(SUBJECTS), str(LEGAL_BASIS), recipients, transfers,
-                str(RETENTION), "\n".join(str(s) for s in SECURITY),
+                retention, "\n".join(str(s) for s in SECURITY),
             ])
         progress(_("%(count)s inventory rows") % {"count": len(rows)})
         register = book.create_sheet(_("Processors")[:31])

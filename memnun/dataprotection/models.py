@@ -1,4 +1,5 @@
-"""The breach register (K11) and the processors (K5, K12)."""
+"""The breach register (K11), the processors (K5, K12), the data subjects' requests (K6,
+K8), and the retention schedule, its holds and the destruction log (K9)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from memnun.dataprotection.retention_rules import RetentionCategory
+from memnun.dataprotection.retention_rules import Unit as RetentionUnit
 
 
 class BreachStatus(models.TextChoices):
@@ -209,3 +213,109 @@ class SubjectRequest(models.Model):
     @property
     def number(self) -> str:
         return f"BVR-{self.received_at:%Y}-{self.pk:04d}"
+
+
+class RetentionPeriod(models.Model):
+    """How long one category of personal data is kept (K9): one row per category of
+    `retention_rules.RetentionCategory`, seeded with the documented defaults, edited in
+    the admin. The destruction job reads it."""
+
+    category = models.CharField(
+        _("data category"), max_length=24, choices=RetentionCategory.choices, unique=True,
+    )
+    amount = models.PositiveIntegerField(_("kept for"))
+    unit = models.CharField(_("unit"), max_length=8, choices=RetentionUnit.choices)
+    note = models.TextField(
+        _("why this long"), blank=True,
+        help_text=_("The reason or the legal basis, for the record (e.g. the lawyer's advice)."),
+    )
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+    changed_by = models.CharField(_("changed by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("retention period")
+        verbose_name_plural = _("retention schedule")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=1), name="retention_period_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.amount} {self.get_unit_display()}"
+
+
+class RetentionHold(models.Model):
+    """An operator's rule that keeps cases past their retention period (a case in
+    litigation, a regulator's inquiry): the destruction job and an erasure request keep
+    every case it names, while it is active and not past `until`, and name the rule."""
+
+    name = models.CharField(_("name"), max_length=200,
+                            help_text=_("Shown as the reason a case is kept, e.g. "
+                                        "\"Lawsuit 2026/123, İstanbul consumer court\"."))
+    reason = models.TextField(_("why the cases are kept"))
+    cases = models.ManyToManyField(
+        "feedback.Feedback", verbose_name=_("cases"), related_name="retention_holds",
+        blank=True,
+    )
+    active = models.BooleanField(_("active"), default=True)
+    until = models.DateField(
+        _("until"), null=True, blank=True,
+        help_text=_("The last day the rule holds; empty: until it is made inactive."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.CharField(_("created by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("retention hold")
+        verbose_name_plural = _("retention holds")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DestructionTrigger(models.TextChoices):
+    SCHEDULE = "schedule", _("The schedule (background worker)")
+    COMMAND = "command", _("The command memnun privacy destroy")
+
+
+class DestructionRun(models.Model):
+    """One run of the destruction job (K9): when, as of when, who or what started it, and
+    how many items of each category it destroyed. Kept at least three years."""
+
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    as_of = models.DateTimeField(_("expired as of"))
+    trigger = models.CharField(_("started by"), max_length=16, choices=DestructionTrigger.choices)
+    started_by = models.CharField(_("operator"), max_length=150, blank=True)
+    # {category: items destroyed}, plus "held": the expired cases a hold kept.
+    counts = models.JSONField(_("counts"), default=dict)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("destruction run")
+        verbose_name_plural = _("destruction runs")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.trigger}"
+
+
+class DestructionEntry(models.Model):
+    """One case anonymised by a run: its reference, the category and the rule applied."""
+
+    run = models.ForeignKey(DestructionRun, on_delete=models.PROTECT, related_name="entries")
+    reference = models.CharField(_("reference number"), max_length=20)
+    category = models.CharField(_("data category"), max_length=24,
+                                choices=RetentionCategory.choices)
+    rule = models.CharField(_("rule"), max_length=200)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    destroyed_at = models.DateTimeField(_("anonymised at"))
+
+    class Meta:
+        ordering = ["run", "id"]
+        verbose_name = _("destruction log entry")
+        verbose_name_plural = _("destruction log")
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.category}"

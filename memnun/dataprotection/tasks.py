@@ -1,11 +1,15 @@
-"""Data protection's background jobs: the breach clock's alerts and the requests' due dates."""
+"""Data protection's background jobs: the breach clock's alerts, the requests' due
+dates, the destruction job."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
+from memnun.dataprotection.models import DestructionTrigger
 from memnun.dataprotection.services.breaches import breach_watch
+from memnun.dataprotection.services.destruction import destruction_run
 from memnun.dataprotection.services.subject_requests import request_watch
 from memnun.jobs.schedule import every
 
@@ -24,3 +28,11 @@ def breach_deadline_watch() -> int:
 def request_deadline_watch() -> int:
     """Alert the personal-data contacts to data subjects' requests whose answer falls due."""
     return request_watch(now=timezone.now())
+
+
+# Monthly by default; at most every six months (system check memnun.E105).
+@every(seconds=settings.MEMNUN_DESTRUCTION_EVERY_DAYS * 86400, name="dataprotection.destruction")
+@task()
+def scheduled_destruction() -> dict[str, int]:
+    """Destroy the personal data whose retention period has passed (K9)."""
+    return destruction_run(now=timezone.now(), trigger=DestructionTrigger.SCHEDULE).counts

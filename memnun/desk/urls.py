@@ -18,6 +18,7 @@ from memnun.desk import (
     views_queue,
     views_repeat_clusters,
     views_reports,
+    views_retention,
     views_reviews,
     views_subject_requests,
     views_surges,
@@ -91,6 +92,7 @@ urlpatterns = [
     path("competence/capacity/", views_competence.capacity, name="capacity"),
     path("reports/cases/", views_reports.report_cases_list, name="report_cases"),
     path("privacy/recipients/", views_privacy.recipient_notices, name="recipient_notices"),
+    path("privacy/retention/", views_retention.retention, name="retention"),
     path(
         "privacy/recipients/<int:task_id>/done", views_privacy.recipient_notice_mark_done,
         name="recipient_notice_done",

@@ -122,6 +122,11 @@ class Action(StrEnum):
     MANAGE_SUBJECT_REQUESTS = "manage_subject_requests"
     # See and revoke every member of staff's API tokens (each revokes their own anyway).
     MANAGE_API_TOKENS = "manage_api_tokens"
+    # The retention schedule and the destruction log (K9, memnun/dataprotection): read the
+    # schedule, the holds and the runs (desk/retention/); change the periods and the holds
+    # (in the admin).
+    VIEW_RETENTION = "view_retention"
+    MANAGE_RETENTION = "manage_retention"
 
 
 A = Action
@@ -153,7 +158,7 @@ MATRIX: dict[str, frozenset[Action]] = {
         A.CLOSE_EXHAUSTED, A.VIEW_REPORTS, A.CLOSE_CAPA, A.MANAGE_OBJECTIVES,
         A.MANAGE_POLICY, A.PUBLISH_POLICY, A.MANAGE_TRAINING, *_PROCESS_AUDIT,
         A.VIEW_REVIEWS, A.MANAGE_REVIEWS,
-        A.VIEW_BREACHES,
+        A.VIEW_BREACHES, A.VIEW_RETENTION,
     },
     # Reads everything, sees personal data masked, changes no case. The one thing an
     # auditor writes is the process audit itself (its plans, checklist and findings,
@@ -161,6 +166,7 @@ MATRIX: dict[str, frozenset[Action]] = {
     Role.AUDITOR: frozenset({
         A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA, *_PROCESS_AUDIT, A.VIEW_REVIEWS,
         A.VIEW, A.VIEW_REPORTS, A.VIEW_CAPA, *_PROCESS_AUDIT, A.VIEW_BREACHES,
+        A.VIEW_RETENTION,
     }),
     # Top management: the reports, and the cases behind a figure as the auditor sees them;
     # sets the objectives and approves them; approves the policy (and may publish it) and
@@ -175,16 +181,19 @@ MATRIX: dict[str, frozenset[Action]] = {
     # files, and reveals contact details with a reason, to serve the data subjects' rights;
     # keeps the breach register. Records a customer's consent or its withdrawal, gives a
     # case to a third party on a consent, and tells the recipients of a correction or erasure.
+    # Keeps the retention schedule and its holds, and reads the destruction log.
     Role.PRIVACY: frozenset({
         A.VIEW, A.REVEAL_PERSONAL_DATA, A.VIEW_ATTACHMENTS, A.VIEW_BREACHES, A.MANAGE_BREACHES,
         A.RECORD_CONSENT, A.DISCLOSE, A.NOTIFY_RECIPIENTS, A.MANAGE_SUBJECT_REQUESTS,
+        A.VIEW_RETENTION, A.MANAGE_RETENTION,
     }),
     # Configuration, not case work; reveals contact details for data-subject requests and
     # works their register with the personal-data contact.
-    # Keeps the users, and so their training records and API tokens.
+    # Keeps the users, and so their training records and API tokens; and the retention
+    # schedule.
     Role.ADMIN: frozenset({
         A.VIEW, A.REVEAL_PERSONAL_DATA, A.RECORD, A.ACKNOWLEDGE, A.ADD_NOTE, A.MANAGE_TRAINING,
-        A.MANAGE_SUBJECT_REQUESTS, A.MANAGE_API_TOKENS,
+        A.MANAGE_SUBJECT_REQUESTS, A.MANAGE_API_TOKENS, A.MANAGE_RETENTION, A.VIEW_RETENTION,
     }),
 }
 

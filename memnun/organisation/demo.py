@@ -122,7 +122,8 @@ def demo_load() -> dict[str, int]:
                 "first_name": first,
                 "last_name": last,
                 "email": f"{username}@memnun.local",
-                "is_staff": role == Role.ADMIN,
+                # The personal-data contact keeps the retention schedule in the admin (K9).
+                "is_staff": role in (Role.ADMIN, Role.PRIVACY),
                 "is_superuser": role == Role.ADMIN,
             },
         )

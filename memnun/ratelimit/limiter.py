@@ -39,7 +39,14 @@ def rate_exceeded(*, key: str, limit: int, window_seconds: int, now: float | Non
     return rate_hit(key=key, window_seconds=window_seconds, now=now) > limit
 
 
-def rate_prune(*, older_than_seconds: int = 86400) -> int:
-    cutoff = int(time.time()) - older_than_seconds
-    deleted, _ = RateWindow.objects.filter(window_start__lt=cutoff).delete()
+def rate_prune(
+    *, older_than_seconds: int = 86400, now: float | None = None, dry_run: bool = False
+) -> int:
+    """Delete the windows that started more than `older_than_seconds` before now; return
+    how many (with `dry_run`, only count them)."""
+    cutoff = int(now if now is not None else time.time()) - older_than_seconds
+    old = RateWindow.objects.filter(window_start__lt=cutoff)
+    if dry_run:
+        return old.count()
+    deleted, _ = old.delete()
     return deleted

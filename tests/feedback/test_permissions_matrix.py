@@ -88,6 +88,10 @@ EXPECTED: dict[str, set[str]] = {
     "manage_subject_requests": {"privacy", "admin"},
     # Everyone revokes their own API tokens; the administrator sees and revokes anyone's.
     "manage_api_tokens": {"admin"},
+    # K9: the personal-data contact keeps the retention schedule (the administrator too, in
+    # the admin); quality and the auditor read it and the destruction log.
+    "view_retention": {"quality", "auditor", "privacy", "admin"},
+    "manage_retention": {"privacy", "admin"},
 }
 # Allowed by the role, but only on the cases escalated to its level (not on this level-0 case).
 ESCALATED_ONLY = {("management", "approve"), ("management", "send_back")}

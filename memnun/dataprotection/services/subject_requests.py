@@ -26,6 +26,7 @@ from memnun.accounts.roles import Role
 from memnun.audit.chain import audit_record
 from memnun.dataprotection import rules
 from memnun.dataprotection.models import RequestStatus, SubjectRequest, SubjectRight
+from memnun.dataprotection.retention import case_kept_by_hold
 from memnun.dataprotection.services.anonymise import anonymise_case
 from memnun.feedback.codes import Language, Status
 from memnun.feedback.errors import Conflict, FieldErrors, NotFound
@@ -355,14 +356,18 @@ def request_rectify(
     return changed
 
 
-def erasure_keep_reason(feedback: Feedback) -> str | None:
+def erasure_keep_reason(feedback: Feedback, *, now: datetime | None = None) -> str | None:
     """Why this case must be kept rather than erased, or None when it may be anonymised.
 
-    The one place that decides (the erasure of a request; the destruction job may ask
-    too): a case still being handled is kept. Operators' retention rules extend this.
+    The one place that decides (the erasure of a request; the destruction job asks too):
+    a case still being handled is kept; so is a case an operator's retention hold keeps
+    at `now` (`retention.case_kept_by_hold`, K9), and the hold is named.
     """
     if feedback.status != Status.CLOSED:
         return _("The case is still being handled; it can be erased once it is closed.")
+    hold = case_kept_by_hold(feedback=feedback, now=_now(now))
+    if hold is not None:
+        return _("The retention rule “%(name)s” keeps the case.") % {"name": hold.name}
     return None
 
 
@@ -392,7 +397,7 @@ def request_erase(
             if case.anonymised_at is not None:
                 result.anonymised.append(case.reference)
                 continue
-            reason = erasure_keep_reason(case)
+            reason = erasure_keep_reason(case, now=at)
             if reason is not None:
                 result.kept.append({"reference": case.reference, "reason": reason})
                 continue
