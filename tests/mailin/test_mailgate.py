@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
+from django.utils import translation
 
 from memnun.feedback.models import Attachment, Feedback
 from memnun.mailin.models import InboundMessage
@@ -164,8 +165,9 @@ def test_reply_attachments_are_kept_on_the_message(
 def test_a_mailed_pdf_with_a_script_is_dropped_with_a_note(
     demo: None, mail: Callable[..., bytes]
 ) -> None:
-    mailgate(mail(attachments=[("fatura.pdf", "application/pdf", files.pdf(javascript=True)),
-                               ("fis.bat", "application/octet-stream", files.PDF)]))
+    with translation.override("en"):  # the note is written in the language in force
+        mailgate(mail(attachments=[("fatura.pdf", "application/pdf", files.pdf(javascript=True)),
+                                   ("fis.bat", "application/octet-stream", files.PDF)]))
     [kept] = Attachment.objects.filter(feedback=Feedback.objects.get())
     assert (kept.filename, kept.content_type) == ("fis.pdf", "application/pdf")
     [note] = InboundMessage.objects.get().notes
