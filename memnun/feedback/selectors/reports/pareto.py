@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from memnun.accounts.models import User
 from memnun.feedback.codes import FeedbackType
 from memnun.feedback.models import Feedback, ResolutionProposal
+from memnun.feedback.selectors.reports.kpi import KpiReads
 from memnun.feedback.selectors.reports.rollup import pareto_rollable, pareto_rolled
 from memnun.feedback.selectors.reports.scope import Period, ReportFilters, report_cases
 from memnun.organisation.models import Brand, Category, Office, RootCauseCategory
@@ -86,20 +87,20 @@ def _raw_counts(key: ParetoKey, cases: QuerySet[Feedback]) -> dict[str | None, i
 
 
 def pareto(
-    *, period: Period, by: str, filters: ReportFilters, viewer: User, raw: bool = False
+    *, period: Period, by: str, filters: ReportFilters, viewer: User, raw: bool = False,
+    reads: KpiReads | None = None,
 ) -> dict[str, Any]:
     """The answer of `GET /api/v1/reports/pareto` (api-v1.md, Reports): complaints only.
 
     By office, brand or category it is read from the rollup, caught up first, when the
     filters allow it (`rollup.pareto_rolled`); otherwise, or when `raw` is asked, the
-    raw cases are counted. Both give the same items.
+    raw cases are counted. Both give the same items. `reads`: the page's other reads
+    (the rollup caught up already).
     """
-    from memnun.feedback.services.report_rollup import rollup_catch_up
-
     cases, scoped = report_cases(period=period, filters=filters, viewer=viewer)
     key = PARETO_KEYS[by]
     if not raw and pareto_rollable(by=by, scoped=scoped):
-        rollup_catch_up()
+        (reads or KpiReads()).catch_up()
         counts = pareto_rolled(by=by, period=period, scoped=scoped)
     else:
         counts = _raw_counts(key, cases)
