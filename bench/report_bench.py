@@ -12,6 +12,13 @@ page of the desk queue filtered by one office. Run alone:
 
     python -m bench.report_bench [count]      (default 1,000,000)
 
+To measure one fill against several commits, fill the database DATABASE_URL
+names (or the SQLite default) once and keep it, then measure it as often as
+needed (the measuring run applies the migrations first, as an upgrade would):
+
+    python -m bench.report_bench --kept 1000000   (migrate, demo, fill, prepare)
+    python -m bench.report_bench --kept           (measure only)
+
 `run()` returns (label, figure) pairs for the project's bench report.
 """
 
@@ -23,7 +30,7 @@ from collections.abc import Callable
 from io import StringIO
 from typing import TYPE_CHECKING
 
-from bench.scratch import scratch_database, timings_ms
+from bench.scratch import kept_database, scratch_database, timings_ms
 
 if TYPE_CHECKING:
     from memnun.devtools.fill import FillProgress
@@ -63,69 +70,92 @@ def _prepare(label: str) -> list[tuple[str, str]]:
     return rows
 
 
-def run(count: int = 1_000_000) -> list[tuple[str, str]]:
-    results: list[tuple[str, str]] = []
-    with scratch_database("report-bench"):
-        from django.db import connection
-        from django.test import Client
-        from django.utils import timezone
+def _fill(count: int) -> tuple[str, list[tuple[str, str]]]:
+    """Fill `count` cases into the database in use and prepare the reports; the label."""
+    from django.db import connection
 
-        from memnun.accounts.models import User
-        from memnun.accounts.tokens import token_issue
-        from memnun.devtools.fill import feedback_fill
-        from memnun.feedback.models import StageChange
-        from memnun.feedback.selectors.reports.periods import (
-            Preset,
-            period_preset,
-            report_today,
-        )
-        from memnun.organisation.models import Brand, Office
+    from memnun.devtools.fill import feedback_fill
+    from memnun.feedback.models import StageChange
 
-        began = time.perf_counter()
-        feedback_fill(count=count, seed=count, progress=_progress(count))
-        seconds = time.perf_counter() - began
-        stages = StageChange.objects.count()
-        label = f"{count:,} cases, {connection.vendor}"
-        results.append((f"reports: fill {label} ({stages:,} stages)",
-                        f"{seconds:.1f} s, {count / seconds:,.0f} cases/s"))
-        results += _prepare(label)
+    began = time.perf_counter()
+    feedback_fill(count=count, seed=count, progress=_progress(count))
+    seconds = time.perf_counter() - began
+    stages = StageChange.objects.count()
+    label = f"{count:,} cases, {connection.vendor}"
+    results = [(f"reports: fill {label} ({stages:,} stages)",
+                f"{seconds:.1f} s, {count / seconds:,.0f} cases/s")]
+    return label, results + _prepare(label)
 
-        quality = User.objects.get(username="quality")
-        api = Client(headers={"Authorization": f"Bearer {token_issue(user=quality).token}"})
-        desk = Client()
-        desk.force_login(quality)
-        year = period_preset(preset=Preset.YEAR, today=report_today(now=timezone.now()))
-        span = f"from={year.start.isoformat()}&to={year.end.isoformat()}"
-        office = Office.objects.order_by("code").values_list("code", flat=True).first()
-        brand = Brand.objects.order_by("code").values_list("code", flat=True).first()
-        calls = [
-            ("GET /api/v1/reports/kpi, year, all offices", api,
-             f"/api/v1/reports/kpi?{span}"),
-            (f"GET /api/v1/reports/kpi, year, office {office}", api,
-             f"/api/v1/reports/kpi?{span}&office={office}"),
-            (f"GET /api/v1/reports/kpi, year, brand {brand} (informational)", api,
-             f"/api/v1/reports/kpi?{span}&brand={brand}"),
-            ("GET /api/v1/reports/pareto?by=category, year", api,
-             f"/api/v1/reports/pareto?by=category&{span}"),
-            ("desk /desk/reports/?period=year (quality)", desk, "/desk/reports/?period=year"),
-            (f"desk /desk/queue/?office={office}, first page (quality)", desk,
-             f"/desk/queue/?office={office}"),
-        ]
-        for name, client, url in calls:
-            response = client.get(url)  # warm
-            assert response.status_code == 200, (url, response.status_code, response.content[:300])
-            # A page answers for the period it was asked (an unknown parameter would fall
-            # back to this month without a word).
-            shown = getattr(response, "context", None) and response.context.get("period")
-            assert shown in (None, year), (url, shown, year)
-            p50, p95, n = timings_ms(lambda c=client, u=url: c.get(u), REQUESTS, budget_s=BUDGET_S)
-            results.append((f"{name}, {label}", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms (n={n})"))
+
+def _measure(label: str) -> list[tuple[str, str]]:
+    from django.test import Client
+    from django.utils import timezone
+
+    from memnun.accounts.models import User
+    from memnun.accounts.tokens import token_issue
+    from memnun.feedback.selectors.reports.periods import Preset, period_preset, report_today
+    from memnun.organisation.models import Brand, Office
+
+    results = []
+    quality = User.objects.get(username="quality")
+    api = Client(headers={"Authorization": f"Bearer {token_issue(user=quality).token}"})
+    desk = Client()
+    desk.force_login(quality)
+    year = period_preset(preset=Preset.YEAR, today=report_today(now=timezone.now()))
+    span = f"from={year.start.isoformat()}&to={year.end.isoformat()}"
+    office = Office.objects.order_by("code").values_list("code", flat=True).first()
+    brand = Brand.objects.order_by("code").values_list("code", flat=True).first()
+    calls = [
+        ("GET /api/v1/reports/kpi, year, all offices", api,
+         f"/api/v1/reports/kpi?{span}"),
+        (f"GET /api/v1/reports/kpi, year, office {office}", api,
+         f"/api/v1/reports/kpi?{span}&office={office}"),
+        (f"GET /api/v1/reports/kpi, year, brand {brand} (informational)", api,
+         f"/api/v1/reports/kpi?{span}&brand={brand}"),
+        ("GET /api/v1/reports/pareto?by=category, year", api,
+         f"/api/v1/reports/pareto?by=category&{span}"),
+        ("desk /desk/reports/?period=year (quality)", desk, "/desk/reports/?period=year"),
+        (f"desk /desk/queue/?office={office}, first page (quality)", desk,
+         f"/desk/queue/?office={office}"),
+    ]
+    for name, client, url in calls:
+        response = client.get(url)  # warm
+        assert response.status_code == 200, (url, response.status_code, response.content[:300])
+        # A page answers for the period it was asked (an unknown parameter would fall
+        # back to this month without a word).
+        shown = getattr(response, "context", None) and response.context.get("period")
+        assert shown in (None, year), (url, shown, year)
+        p50, p95, n = timings_ms(lambda c=client, u=url: c.get(u), REQUESTS, budget_s=BUDGET_S)
+        results.append((f"{name}, {label}", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms (n={n})"))
     return results
 
 
+def run(count: int = 1_000_000) -> list[tuple[str, str]]:
+    with scratch_database("report-bench"):
+        label, results = _fill(count)
+        results += _measure(label)
+    return results
+
+
+def run_kept(count: int | None) -> list[tuple[str, str]]:
+    """Fill (with `count`) or measure (without) the database DATABASE_URL names, kept."""
+    with kept_database(fresh=count is not None):
+        from django.db import connection
+
+        from memnun.feedback.models import Feedback
+
+        if count is not None:
+            return _fill(count)[1]
+        label = f"{Feedback.objects.count():,} cases, {connection.vendor}, kept"
+        return _measure(label)
+
+
 def main(argv: list[str]) -> None:
-    count = int(argv[0].replace("_", "").replace(",", "")) if argv else 1_000_000
-    for label, figure in run(count):
+    kept = "--kept" in argv
+    argv = [a for a in argv if a != "--kept"]
+    count = int(argv[0].replace("_", "").replace(",", "")) if argv else None
+    rows = run_kept(count) if kept else run(count or 1_000_000)
+    for label, figure in rows:
         print(f"{label:<72} {figure}")
 
 

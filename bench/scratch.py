@@ -59,6 +59,31 @@ def scratch_database(prefix: str) -> Iterator[None]:
             shutil.rmtree(data_dir, ignore_errors=True)
 
 
+@contextmanager
+def kept_database(*, fresh: bool) -> Iterator[None]:
+    """The database the settings name (DATABASE_URL, else the SQLite default), kept
+    afterwards: migrated, with the demo loaded when `fresh` (it must then be empty)."""
+    tmp = Path(tempfile.mkdtemp(prefix="memnun-kept-"))
+    os.environ["MEMNUN_DEMO"] = "1"
+    _django(tmp)
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    from memnun.organisation.demo import demo_load
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    call_command("migrate", verbosity=0)
+    if fresh:
+        demo_load()
+    setup_test_environment()
+    try:
+        yield
+    finally:
+        teardown_test_environment()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def timings_ms(
     call: Callable[[], object], times: int, *, budget_s: float | None = None
 ) -> tuple[float, float, int]:

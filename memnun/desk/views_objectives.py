@@ -36,6 +36,7 @@ from memnun.feedback.objectives_models import (
     PeriodUnit,
 )
 from memnun.feedback.permissions import Action, may
+from memnun.feedback.selectors.reports.kpi import KpiReads
 from memnun.feedback.selectors.reports.objectives import (
     ObjectiveProgress,
     objective_brands,
@@ -169,11 +170,12 @@ def _today() -> date:
     return report_today(now=timezone.now())
 
 
-def objectives_panel(user: User) -> dict[str, Any]:
+def objectives_panel(user: User, *, reads: KpiReads | None = None) -> dict[str, Any]:
     """The dashboard panel's context: each approved objective's actual against its target
-    this period (no trend). Empty for a role that reads no reports."""
+    this period (no trend). Empty for a role that reads no reports. `reads`: the
+    dashboard's own KPI reads, whose catch-up and backlog the objectives share."""
     try:
-        progress = objectives_progress(viewer=user, today=_today(), trend=False)
+        progress = objectives_progress(viewer=user, today=_today(), trend=False, reads=reads)
     except NotPermitted:
         return {"objective_rows": []}
     return {"objective_rows": [_measured(p, chart=False) for p in progress]}

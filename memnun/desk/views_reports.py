@@ -50,6 +50,7 @@ from memnun.feedback.selectors.reports.drill import (
     cases_cursor_encode,
     cases_page,
 )
+from memnun.feedback.selectors.reports.kpi import KpiReads
 from memnun.feedback.selectors.reports.objectives import objective_target
 from memnun.feedback.selectors.reports.scope import period_check
 
@@ -182,10 +183,14 @@ def reports(request: HttpRequest) -> HttpResponse:
         return _render(request, context, status=400)
     filters = report_filters(form)
     by = form.cleaned_data.get("by") or DEFAULT_PARETO
+    # One "now", one catch-up and one backlog per scope for the figures, the Pareto and
+    # the objectives' panel.
+    reads = KpiReads()
     try:
         with refusals_as_http():
-            answer = kpi(period=period, filters=filters, viewer=user)
-            answer_pareto = pareto(period=period, by=by, filters=filters, viewer=user)
+            answer = kpi(period=period, filters=filters, viewer=user, reads=reads)
+            answer_pareto = pareto(period=period, by=by, filters=filters, viewer=user,
+                                   reads=reads)
     except FieldErrors as exc:
         form.add_service_errors(exc.fields)
         return _render(request, context, status=400)
@@ -216,7 +221,7 @@ def reports(request: HttpRequest) -> HttpResponse:
              "url": _pareto_url(by, item, period, scoped)}
             for item in answer_pareto["items"]
         ],
-        **objectives_panel(user),
+        **objectives_panel(user, reads=reads),
     }
     return _render(request, context)
 

@@ -778,7 +778,8 @@ class ReportMonth(ReportCells):
 
 
 class ReportBrandDay(models.Model):
-    """Feedback received on one day for one office, by known brand (none: no brand)."""
+    """Feedback (and complaints) received on one day for one office, by known brand
+    (none: no brand)."""
 
     day = models.DateField()
     office = models.ForeignKey("organisation.Office", on_delete=models.CASCADE, related_name="+")
@@ -786,6 +787,7 @@ class ReportBrandDay(models.Model):
         "organisation.Brand", on_delete=models.CASCADE, null=True, related_name="+"
     )
     received = models.PositiveIntegerField(default=0)
+    complaints = models.PositiveIntegerField(default=0)  # the Pareto's cases
 
     class Meta:
         indexes = [models.Index(fields=["day", "office"])]
@@ -795,7 +797,8 @@ class ReportBrandDay(models.Model):
 
 
 class ReportCategoryDay(models.Model):
-    """Received, survey responses and score sum of one day for one office, by category."""
+    """Received, complaints, survey responses and score sum of one day for one office, by
+    category."""
 
     day = models.DateField()
     office = models.ForeignKey("organisation.Office", on_delete=models.CASCADE, related_name="+")
@@ -803,6 +806,7 @@ class ReportCategoryDay(models.Model):
         "organisation.Category", on_delete=models.CASCADE, null=True, related_name="+"
     )
     received = models.PositiveIntegerField(default=0)
+    complaints = models.PositiveIntegerField(default=0)  # the Pareto's cases
     responses = models.PositiveIntegerField(default=0)
     score = models.PositiveIntegerField(default=0)
 

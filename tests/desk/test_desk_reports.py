@@ -260,3 +260,28 @@ def test_the_acknowledgement_rate_shows_its_approved_objective_of_the_same_scope
     objective("acknowledgement.rate", "97.5")
     html = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Objective: at least 97.5 %." in html
+
+
+def test_the_dashboard_reads_the_open_backlog_and_the_complaints_once(demo: None) -> None:
+    """Issue 10 "Fast": the page's KPI, Pareto and objectives' panel share one backlog
+    (an objective over every office has the dashboard's scope) and the Pareto by category
+    sums the rollup instead of counting the period's complaints."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.reports.objectives_helpers import objective
+
+    week()
+    objective("acknowledgement.rate", "97.5")
+    client = signed_in("quality")
+    client.get(PAGE, CUSTOM)  # the rollup caught up
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(PAGE, CUSTOM)
+    assert response.status_code == 200
+    backlogs = [q["sql"] for q in queries.captured_queries
+                if 'FROM "feedback_feedback"' in q["sql"] and '"assignee_id"' in q["sql"]
+                and "GROUP BY" in q["sql"]]
+    assert len(backlogs) == 1
+    counted = [q["sql"] for q in queries.captured_queries
+               if 'FROM "feedback_feedback"' in q["sql"] and '"category__code"' in q["sql"]]
+    assert counted == []

@@ -27,7 +27,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from memnun.audit.models import AuditEvent
-from memnun.feedback.codes import CompensationStatus
+from memnun.feedback.codes import CompensationStatus, FeedbackType
 from memnun.feedback.models import (
     Compensation,
     Feedback,
@@ -80,18 +80,20 @@ def _day_recompute(day: date) -> None:
             **{name: row[name] or 0 for name in columns},
         ))
     ReportDay.objects.bulk_create(cells)
+    complaints = Count("pk", filter=Q(type=FeedbackType.COMPLAINT))  # the Pareto's
     ReportBrandDay.objects.bulk_create(
         ReportBrandDay(day=day, office_id=row["office_id"], brand_id=row["brand_id"],
-                       received=row["n"])
-        for row in cases.values("office_id", "brand_id").annotate(n=Count("pk"))
+                       received=row["n"], complaints=row["complaints"])
+        for row in cases.values("office_id", "brand_id").annotate(
+            n=Count("pk"), complaints=complaints)
     )
     surveyed = Q(survey__isnull=False)
     ReportCategoryDay.objects.bulk_create(
         ReportCategoryDay(day=day, office_id=row["office_id"], category_id=row["category_id"],
-                          received=row["n"], responses=row["responses"],
-                          score=row["score"] or 0)
+                          received=row["n"], complaints=row["complaints"],
+                          responses=row["responses"], score=row["score"] or 0)
         for row in cases.values("office_id", "category_id").annotate(
-            n=Count("pk"), responses=Count("pk", filter=surveyed),
+            n=Count("pk"), complaints=complaints, responses=Count("pk", filter=surveyed),
             score=Sum("survey__score", filter=surveyed))
     )
     ReportHandlerDay.objects.bulk_create(

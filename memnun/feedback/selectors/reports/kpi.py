@@ -9,6 +9,7 @@ satisfaction are one grouped query each; the backlog is "now" (`backlog.py`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -216,36 +217,62 @@ def kpi_raw(
     )
 
 
+@dataclass
+class KpiReads:
+    """What several KPI reads of one page share (the dashboard's figures, its Pareto and
+    its objectives): one "now", one catch-up of the rollup, one backlog per filter scope
+    (the backlog is "now": the same in every answer over the same filters)."""
+
+    now: datetime = field(default_factory=timezone.now)
+    caught_up: bool = False
+    backlogs: dict[ReportFilters, dict[str, Any]] = field(default_factory=dict)
+
+    def catch_up(self) -> None:
+        from memnun.feedback.services.report_rollup import rollup_catch_up
+
+        if not self.caught_up:
+            rollup_catch_up()
+            self.caught_up = True
+
+    def backlog(self, scoped: ReportFilters) -> dict[str, Any]:
+        if scoped not in self.backlogs:
+            self.backlogs[scoped] = backlog(filtered_cases(scoped), now=self.now)
+        return self.backlogs[scoped]
+
+
 def kpi_periods(
     *, periods: Sequence[Period], filters: ReportFilters, viewer: User,
     now: datetime | None = None, raw: bool = False, catch_up: bool = True,
+    reads: KpiReads | None = None,
 ) -> list[dict[str, Any]]:
     """The KPI answer of each period, for the same filters and reader (a trend).
 
     The cost shared by the periods is paid once: the reader's scope, the rollup's
     catch-up (unless `catch_up` is False: the caller has just caught up) and the
-    backlog, which is "now" and the same in every answer.
+    backlog, which is "now" and the same in every answer; with `reads`, once for
+    every call given the same `reads` (its "now" then stands for `now`).
     """
     from memnun.feedback.selectors.reports.rollup import kpi_rollup
-    from memnun.feedback.services.report_rollup import rollup_catch_up
 
+    if reads is None:
+        reads = KpiReads(now=now or timezone.now(), caught_up=not catch_up)
     scoped = report_scope(filters=filters, viewer=viewer)
-    at = now or timezone.now()
     rolled = not (raw or scoped.brand is not None or scoped.category is not None)
-    if rolled and catch_up:
-        rollup_catch_up()
-    now_figures = backlog(filtered_cases(scoped), now=at)
+    if rolled:
+        reads.catch_up()
+    now_figures = reads.backlog(scoped)
     read = kpi_rollup if rolled else kpi_raw
     return [read(period=period, scoped=scoped, now_figures=now_figures) for period in periods]
 
 
 def kpi(
     *, period: Period, filters: ReportFilters, viewer: User, now: datetime | None = None,
-    raw: bool = False,
+    raw: bool = False, reads: KpiReads | None = None,
 ) -> dict[str, Any]:
     """The KPI answer of `GET /api/v1/reports/kpi` (api-v1.md, Reports; docs/reports.md).
 
     Read from the rollup, caught up first, unless a brand or category filter is given
     (the rollup has no such cells: those read the raw cases, slower) or `raw` is asked.
     """
-    return kpi_periods(periods=[period], filters=filters, viewer=viewer, now=now, raw=raw)[0]
+    return kpi_periods(periods=[period], filters=filters, viewer=viewer, now=now, raw=raw,
+                       reads=reads)[0]

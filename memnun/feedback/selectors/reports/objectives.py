@@ -32,7 +32,7 @@ from memnun.feedback.objectives_models import Objective, ObjectiveStatus, Period
 from memnun.feedback.permissions import reports_office_scope
 from memnun.feedback.selectors.reports.catalogue import CATALOGUE, METRICS, Kind, Metric
 from memnun.feedback.selectors.reports.drill import answer_at
-from memnun.feedback.selectors.reports.kpi import kpi_periods
+from memnun.feedback.selectors.reports.kpi import KpiReads, kpi_periods
 from memnun.feedback.selectors.reports.periods import Preset, period_preset
 from memnun.feedback.selectors.reports.scope import Period, ReportFilters
 from memnun.organisation.models import Brand, Office
@@ -144,20 +144,20 @@ def verdict_of(objective: Objective, actual: Decimal | None) -> Verdict:
 class _Figures:
     """KPI answers computed once per (period, filters): objectives sharing a scope and
     a period unit share their queries. Each scope's periods are read in one trend
-    (`kpi_periods`: its backlog once), and the rollup is caught up once for them all."""
+    (`kpi_periods`: its backlog once), and the rollup is caught up once for them all
+    (`KpiReads`, which the page may share with its own figures)."""
 
-    def __init__(self, viewer: User) -> None:
+    def __init__(self, viewer: User, reads: KpiReads) -> None:
         self.viewer = viewer
         self.answers: dict[tuple[Period, ReportFilters], dict[str, Any]] = {}
-        self.caught_up = False
+        self.reads = reads
 
     def values(self, objective: Objective, periods: list[Period]) -> list[Decimal | None]:
         filters = objective_filters(objective)
         missing = [period for period in periods if (period, filters) not in self.answers]
         if missing:
             answers = kpi_periods(periods=missing, filters=filters, viewer=self.viewer,
-                                  catch_up=not self.caught_up)
-            self.caught_up = True
+                                  reads=self.reads)
             self.answers |= {(period, filters): a for period, a in zip(missing, answers,
                                                                         strict=True)}
         return [figure_at(self.answers[(period, filters)], objective.metric)
@@ -166,13 +166,15 @@ class _Figures:
 
 def objectives_progress(
     *, viewer: User, today: date, trend: bool = True,
-    objectives: Iterable[Objective] | None = None,
+    objectives: Iterable[Objective] | None = None, reads: KpiReads | None = None,
 ) -> list[ObjectiveProgress]:
     """Each approved objective the viewer may read, against its target in the current
-    period, with its trend over the last 12 periods (unless `trend` is False)."""
+    period, with its trend over the last 12 periods (unless `trend` is False).
+
+    `reads`: what the page's other KPI reads already did (the catch-up, the backlogs)."""
     if objectives is None:
         objectives = objectives_visible_to(viewer).filter(status=ObjectiveStatus.APPROVED)
-    figures = _Figures(viewer)
+    figures = _Figures(viewer, reads or KpiReads())
     progress = []
     for objective in objectives:
         if objective.status != ObjectiveStatus.APPROVED:

@@ -9,16 +9,21 @@ the daily ones of its edges. Channel and type filters narrow the cells; the
 brand, category and handler tables and the histograms have no channel or type,
 so under those filters these parts are read from the raw cases (slower).
 The backlog is "now", read from the open cases once per `kpi_periods` call.
+
+The Pareto by office, brand and category (`pareto_rolled`) reads the same cells and
+the brand and category day tables' complaints, when the filters allow it.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from memnun.feedback.codes import FeedbackType
 from memnun.feedback.models import (
     Feedback,
     ReportBrandDay,
@@ -41,6 +46,7 @@ from memnun.feedback.selectors.reports.kpi import (
     satisfaction_by_handler,
 )
 from memnun.feedback.selectors.reports.scope import Period, ReportFilters, filtered_cases
+from memnun.organisation.models import Brand, Category, Office
 
 _SIDE_FIELDS = {"received.by_brand": "brand", "received.by_category": "category",
                 "satisfaction.by_category": "category"}
@@ -222,3 +228,48 @@ def kpi_rollup(
         durations=durations, compensation=compensation, by_handler=by_handler,
         now_figures=now_figures,
     )
+
+
+# The Pareto keys the rollup holds: the day table counting complaints per key value
+# (with the office), and the report filters it can also apply. The office is a cell
+# dimension beside channel and type; brand and category have a table each.
+_PARETO_FILTERS: dict[str, frozenset[str]] = {
+    "office": frozenset({"office", "channel", "type"}),
+    "brand": frozenset({"office", "brand", "type"}),
+    "category": frozenset({"office", "category", "type"}),
+}
+
+
+def pareto_rollable(*, by: str, scoped: ReportFilters) -> bool:
+    """Whether the rollup holds this Pareto: not for another key, a filter its table has
+    not, or a type other than complaint (the raw cases are counted then)."""
+    allowed = _PARETO_FILTERS.get(by)
+    return (allowed is not None and set(scoped.given()) <= allowed
+            and scoped.type in (None, FeedbackType.COMPLAINT))
+
+
+def pareto_rolled(*, by: str, period: Period, scoped: ReportFilters) -> dict[str | None, int]:
+    """Complaints per code of `by` (None: no value) from the rollup, only the codes with
+    complaints (`pareto_rollable` first)."""
+    assert pareto_rollable(by=by, scoped=scoped)
+    counted: dict[int | None, int]
+    if by == "office":
+        complaints = replace(scoped, type=FeedbackType.COMPLAINT)
+        counted = {}
+        for (office_id, _channel, _type), row in _cell_sums(
+                period, complaints, {"received_total"}).items():
+            counted[office_id] = counted.get(office_id, 0) + row["received_total"]
+        codes = dict(Office.objects.values_list("pk", "code"))
+    else:
+        table: type[ReportBrandDay | ReportCategoryDay]
+        table, model = ((ReportBrandDay, Brand) if by == "brand"
+                        else (ReportCategoryDay, Category))
+        where = Q(_office_q(scoped), day__gte=period.start, day__lte=period.end)
+        if getattr(scoped, by) is not None:
+            where &= Q(**{f"{by}__code": getattr(scoped, by)})
+        counted = dict(
+            table.objects.filter(where).order_by().values_list(f"{by}_id")
+            .annotate(n=Sum("complaints"))
+        )
+        codes = dict(model.objects.values_list("pk", "code"))
+    return {(None if pk is None else codes[pk]): n for pk, n in counted.items() if n}
