@@ -283,11 +283,4 @@ def restore(source: Path, *, force: bool) -> RestoreResult:
         if (app, name) not in loader.applied_migrations
     )
     report = audit_verify()
-    if report.ok:
-        message = f"Audit trail intact: {report.checked} events verified."
-    else:
-        message = (
-            f"Audit trail BROKEN at event #{report.first_broken_seq}: {report.problem} "
-            f"({report.checked} events verified before it)."
-        )
-    return RestoreResult(report.ok, message, behind)
+    return RestoreResult(report.ok, report.summary, behind)
