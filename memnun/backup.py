@@ -263,6 +263,16 @@ def restore(source: Path, *, force: bool) -> RestoreResult:
             f"the backup holds a {manifest.get('database_vendor')} database; DATABASE_URL"
             f" names a {vendor} one"
         )
+    loader = MigrationLoader(None, ignore_no_migrations=True)  # the code's, not the database's
+    unknown = sorted(
+        f"{app}.{name}" for app, name in manifest.get("migration_heads", {}).items()
+        if (app, name) not in loader.graph.nodes
+    )
+    if unknown:
+        raise BackupRefused(
+            "the backup was made by a newer memnun (migrations unknown here: "
+            + ", ".join(unknown) + "); restore it with that version or later"
+        )
     media = Path(settings.MEDIA_ROOT)
     if not force:
         if not _database_empty():

@@ -207,6 +207,14 @@ def test_a_damaged_backup_and_a_database_in_use_are_refused(
     assert victim in refused.stderr and "damaged backup" in refused.stderr
     assert not (Path(fresh_env["MEMNUN_DATA_DIR"]) / "private").exists()
 
+    # A backup from a newer memnun (a migration this code does not know) is refused.
+    newer = tmp_path / "newer"
+    subprocess.run(["cp", "-a", str(backup_dir), str(newer)], check=True)
+    manifest["migration_heads"]["feedback"] = "9999_from_the_future"
+    (newer / "manifest.json").write_text(json.dumps(manifest))
+    too_new = memnun("restore", str(newer), env=fresh_env)
+    assert too_new.returncode == 2 and "feedback.9999_from_the_future" in too_new.stderr
+
     assert memnun("restore", str(backup_dir), env=fresh_env).returncode == 0
     # Once restored, the database is in use: a second restore needs --force.
     in_use = memnun("restore", str(backup_dir), env=fresh_env)
@@ -216,3 +224,13 @@ def test_a_damaged_backup_and_a_database_in_use_are_refused(
     assert "Audit trail intact" in forced.stdout
     restored = restored_summary(fresh_env)
     assert restored == cases_summary()
+
+
+def test_backup_without_pg_dump_says_so(
+    demo: None, tmp_path: Path, source_env: dict[str, str]
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_dump backs up PostgreSQL only")
+    result = memnun("backup", str(tmp_path / "backup"), env={**source_env, "PATH": "/nowhere"})
+    assert result.returncode == 2
+    assert "pg_dump was not found" in result.stderr
