@@ -103,6 +103,26 @@ def _privacy(args: argparse.Namespace) -> int:
     return 2
 
 
+def _backup(args: argparse.Namespace) -> int:
+    """`memnun backup DIR` and `memnun restore DIR [--force]` (memnun/backup.py)."""
+    _django()
+    from memnun.backup import BackupRefused, backup_write, restore
+
+    try:
+        if args.command == "backup":
+            backup_write(Path(args.dir))
+            return 0
+        result = restore(Path(args.dir), force=args.force)
+    except BackupRefused as exc:
+        print(f"memnun: {exc}", file=sys.stderr)
+        return 2
+    print(result.audit_message)
+    if result.migrations_behind:
+        print("memnun: the backup predates these migrations; run `memnun migrate`: "
+              + ", ".join(result.migrations_behind))
+    return 0 if result.audit_ok else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="memnun", description="memnun operator commands")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -146,6 +166,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--dry-run", action="store_true", help="count what would go; change nothing"
     )
     destroy.add_argument("--now", help="as of this ISO 8601 time (default: now)")
+    backup = sub.add_parser(
+        "backup", help="write the database, the attachment files and a manifest into DIR"
+    )
+    backup.add_argument("dir", metavar="DIR", help="a new or empty directory")
+    restore = sub.add_parser(
+        "restore", help="restore a backup from DIR into DATABASE_URL and the file store"
+    )
+    restore.add_argument("dir", metavar="DIR", help="a directory written by `memnun backup`")
+    restore.add_argument(
+        "--force", action="store_true", help="replace a database and files that are not empty"
+    )
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -171,6 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                        "--lang", args.lang, "--out", args.out)
     if args.command == "privacy":
         return _privacy(args)
+    if args.command in ("backup", "restore"):
+        return _backup(args)
     if args.command == "manage":
         _django()
         from django.core.management import execute_from_command_line

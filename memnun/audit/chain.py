@@ -119,6 +119,16 @@ class ChainReport:
     first_broken_seq: int | None = None
     problem: str = ""
 
+    @property
+    def summary(self) -> str:
+        """What `memnun audit verify` (and `memnun restore`) prints."""
+        if self.ok:
+            return f"Audit trail intact: {self.checked} events verified."
+        return (
+            f"Audit trail BROKEN at event #{self.first_broken_seq}: {self.problem} "
+            f"({self.checked} events verified before it)."
+        )
+
 
 def audit_verify(*, batch: int = 2000) -> ChainReport:
     """Walk the chain in order and report the first broken link."""

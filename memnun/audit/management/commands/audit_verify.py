@@ -11,8 +11,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         report = audit_verify()
         if not report.ok:
-            raise CommandError(
-                f"Audit trail BROKEN at event #{report.first_broken_seq}: {report.problem} "
-                f"({report.checked} events verified before it)."
-            )
-        self.stdout.write(f"Audit trail intact: {report.checked} events verified.")
+            raise CommandError(report.summary)
+        self.stdout.write(report.summary)
