@@ -29,7 +29,7 @@ def count_complaints(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feedback', '0017_privacy_notice_consents_disclosures'),
+        ('feedback', '0019_feedback_channel_index'),
     ]
 
     operations = [
