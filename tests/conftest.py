@@ -56,14 +56,18 @@ def _demo_seed() -> None:
 
 def _migration_rows_seed() -> None:
     """Rows a data migration seeds, which a flushing test empties with every table: the
-    escalation ladder's default levels (migration 0015_escalation)."""
+    escalation ladder's default levels (migration 0015_escalation) and the first privacy
+    notice (0017). Without the notice, the first web form a test server shows publishes
+    it, and waits on the test's own write transaction (SQLite's IMMEDIATE) until timeout."""
     from memnun.feedback.escalation import DEFAULT_LADDER
     from memnun.feedback.models import EscalationLevel
+    from memnun.feedback.services.privacy_notice import notice_current
 
     for level in DEFAULT_LADDER:
         EscalationLevel.objects.get_or_create(
             order=level.order, defaults={"code": level.code, "minimum_role": level.minimum_role}
         )
+    notice_current()
 
 
 def _demo_present() -> bool:
@@ -131,10 +135,10 @@ def demo(db: Any) -> None:
     if not _demo_present():
         _demo_seed()
     else:
-        from memnun.feedback.models import EscalationLevel
+        from memnun.feedback.models import EscalationLevel, PrivacyNotice
 
-        if not EscalationLevel.objects.exists():  # a flush the demo check cannot see
-            _migration_rows_seed()
+        if not (EscalationLevel.objects.exists() and PrivacyNotice.objects.exists()):
+            _migration_rows_seed()  # a flush the demo check cannot see
 
 
 @pytest.fixture
