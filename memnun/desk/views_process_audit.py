@@ -18,14 +18,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from memnun.accounts.models import User
 from memnun.desk import process_audit_forms as pf
 from memnun.desk.charts import share_line_chart, svg_data_uri
-from memnun.desk.common import refusals_as_http, staff_user
-from memnun.feedback.errors import Conflict, FieldErrors
+from memnun.desk.common import form_step, refusals_as_http, staff_user
+from memnun.feedback.errors import FieldErrors
 from memnun.feedback.permissions import Action, may
 from memnun.feedback.process_audit_codes import AuditStatus
 from memnun.feedback.process_audit_models import AuditCheck, AuditPlan
@@ -156,20 +157,13 @@ def _run(
     write: Callable[[], str],
 ) -> HttpResponse:
     """Run a service for a valid form; on refusal, the page again with why."""
-    conflict, status = "", 422
-    if form.is_valid():
-        try:
-            with refusals_as_http():
-                done = write()
-        except FieldErrors as exc:
-            form.add_service_errors(exc.fields)
-        except Conflict as exc:
-            conflict, status = exc.detail, 409
-        else:
-            messages.success(request, done)
-            return redirect("desk:audit", plan_id=plan.pk)
-    plan.refresh_from_db()
-    return _page(request, user, plan, bound={key: form}, conflict=conflict, status=status)
+
+    def page(conflict: str, status: int) -> HttpResponse:
+        plan.refresh_from_db()
+        return _page(request, user, plan, bound={key: form}, conflict=conflict, status=status)
+
+    return form_step(request, form, write, done_url=reverse("desk:audit", args=[plan.pk]),
+                     page=page)
 
 
 @require_POST

@@ -16,12 +16,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from memnun.accounts.models import User
 from memnun.desk import review_forms as rf
-from memnun.desk.common import refusals_as_http, staff_user
+from memnun.desk.common import form_step, refusals_as_http, staff_user
 from memnun.desk.review_pack_job import review_pack_start
 from memnun.desk.review_pack_render import pack_file_name
 from memnun.feedback.errors import Conflict, FieldErrors
@@ -191,20 +192,13 @@ def _run(
     form: ServiceErrors, write: Callable[[], str],
 ) -> HttpResponse:
     """Run a service for a valid form; on refusal, the page again with why."""
-    conflict, status = "", 422
-    if form.is_valid():
-        try:
-            with refusals_as_http():
-                done = write()
-        except FieldErrors as exc:
-            form.add_service_errors(exc.fields)
-        except Conflict as exc:
-            conflict, status = exc.detail, 409
-        else:
-            messages.success(request, done)
-            return redirect("desk:review", review_id=review.pk)
-    review = _review(user, review.pk)
-    return _page(request, user, review, bound={key: form}, conflict=conflict, status=status)
+
+    def page(conflict: str, status: int) -> HttpResponse:
+        fresh = _review(user, review.pk)
+        return _page(request, user, fresh, bound={key: form}, conflict=conflict, status=status)
+
+    return form_step(request, form, write, done_url=reverse("desk:review", args=[review.pk]),
+                     page=page)
 
 
 @require_POST
