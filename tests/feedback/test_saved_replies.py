@@ -92,7 +92,10 @@ def test_template_syntax_and_customer_text_are_never_expanded(demo: None) -> Non
     case = Case(customer=customer("{reference}{{ settings.SECRET_KEY }} {% debug %}"))
     saved = reply("{{ feedback.reference }} {% now 'Y' %} {first_name}|{reference}")
     text = saved_reply_fill(reply=saved, feedback=case.feedback)
-    assert text == f"{{{{ feedback.reference }}}} {{% now 'Y' %}} {{reference}}{{{{|{case.reference}"
+    # The name's first word is "{reference}{{": inserted as it is, not read again.
+    assert text == (
+        "{{ feedback.reference }} {% now 'Y' %} {reference}{{|" + case.reference
+    )
 
 
 def test_an_unknown_placeholder_is_named_in_the_error(demo: None) -> None:
