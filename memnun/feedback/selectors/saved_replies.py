@@ -44,6 +44,8 @@ def saved_reply_offices_for(user: User) -> list[tuple[str, str]] | None:
     """The offices (code, name) the user may give a reply; None: every office too."""
     if sees_every_office(user):
         return None
+    if user.office_id is None:
+        return []
     return list(Office.objects.filter(pk=user.office_id).values_list("code", "name"))
 
 
