@@ -23,6 +23,7 @@ from memnun.accounts.models import User
 from memnun.desk.case_actions import BY_SLUG, Recorded, offered
 from memnun.desk.common import refusals_as_http, staff_user
 from memnun.desk.forms import RevealForm
+from memnun.desk.views_saved_replies import saved_reply_picker, saved_reply_prefilled
 from memnun.feedback.attachments import attachment_response
 from memnun.feedback.codes import FeedbackType, Status
 from memnun.feedback.errors import Conflict, FieldErrors, NotFound, NotPermitted
@@ -142,6 +143,7 @@ def _context(
         "disclosures": disclosures_of(feedback=feedback),
         "repeat_window_days": repeat_window_days(),
         "forms": forms,
+        "saved_replies": saved_reply_picker(user, feedback, now_actions),
         "conflict": conflict,
         # Why the user's role may not decide this escalated case (the ladder), if so.
         "ladder_refusal": decision_refused_why(user, feedback)
@@ -158,7 +160,8 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
     feedback = _access(user, reference).feedback
     if feedback.reference != reference:
         return redirect("desk:case", reference=feedback.reference)
-    return render(request, "desk/case.html", _context(request, user, feedback))
+    return render(request, "desk/case.html", _context(
+        request, user, feedback, bound=saved_reply_prefilled(request, user, feedback)))
 
 
 @require_POST

@@ -891,3 +891,5 @@ from memnun.feedback.privacy_models import (  # noqa: E402, F401  (KVKK: notice,
     PrivacyNotice,
     RecipientNotice,
 )
+# Saved replies (macros) for the messages to the customer.
+from memnun.feedback.saved_reply_models import SavedReply  # noqa: E402, F401

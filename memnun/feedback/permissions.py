@@ -127,6 +127,9 @@ class Action(StrEnum):
     # (in the admin).
     VIEW_RETENTION = "view_retention"
     MANAGE_RETENTION = "manage_retention"
+    # Saved replies (macros, desk/saved-replies/): write and deactivate them; a reviewer
+    # those of their own office (reading the every-office ones), quality every one.
+    MANAGE_SAVED_REPLIES = "manage_saved_replies"
 
 
 A = Action
@@ -153,12 +156,14 @@ _PROCESS_AUDIT = frozenset({A.VIEW_PROCESS_AUDITS, A.MANAGE_PROCESS_AUDITS})
 MATRIX: dict[str, frozenset[Action]] = {
     Role.AGENT: _FRONT_LINE,
     Role.HANDLER: _FRONT_LINE | _HANDLING | _CAPA_WORK,
-    Role.REVIEWER: _FRONT_LINE | _HANDLING | _REVIEWING | _CAPA_WORK | {A.VIEW_REPORTS},
+    Role.REVIEWER: _FRONT_LINE | _HANDLING | _REVIEWING | _CAPA_WORK | {
+        A.VIEW_REPORTS, A.MANAGE_SAVED_REPLIES,
+    },
     Role.QUALITY: _FRONT_LINE | _HANDLING | _REVIEWING | _CAPA_WORK | {
         A.CLOSE_EXHAUSTED, A.VIEW_REPORTS, A.CLOSE_CAPA, A.MANAGE_OBJECTIVES,
         A.MANAGE_POLICY, A.PUBLISH_POLICY, A.MANAGE_TRAINING, *_PROCESS_AUDIT,
         A.VIEW_REVIEWS, A.MANAGE_REVIEWS,
-        A.VIEW_BREACHES, A.VIEW_RETENTION,
+        A.VIEW_BREACHES, A.VIEW_RETENTION, A.MANAGE_SAVED_REPLIES,
     },
     # Reads everything, sees personal data masked, changes no case. The one thing an
     # auditor writes is the process audit itself (its plans, checklist and findings,

@@ -92,6 +92,7 @@ EXPECTED: dict[str, set[str]] = {
     # the admin); quality and the auditor read it and the destruction log.
     "view_retention": {"quality", "auditor", "privacy", "admin"},
     "manage_retention": {"privacy", "admin"},
+    "manage_saved_replies": {"reviewer", "quality"},
 }
 # Allowed by the role, but only on the cases escalated to its level (not on this level-0 case).
 ESCALATED_ONLY = {("management", "approve"), ("management", "send_back")}
