@@ -25,11 +25,11 @@ def _machine() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument(
-        "--only", choices=["clock", "http", "queue", "mail", "reports"], action="append"
+        "--only", choices=["clock", "http", "queue", "mail", "reports", "compare"], action="append"
     )
     parser.add_argument("--quick", action="store_true", help="smaller runs, for a smoke check")
     args = parser.parse_args()
-    wanted = set(args.only or ["clock", "http", "queue", "mail", "reports"])
+    wanted = set(args.only or ["clock", "http", "queue", "mail", "reports", "compare"])
     rows: list[tuple[str, str]] = []
     print(f"machine: {_machine()}", flush=True)
     if "clock" in wanted:
@@ -55,6 +55,10 @@ def main() -> int:
         from bench import report_bench
 
         rows += report_bench.run(count=10_000 if args.quick else 1_000_000)
+    if "compare" in wanted:
+        from bench import compare_bench
+
+        rows += compare_bench.run(seconds=5 if args.quick else 15)
     if rows:
         width = max(len(label) for label, _ in rows)
         print(f"\n| {'benchmark':<{width}} | figure |\n|{'-' * (width + 2)}|--------|")

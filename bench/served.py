@@ -31,6 +31,8 @@ class Served:
     url: str
     env: dict[str, str]
     database: str
+    # The process group of the served processes (web, and the worker when supervised).
+    pid: int = 0
 
     def token(self, username: str = "agent", password: str = DEMO_PASSWORD) -> str:
         body = json.dumps({"username": username, "password": password}).encode()
@@ -54,9 +56,14 @@ def _manage(env: dict[str, str], *args: str) -> None:
 
 
 @contextlib.contextmanager
-def served(*, workers: int = 3, extra_env: dict[str, str] | None = None) -> Iterator[Served]:
+def served(
+    *, workers: int = 3, extra_env: dict[str, str] | None = None, supervised: bool = False
+) -> Iterator[Served]:
     """Migrate a fresh database (SQLite in a temp dir, or a new PostgreSQL database when
-    DATABASE_URL is set), load the demo, serve it with gunicorn, and stop it afterwards."""
+    DATABASE_URL is set), load the demo, serve it with gunicorn, and stop it afterwards.
+
+    `supervised` runs what `make run` runs (web server and job worker under memnun's
+    supervisor, in a process group of their own) instead of the web server alone."""
     data_dir = Path(tempfile.mkdtemp(prefix="memnun-bench-"))
     env = {
         **os.environ,
@@ -88,7 +95,7 @@ def served(*, workers: int = 3, extra_env: dict[str, str] | None = None) -> Iter
                 sys.executable,
                 "-m",
                 "memnun.cli",
-                "serve",
+                "run" if supervised else "serve",
                 "--port",
                 str(port),
                 "--workers",
@@ -98,9 +105,10 @@ def served(*, workers: int = 3, extra_env: dict[str, str] | None = None) -> Iter
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         while True:
             try:
                 with urllib.request.urlopen(f"{url}/healthz", timeout=1):
@@ -109,7 +117,9 @@ def served(*, workers: int = 3, extra_env: dict[str, str] | None = None) -> Iter
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("memnun did not start") from None
                 time.sleep(0.2)
-        yield Served(url=url, env=env, database="postgresql" if pg_name else "sqlite")
+        yield Served(
+            url=url, env=env, database="postgresql" if pg_name else "sqlite", pid=process.pid
+        )
     finally:
         if process is not None:
             process.terminate()

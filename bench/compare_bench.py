@@ -1,0 +1,282 @@
+"""`bench --only compare`: memnun's intake against django-helpdesk's, side by side, in one run.
+
+The same load generator posts to both, one after the other on the same machine: C
+concurrent keep-alive clients (default 8) post for a warm-up, then for a measured
+window (default 15 s). Each system is served the way its users would serve it:
+
+* memnun: what `make run` runs — gunicorn and the job worker under memnun's supervisor,
+  SQLite (or PostgreSQL with DATABASE_URL), acknowledgements e-mailed to an aiosmtpd
+  sink; `POST /api/v1/feedback` with a staff token;
+* django-helpdesk 2.6.1 in its own throwaway virtualenv, gunicorn with two workers,
+  SQLite; `POST /api/tickets/` with session authentication (bench/peer_helpdesk.py).
+
+Server CPU per case is the CPU time (user + system) of the served process tree from the
+start of the measured window until the processes are idle again (so memnun's worker
+finishing the window's jobs and messages is counted), divided by the cases created in the
+window. The load generator's own CPU is not counted. A phone intake is acknowledged on
+the call, so memnun queues no acknowledgement message for it; the sink takes whatever
+else the worker sends.
+
+Run alone: `python -m bench.compare_bench [--seconds 15] [--clients 8]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+from bench.peer_helpdesk import served_peer
+from bench.served import free_port, served
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU of a process and all its live descendants (read from /proc).
+
+    memnun's supervisor starts each child in a process group of its own, so the tree is
+    followed by parent id rather than by group."""
+    stats: dict[int, tuple[int, int]] = {}  # pid -> (parent, ticks)
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        # After the command: state ppid pgrp ...; utime and stime are the 12th and 13th.
+        stats[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _) in stats.items():
+        children.setdefault(parent, []).append(pid)
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += stats.get(pid, (0, 0))[1]
+        todo.extend(children.get(pid, []))
+    return total / _TICK
+
+
+@dataclass
+class Result:
+    system: str
+    created: int
+    seconds: float
+    latencies: list[float]
+    errors: int
+    cpu_seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.created / self.seconds
+
+    @property
+    def cpu_ms_per_case(self) -> float:
+        return self.cpu_seconds * 1000 / max(self.created, 1)
+
+    def percentiles(self) -> str:
+        q = statistics.quantiles(sorted(self.latencies), n=100, method="inclusive")
+        return f"{q[49] * 1000:.0f} / {q[94] * 1000:.0f} / {q[98] * 1000:.0f}"
+
+
+def _drive(
+    host: str,
+    port: int,
+    *,
+    clients: int,
+    seconds: float,
+    post: Callable[[http.client.HTTPConnection, int], int],
+) -> tuple[int, float, list[float], int]:
+    """Post from `clients` keep-alive connections until `seconds` have passed."""
+    latencies: list[float] = []
+    created = errors = 0
+    lock = threading.Lock()
+    counter = iter(range(10**9))
+    stop_at = time.perf_counter() + seconds
+
+    def client() -> None:
+        nonlocal created, errors
+        conn = http.client.HTTPConnection(host, port, timeout=60)
+        while time.perf_counter() < stop_at:
+            with lock:
+                i = next(counter)
+            began = time.perf_counter()
+            try:
+                status = post(conn, i)
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection(host, port, timeout=60)
+                status = 599
+            elapsed = time.perf_counter() - began
+            with lock:
+                latencies.append(elapsed)
+                if status == 201:
+                    created += 1
+                else:
+                    errors += 1
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return created, time.perf_counter() - began, latencies, errors
+
+
+class _Sink:
+    def __init__(self) -> None:
+        self.count = 0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            self.count += 1
+        return "250 OK"
+
+
+def _memnun_payload(i: int) -> dict[str, object]:
+    return {
+        "type": "complaint",
+        "channel": "phone",
+        "office": "istanbul",
+        "subject": f"Ekran değişimi gecikti #{i}",
+        "description": "Telefonum üç haftadır serviste.",
+        "brand": "samsung",
+        "customer": {
+            "name": "Işıl Öztürk",
+            "phone": "+905321234567",
+            "email": f"isil.{i}@example.com",
+            "language": "tr",
+        },
+        "consent": {"privacy_notice": True},
+    }
+
+
+def run_memnun(*, clients: int, seconds: float, warmup: float) -> Result:
+    sink = _Sink()
+    smtp_port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        extra = {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port)}
+        with served(workers=2, extra_env=extra, supervised=True) as app:
+            auth = {"Authorization": f"Bearer {app.token()}", "Content-Type": "application/json"}
+            host, port = app.url.removeprefix("http://").split(":")
+
+            def post(conn: http.client.HTTPConnection, i: int) -> int:
+                conn.request("POST", "/api/v1/feedback", json.dumps(_memnun_payload(i)), auth)
+                response = conn.getresponse()
+                response.read()
+                return response.status
+
+            _drive(host, int(port), clients=clients, seconds=warmup, post=post)
+            _settle(app.pid)
+            cpu_before = tree_cpu_seconds(app.pid)
+            created, elapsed, latencies, errors = _drive(
+                host, int(port), clients=clients, seconds=seconds, post=post
+            )
+            # What the worker does for the window's cases (messages, obligations) is
+            # part of each case's cost: count until the processes are idle again.
+            _settle(app.pid)
+            cpu = tree_cpu_seconds(app.pid) - cpu_before
+            return Result(f"memnun ({app.database})", created, elapsed, latencies, errors, cpu)
+    finally:
+        controller.stop()
+
+
+def run_helpdesk(*, clients: int, seconds: float, warmup: float) -> Result:
+    with served_peer(port=free_port()) as peer:
+        host, port = peer.url.removeprefix("http://").split(":")
+        headers = {
+            "Content-Type": "application/json",
+            "Cookie": peer.cookie,
+            "X-CSRFToken": peer.csrf,
+            "Referer": f"{peer.url}/",
+        }
+
+        def post(conn: http.client.HTTPConnection, i: int) -> int:
+            body = {
+                "queue": peer.queue_id,
+                "title": f"Ekran değişimi gecikti #{i}",
+                "description": "Telefonum üç haftadır serviste.",
+                "submitter_email": f"isil.{i}@example.com",
+                "priority": 3,
+            }
+            conn.request("POST", "/api/tickets/", json.dumps(body), headers)
+            response = conn.getresponse()
+            response.read()
+            return response.status
+
+        _drive(host, int(port), clients=clients, seconds=warmup, post=post)
+        _settle(peer.pid)
+        cpu_before = tree_cpu_seconds(peer.pid)
+        created, elapsed, latencies, errors = _drive(
+            host, int(port), clients=clients, seconds=seconds, post=post
+        )
+        _settle(peer.pid)
+        cpu = tree_cpu_seconds(peer.pid) - cpu_before
+        return Result("django-helpdesk 2.6.1 (sqlite)", created, elapsed, latencies, errors, cpu)
+
+
+def _settle(root: int, *, idle: float = 0.05, timeout: float = 300) -> None:
+    """Wait until the served processes use less than `idle` CPU seconds per second."""
+    deadline = time.monotonic() + timeout
+    last = tree_cpu_seconds(root)
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        now = tree_cpu_seconds(root)
+        if now - last < idle:
+            return
+        last = now
+    raise RuntimeError("the served processes did not become idle")
+
+
+def run(*, clients: int = 8, seconds: float = 15, warmup: float = 3) -> list[tuple[str, str]]:
+    results = [
+        run_helpdesk(clients=clients, seconds=seconds, warmup=warmup),
+        run_memnun(clients=clients, seconds=seconds, warmup=warmup),
+    ]
+    peer, ours = results
+    rows = [
+        (
+            f"compare intake, {r.system}, c={clients}, {seconds:.0f} s",
+            f"{r.rate:.0f} cases/s; p50/p95/p99 {r.percentiles()} ms; "
+            f"{r.cpu_ms_per_case:.1f} ms server CPU/case; {r.errors} errors",
+        )
+        for r in results
+    ]
+    rows.append(
+        (
+            "compare: memnun ÷ django-helpdesk",
+            f"{ours.rate / peer.rate:.2f}× throughput; "
+            f"{ours.cpu_ms_per_case / peer.cpu_ms_per_case:.2f}× CPU per case",
+        )
+    )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.compare_bench")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--warmup", type=float, default=3)
+    args = parser.parse_args()
+    for label, figure in run(clients=args.clients, seconds=args.seconds, warmup=args.warmup):
+        print(f"{label}: {figure}")
+
+
+if __name__ == "__main__":
+    main()
