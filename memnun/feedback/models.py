@@ -891,3 +891,5 @@ from memnun.feedback.privacy_models import (  # noqa: E402, F401  (KVKK: notice,
     PrivacyNotice,
     RecipientNotice,
 )
+# Notifications inside the desk (new assignment, customer answered, review, deadline).
+from memnun.feedback.desk_notice_models import DeskNotification  # noqa: E402, F401
