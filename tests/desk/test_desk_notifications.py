@@ -171,6 +171,14 @@ def test_the_counter_shows_the_unread_count_with_a_flat_query_count(demo: None) 
     assert "41 unread" in client.get("/desk/queue/").content.decode()
 
 
+def test_the_lists_query_count_stays_flat(demo: None) -> None:
+    client = signed_in("handler")
+    _notices_for("handler", 1)
+    few = _queries(client, "/desk/notifications/")
+    _notices_for("handler", 60)
+    assert _queries(client, "/desk/notifications/") == few
+
+
 def test_the_counter_signed_out_is_left_alone(demo: None) -> None:
     assert Client().get("/desk/notifications/count").status_code == 204
 
