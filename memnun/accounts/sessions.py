@@ -26,6 +26,10 @@ _WRITE_EVERY = 60  # seconds between two writes of the last request's time
 # Where staff use a signed-in session (the API takes bearer tokens; the portal has no
 # accounts, and its visitors' sessions are not even loaded for this).
 STAFF_PATHS = ("/desk/", "/admin/")
+# Sent by a page's own refresh (the desk's notification counter polls every minute): such
+# a request is not the person at work, so it never keeps an idle session alive. Sending
+# it can only shorten one's own session, never lengthen it.
+BACKGROUND_HEADER = "X-Memnun-Background"
 
 
 def session_stamp(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
@@ -69,6 +73,7 @@ class SessionExpiryMiddleware:
             ):
                 logout(request)
                 request.session[EXPIRED] = True
-            elif now - int(session[LAST_SEEN_AT]) >= _WRITE_EVERY:
+            elif (now - int(session[LAST_SEEN_AT]) >= _WRITE_EVERY
+                  and BACKGROUND_HEADER not in request.headers):
                 session[LAST_SEEN_AT] = now
         return self.get_response(request)

@@ -893,3 +893,5 @@ from memnun.feedback.privacy_models import (  # noqa: E402, F401  (KVKK: notice,
 )
 # Saved replies (macros) for the messages to the customer.
 from memnun.feedback.saved_reply_models import SavedReply  # noqa: E402, F401
+# Notifications inside the desk (new assignment, customer answered, review, deadline).
+from memnun.feedback.desk_notice_models import DeskNotification  # noqa: E402, F401

@@ -41,6 +41,7 @@ from memnun.feedback.errors import FieldErrors
 from memnun.feedback.models import Feedback
 from memnun.feedback.references import reference_parse
 from memnun.feedback.selectors.questions import question_open
+from memnun.feedback.services.desk_notices import notice_customer_answered
 from memnun.feedback.services.intake import (
     AttachmentInput,
     CustomerInput,
@@ -237,6 +238,10 @@ def _record_reply(parsed: ParsedMail, feedback: Feedback, source: str) -> Inboun
             feedback=feedback, answer=_description(parsed)[:TEXT_LIMIT],
             channel=AnswerChannel.EMAIL,
         )
+    else:
+        # A message we did not ask for: the handler hears of it in the desk (an answer to
+        # the question is announced by question_answer itself).
+        notice_customer_answered(feedback=feedback)
     return inbound
 
 

@@ -28,6 +28,7 @@ from memnun.feedback.errors import Conflict
 from memnun.feedback.models import Assignment, Feedback, InvolvedPerson
 from memnun.feedback.permissions import Action, in_scope, require
 from memnun.feedback.services.common import case_audit, case_lock, ensure_status, now_or
+from memnun.feedback.services.desk_notices import notice_assigned
 from memnun.feedback.services.involvement import ensure_not_involved, staff_by_username
 from memnun.governance.models import trainings_valid_on
 from memnun.servicelevels.clock import is_open
@@ -149,6 +150,7 @@ def assignment_write(
         data={"before": {"assignee": before}, "after": {"assignee": assignee.username},
               "automatic": automatic},
     )
+    notice_assigned(feedback=feedback, assignee=assignee, actor=actor, at=at)
 
 
 def feedback_assign(

@@ -35,6 +35,7 @@ from memnun.feedback.deadline_rules import Deadlines
 from memnun.feedback.models import Obligation, StaffAlert
 from memnun.feedback.rows_update import rows_update
 from memnun.feedback.selectors.staff import office_leads, office_quality_managers
+from memnun.feedback.services.desk_notices import notices_deadline_at_risk
 
 BATCH = 500
 ACTOR = "system"
@@ -142,6 +143,8 @@ def _warn_batch(now: datetime, recipients: _Recipients, deadlines: Deadlines) ->
             alerts += _alerts(o, leads, AlertKind.OBLIGATION_AT_RISK, now, deadlines)
             entries.append(_entry(o, "obligation.warned", {"to": [u.username for u in leads]}))
         rows_update(Obligation, claimed, ["warned_at"])
+        # Inside the desk too: the case's handler (its leads while nobody holds it).
+        notices_deadline_at_risk(obligations=claimed, leads_of=recipients.leads, at=now)
         StaffAlert.objects.bulk_create(alerts, ignore_conflicts=True)
         audit_record_many(entries)
     return len(claimed), len(alerts)

@@ -23,6 +23,7 @@ from memnun.feedback.permissions import require
 from memnun.feedback.selectors.resolution import resolution_awaiting_answer
 from memnun.feedback.selectors.surveys import survey_score_low
 from memnun.feedback.services.common import case_audit, case_lock, ensure_status, now_or
+from memnun.feedback.services.desk_notices import notice_customer_answered
 from memnun.feedback.services.escalation import escalation_on_return
 from memnun.feedback.services.lifecycle import stage_enter
 from memnun.feedback.services.staff_alerts import leads_alert
@@ -60,6 +61,8 @@ def customer_answer_record(
         )
         data: dict[str, object] = {"answer_id": answer.pk, "proposal_id": proposal.pk,
                                    "channel": channel}
+        if recorded_by is None:
+            notice_customer_answered(feedback=feedback, at=at)
         if accept:
             case_audit(actor=recorded_by, action="feedback.resolution_accepted",
                        feedback=feedback, data=data)

@@ -52,6 +52,7 @@ from memnun.feedback.services.common import (
     note_write,
     now_or,
 )
+from memnun.feedback.services.desk_notices import notice_review_requested
 from memnun.feedback.services.escalation import escalation_on_return
 from memnun.feedback.services.involvement import ensure_not_involved
 from memnun.feedback.services.obligations import (
@@ -253,6 +254,7 @@ def feedback_propose(
                response_type=response_type or None,
                capa=linked.number if linked else None,
                note_id=_note_id(feedback, actor, note, at))
+        notice_review_requested(feedback=feedback, proposer=actor, at=at)
     return proposal
 
 

@@ -27,6 +27,7 @@ from memnun.feedback.selectors.questions import question_open
 from memnun.feedback.services import messaging
 from memnun.feedback.services.common import case_audit, case_lock, ensure_status, now_or
 from memnun.feedback.services.customer_answers import STAFF_CHANNELS
+from memnun.feedback.services.desk_notices import notice_customer_answered
 from memnun.feedback.services.involvement import ensure_not_involved
 from memnun.feedback.services.obligations import (
     obligations_customer_told,
@@ -120,6 +121,8 @@ def question_answer(
         )
         case_audit(actor=recorded_by, action="feedback.question_answered", feedback=feedback,
                    data={"question_id": row.pk, "channel": channel})
+        if recorded_by is None:
+            notice_customer_answered(feedback=feedback, at=at)
         if recorded_by is None and feedback.assignee is not None:
             # The handler hears of it: the case is theirs to work again.
             messaging.message_staff_alert(
