@@ -33,7 +33,7 @@ class References(forms.Field):
 class BulkForm(ServiceErrors):
     SERVICE_FIELDS = {"references": "case"}
 
-    action = forms.ChoiceField(label=_("Action"), choices=[("", _("Choose…"))] + [
+    action = forms.ChoiceField(label=_("What to do"), choices=[("", _("Choose…"))] + [
         (a.value, label) for a, label in BULK_LABELS.items()
     ])
     # The row checkboxes; "all" takes every case listed on the page (`page`) instead, so
