@@ -122,6 +122,18 @@ def _selection(user: User, references: list[str]) -> list[Feedback]:
     return [found[ref] for ref in canonical]
 
 
+def _recategorise(actor: User, feedback: Feedback, category: str, at: datetime) -> None:
+    """Only the category changes: the rest of the case's assessment is kept as it is now
+    (read again just before the service, not as it was when the selection was read)."""
+    feedback.refresh_from_db(fields=["severity", "safety_hazard", "immediate_action"])
+    feedback_assess(
+        actor=actor, feedback=feedback, now=at, data=AssessmentInput(
+            severity=feedback.severity, safety_hazard=feedback.safety_hazard,
+            immediate_action=feedback.immediate_action, category=category,
+        ),
+    )
+
+
 def _runner(actor: User, data: BulkInput, at: datetime) -> tuple[
     Callable[[Feedback], object], Feedback | None
 ]:
@@ -139,13 +151,7 @@ def _runner(actor: User, data: BulkInput, at: datetime) -> tuple[
         # severity lets it be checked once before any case is touched.
         assessment_check(AssessmentInput(severity="low", safety_hazard=False,
                                           category=data.category))
-        # Only the category changes: the rest of each case's assessment is kept as it is.
-        return (lambda f: feedback_assess(
-            actor=actor, feedback=f, now=at, data=AssessmentInput(
-                severity=f.severity, safety_hazard=f.safety_hazard,
-                immediate_action=f.immediate_action, category=data.category,
-            ),
-        )), None
+        return (lambda f: _recategorise(actor, f, data.category, at)), None
     if action is BulkAction.NOTE:
         if not data.body.strip():
             raise FieldErrors({"body": [_("Write the note.")]})
