@@ -4,6 +4,7 @@ from django.urls import path
 from memnun.desk import (
     views_auth,
     views_breaches,
+    views_bulk,
     views_capa,
     views_case,
     views_competence,
@@ -39,6 +40,7 @@ urlpatterns = [
     path("api-tokens/<int:token_id>/revoke", views_two_factor.api_token_revoke,
          name="api_token_revoke"),
     path("queue/", views_queue.queue, name="queue"),
+    path("queue/bulk", views_bulk.bulk, name="bulk"),
     path("follow-up/", views_follow_up.follow_up, name="follow_up"),
     path("notifications/", views_notifications.notifications, name="notifications"),
     path("notifications/count", views_notifications.counter, name="notifications_count"),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from memnun.desk.case_rows import case_row
 from memnun.desk.common import refusals_as_http, staff_user
 from memnun.desk.forms import QueueFilterForm
+from memnun.desk.views_bulk import bulk_bar
 from memnun.feedback.errors import FieldErrors
 from memnun.feedback.permissions import Action, may, sees_every_office
 from memnun.feedback.selectors.queue import queue_page
@@ -45,6 +46,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form, "query": query, "offices": offices, "filtered": bool(chosen),
         "may_follow_up": may(user, Action.FOLLOW_UP_SURVEYS),
+        "bulk": bulk_bar(user),
     }
     if query:
         found = feedback_search(user=user, query=query, filters=filters)

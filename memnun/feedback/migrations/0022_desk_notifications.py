@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feedback', '0020_report_rollup_complaints'),
+        ('feedback', '0021_saved_replies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -267,12 +267,16 @@ def compensations_pending(*, feedback: Feedback) -> list[Compensation]:
 
 def assignee_candidates(*, feedback: Feedback) -> list[User]:
     """People a case may be given to: active handlers, leads of its office, quality managers."""
+    return assignees_in(office_id=feedback.office_id)
+
+
+def assignees_in(*, office_id: int | None) -> list[User]:
+    """The people cases of an office may be given to (None: of any office, as for a
+    selection of cases from several offices; the service checks each case's office)."""
+    office = Q() if office_id is None else Q(office_id=office_id)
     return list(
         User.objects.filter(is_active=True)
-        .filter(
-            Q(role__in=[Role.HANDLER, Role.REVIEWER], office_id=feedback.office_id)
-            | Q(role=Role.QUALITY)
-        )
+        .filter(Q(Q(role__in=[Role.HANDLER, Role.REVIEWER]) & office) | Q(role=Role.QUALITY))
         .order_by("role", "username")
     )
 
