@@ -13,6 +13,7 @@ connection, and closed at its end (`close`).
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -51,10 +52,21 @@ class Channel(Protocol):
     def close(self) -> None: ...
 
 
+# Channels a higher floor provides (memnun.webhooks), registered from its AppConfig.ready:
+# notifications delivers their messages without importing them.
+_REGISTERED: dict[str, Callable[[], Channel]] = {}
+
+
+def channel_register(name: str, factory: Callable[[], Channel]) -> None:
+    _REGISTERED[name] = factory
+
+
 def channel_open(name: str) -> Channel:
     """The configured channel for `name` (settings are read now, so tests can override them)."""
     from memnun.notifications.channels import email, letter, sms
 
+    if name in _REGISTERED:
+        return _REGISTERED[name]()
     if name == "email":
         return email.EmailChannel()
     if name == "sms":
