@@ -17,26 +17,22 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.utils import timezone
 
-from memnun.notifications.channels import Accepted, PermanentFailure, TemporaryFailure
+from memnun.notifications.channels import (
+    TEMPORARY_HTTP,
+    Accepted,
+    PermanentFailure,
+    TemporaryFailure,
+    retry_after_seconds,
+)
 from memnun.notifications.channels.sms import delivery_key
 from memnun.notifications.models import OutboundMessage
 from memnun.webhooks.models import WebhookSubscription
 from memnun.webhooks.services import delivery_log, url_refusal
 from memnun.webhooks.signing import HEADER, signature
 
-_TEMPORARY_HTTP = {408, 425, 429}
-
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-def _retry_after(headers: Any) -> float | None:
-    raw = headers.get("Retry-After") if headers is not None else None
-    try:
-        return max(float(raw), 0.0) if raw is not None else None
-    except ValueError:
         return None
 
 
@@ -74,9 +70,9 @@ class WebhookChannel:
                 answer = response.read(2000).decode("utf-8", "replace")
         except urllib.error.HTTPError as exc:
             answer = exc.read(2000).decode("utf-8", "replace")
-            temporary = exc.code >= 500 or exc.code in _TEMPORARY_HTTP
+            temporary = exc.code >= 500 or exc.code in TEMPORARY_HTTP
             self._failed(subscription, message, exc.code, answer, f"HTTP {exc.code}",
-                         temporary=temporary, retry_after=_retry_after(exc.headers))
+                         temporary=temporary, retry_after=retry_after_seconds(exc.headers))
         except (urllib.error.URLError, OSError, TimeoutError) as exc:
             self._failed(subscription, message, None, "", f"{type(exc).__name__}: {exc}",
                          temporary=True, retry_after=None)

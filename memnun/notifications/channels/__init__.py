@@ -16,7 +16,7 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 
@@ -42,6 +42,19 @@ class TemporaryFailure(DeliveryFailure):
 
 class PermanentFailure(DeliveryFailure):
     """This message will never be accepted: it goes to the dead letters."""
+
+
+# HTTP answers worth another attempt besides 5xx (timeout, too early, too many requests).
+TEMPORARY_HTTP = frozenset({408, 425, 429})
+
+
+def retry_after_seconds(headers: Any) -> float | None:
+    """An HTTP answer's Retry-After in seconds (the delta form), None without a usable one."""
+    raw = headers.get("Retry-After") if headers is not None else None
+    try:
+        return max(float(raw), 0.0) if raw is not None else None
+    except ValueError:
+        return None
 
 
 class Channel(Protocol):
