@@ -3,6 +3,8 @@ log with "redeliver"."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
@@ -14,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from memnun.admin_readonly import ReadOnlyAdminMixin
 from memnun.audit.chain import audit_record
+from memnun.personaldata.fields import PersonalField
+from memnun.personaldata.policy import Interface, present
 from memnun.webhooks.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 from memnun.webhooks.services import subscription_enable, url_refusal, webhook_redeliver
 from memnun.webhooks.signing import secret_generate
@@ -81,6 +85,29 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             self._show_secret(request, obj)
 
 
+_CUSTOMER_FIELDS = {"name": PersonalField.NAME, "email": PersonalField.EMAIL,
+                    "phone": PersonalField.PHONE}
+
+
+def _payload_column(role: str) -> Callable[[WebhookDelivery], str]:
+    """The payload with the customer's details (when it carries them) as the personal-data
+    policy shows them to this role in the admin."""
+
+    def payload(obj: WebhookDelivery) -> str:
+        body = json.loads(obj.payload)
+        customer = body.get("customer")
+        if isinstance(customer, dict):
+            body["customer"] = {
+                key: present(value=str(value), field=_CUSTOMER_FIELDS[key], role=role,
+                             interface=Interface.ADMIN) if key in _CUSTOMER_FIELDS else value
+                for key, value in customer.items()
+            }
+        return json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True)
+
+    payload.short_description = _("payload")  # type: ignore[attr-defined]
+    return payload
+
+
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("created_at", "subscription", "event", "attempt", "status_code",
@@ -91,6 +118,16 @@ class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignor
     actions = ["redeliver"]
     fields = ("subscription", "event", "event_id", "message_id", "attempt", "status_code",
               "response_excerpt", "error", "created_at", "delivered_at", "payload")
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[Any]:  # type: ignore[override]
+        role = str(getattr(request.user, "role", ""))
+        return [_payload_column(role) if name == "payload" else name
+                for name in super().get_fields(request, obj)]
+
+    def get_readonly_fields(  # type: ignore[override]
+        self, request: HttpRequest, obj: Any = None
+    ) -> Sequence[Any]:
+        return self.get_fields(request, obj)
 
     @admin.action(description=_("Redeliver now"))
     def redeliver(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:

@@ -185,6 +185,16 @@ def test_personal_data_only_when_allowed_and_then_a_disclosure(
     assert disclosure.basis == "processor" and disclosure.data == ["contact"]
     assert disclosure.message_id == webhooks()[0].pk
 
+    # The delivery log shows the payload with the customer's details masked.
+    client = Client()
+    client.force_login(user("admin"))
+    delivery = WebhookDelivery.objects.get()
+    page = client.get(f"/admin/webhooks/webhookdelivery/{delivery.pk}/change/")
+    assert page.status_code == 200
+    shown = page.content.decode()
+    assert case.reference in shown and "customer" in shown
+    assert "isil@example.com" not in shown and "+905321234567" not in shown
+
 
 def test_redelivery_from_the_admin(demo: None, receiver: Receiver) -> None:
     subscribe(receiver, events=["feedback.recorded"])
@@ -223,3 +233,5 @@ def test_the_admin_refuses_a_plain_http_url_and_shows_the_secret_once(demo: None
     assert page.status_code == 200 and subscription.secret not in page.content.decode()
     delivery_log = client.get("/admin/webhooks/webhookdelivery/")
     assert delivery_log.status_code == 200
+    # The log is read-only: written by the deliveries alone.
+    assert client.get("/admin/webhooks/webhookdelivery/add/").status_code == 403
