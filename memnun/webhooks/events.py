@@ -72,4 +72,9 @@ def payload_body(
     }
     if customer is not None:
         body["customer"] = dict(customer)
+    return body_text(body)
+
+
+def body_text(body: Mapping[str, Any]) -> str:
+    """A payload as sent: compact JSON, keys sorted, UTF-8 as is."""
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -26,7 +26,7 @@ from memnun.feedback.models import Feedback
 from memnun.notifications.models import MessageChannel, OutboundMessage
 from memnun.notifications.outbox import message_queue
 from memnun.notifications.rendering import language_of
-from memnun.webhooks.events import ANSWERS, event_id, events_for, payload_body
+from memnun.webhooks.events import ANSWERS, body_text, event_id, events_for, payload_body
 from memnun.webhooks.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
 SOURCE_TYPE = "webhook"
@@ -55,6 +55,18 @@ def url_refusal(url: str) -> str:
 def _customer(feedback: Feedback) -> dict[str, str]:
     customer = feedback.customer
     return {"name": customer.name, "email": customer.email, "phone": customer.phone}
+
+
+MASK = "•" * 4
+
+
+def body_for_log(text: str) -> str:
+    """The body as the delivery log keeps it: the customer's details (when it carried
+    them) masked, so the log outlives neither a case's anonymisation nor its period."""
+    body = json.loads(text)
+    if isinstance(body.get("customer"), dict):
+        body["customer"] = {key: MASK if value else "" for key, value in body["customer"].items()}
+    return body_text(body)
 
 
 def webhook_emit(*, event: AuditEvent) -> list[OutboundMessage]:
@@ -91,19 +103,22 @@ def webhook_emit(*, event: AuditEvent) -> list[OutboundMessage]:
                 type=feedback.type, extra=extra,
                 customer=_customer(feedback) if personal else None,
             )
-            queued.append(_queue(subscription, name, body,
+            queued.append(_queue(subscription, name, body, feedback,
                                  key=f"webhook:{subscription.pk}:{identifier}"))
     return queued
 
 
-def _queue(subscription: WebhookSubscription, event: str, body: str, *, key: str
-           ) -> OutboundMessage:
+def _queue(subscription: WebhookSubscription, event: str, body: str, feedback: Feedback,
+           *, key: str) -> OutboundMessage:
+    personal = subscription.allow_personal_data
     return message_queue(
         channel=MessageChannel.WEBHOOK, kind=event, recipient=subscription.url[:254],
         language="", subject=event, text=body, idempotency_key=key,
         source_type=SOURCE_TYPE, source_id=str(subscription.pk),
-        # A body with the customer's data becomes a disclosure once delivered.
-        callback_task=CALLBACK if subscription.allow_personal_data else "",
+        # A body with the customer's data becomes a disclosure once delivered, and the
+        # outbox's copy is masked then (as a tracking code is).
+        callback_task=CALLBACK if personal else "",
+        redact=[v for v in _customer(feedback).values() if v] if personal else (),
     )
 
 
@@ -120,7 +135,8 @@ def delivery_log(
     with transaction.atomic():
         WebhookDelivery.objects.create(
             subscription=subscription, message_id=message.pk, event=message.kind,
-            event_id=str(payload.get("id", "")), payload=message.text, attempt=message.attempts,
+            event_id=str(payload.get("id", "")), payload=body_for_log(message.text),
+            attempt=message.attempts,
             status_code=status_code, response_excerpt=response[:_EXCERPT],
             error=error[:_EXCERPT], created_at=now, delivered_at=now if delivered else None,
         )
@@ -191,14 +207,24 @@ def subscription_enable(*, subscription: WebhookSubscription, actor: str) -> Non
 
 
 def webhook_redeliver(*, delivery: WebhookDelivery, actor: str) -> OutboundMessage | None:
-    """Send a logged delivery's event again, as a new outbox message with the same body
-    (the same event id: the receiver can tell it is a repeat). None when the
-    subscription is disabled (enable it first)."""
+    """Send a logged delivery's event again, as a new outbox message with the same event
+    (the same id: the receiver can tell it is a repeat). The customer's details are read
+    afresh, and only if the subscription may receive them now. None when the subscription
+    is disabled (enable it first) or the case is gone."""
     subscription = delivery.subscription
     if not subscription.active:
         return None
+    body = json.loads(delivery.payload)
+    body.pop("customer", None)
+    feedback = (Feedback.objects.select_related("customer")
+                .filter(reference=body.get("reference", "")).first())
+    if feedback is None:
+        return None
+    if subscription.allow_personal_data:
+        body["customer"] = _customer(feedback)
+    text = body_text(body)
     with transaction.atomic():
-        message = _queue(subscription, delivery.event, delivery.payload,
+        message = _queue(subscription, delivery.event, text, feedback,
                          key=f"webhook:{subscription.pk}:{delivery.event_id}:"
                              f"again:{secrets.token_hex(8)}")
         audit_record(actor=actor, action="webhook.redelivered",

@@ -185,10 +185,22 @@ def test_personal_data_only_when_allowed_and_then_a_disclosure(
     assert disclosure.basis == "processor" and disclosure.data == ["contact"]
     assert disclosure.message_id == webhooks()[0].pk
 
-    # The delivery log shows the payload with the customer's details masked.
+    # Once delivered, neither the outbox nor the delivery log keeps the details.
+    [message] = webhooks()
+    delivery = WebhookDelivery.objects.get()
+    for kept in (message.text, delivery.payload):
+        assert case.reference in kept
+        assert not any(value in kept for value in PERSONAL)
+    # A redelivery reads them afresh from the case.
     client = Client()
     client.force_login(user("admin"))
-    delivery = WebhookDelivery.objects.get()
+    client.post("/admin/webhooks/webhookdelivery/",
+                {"action": "redeliver", "_selected_action": [delivery.pk]})
+    deliver()
+    again = json.loads(receiver.requests[-1].body)
+    assert again["customer"] == body["customer"] and again["id"] == body["id"]
+
+    # The delivery log shows the payload with the customer's details masked.
     page = client.get(f"/admin/webhooks/webhookdelivery/{delivery.pk}/change/")
     assert page.status_code == 200
     shown = page.content.decode()
