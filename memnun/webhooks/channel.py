@@ -27,7 +27,7 @@ from memnun.notifications.channels import (
 from memnun.notifications.channels.sms import delivery_key
 from memnun.notifications.models import OutboundMessage
 from memnun.webhooks.models import WebhookSubscription
-from memnun.webhooks.services import delivery_log, url_refusal
+from memnun.webhooks.services import body_to_send, delivery_log, url_refusal
 from memnun.webhooks.signing import HEADER, signature
 
 
@@ -51,14 +51,15 @@ class WebhookChannel:
             raise PermanentFailure("the subscription is disabled or deleted")
         if url_refusal(subscription.url):
             raise PermanentFailure("the subscription's URL is not allowed")
-        body = message.text.encode()
+        text = body_to_send(message.text)
+        body = text.encode()
         request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
             subscription.url, data=body, method="POST",
             headers={
                 "Content-Type": "application/json; charset=utf-8",
                 "User-Agent": "memnun-webhooks",
                 HEADER: signature(secret=subscription.secret, timestamp=int(time.time()),
-                                  body=message.text),
+                                  body=text),
                 "Memnun-Event": message.kind,
                 # The same on every attempt of this message.
                 "Idempotency-Key": delivery_key(message),

@@ -122,6 +122,19 @@ def _queue(subscription: WebhookSubscription, event: str, body: str, feedback: F
     )
 
 
+def body_to_send(text: str) -> str:
+    """The queued body with the customer's details as the case holds them now: a
+    correction or an anonymisation between queueing and sending is respected."""
+    body = json.loads(text)
+    if "customer" not in body:
+        return text
+    feedback = (Feedback.objects.select_related("customer")
+                .filter(reference=body.get("reference", "")).first())
+    body["customer"] = (_customer(feedback) if feedback is not None
+                        else dict.fromkeys(("name", "email", "phone"), ""))
+    return body_text(body)
+
+
 def delivery_log(
     *, subscription: WebhookSubscription, message: OutboundMessage, status_code: int | None,
     response: str, error: str, delivered: bool,

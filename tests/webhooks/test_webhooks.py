@@ -247,3 +247,16 @@ def test_the_admin_refuses_a_plain_http_url_and_shows_the_secret_once(demo: None
     assert delivery_log.status_code == 200
     # The log is read-only: written by the deliveries alone.
     assert client.get("/admin/webhooks/webhookdelivery/add/").status_code == 403
+
+
+def test_a_correction_before_sending_is_what_is_sent(demo: None, receiver: Receiver) -> None:
+    subscribe(receiver, events=["feedback.recorded"], personal=True)
+    case = Case()
+    customer = case.feedback.customer
+    customer.email = "isil.ozturk@example.org"
+    customer.save(update_fields=["email"])
+    deliver()
+    [request] = receiver.requests
+    assert json.loads(request.body)["customer"]["email"] == "isil.ozturk@example.org"
+    assert b"isil@example.com" not in request.body
+    assert verify(SECRET, request.headers["Memnun-Signature"], request.body)
