@@ -169,6 +169,23 @@ def test_disabled_after_failures_in_a_row_with_an_alert_mail(
     Case()  # a disabled subscription gets nothing more
     assert len(webhooks()) == 1
 
+    # Ticked active again in the admin: the count starts afresh and events flow again.
+    client = Client()
+    client.force_login(user("admin"))
+    response = client.post(
+        f"/admin/webhooks/webhooksubscription/{subscription.pk}/change/",
+        {"name": "CRM", "url": receiver.url, "events": ["feedback.recorded"], "active": "on"},
+    )
+    assert response.status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.active and subscription.failure_count == 0
+    assert subscription.disabled_at is None and subscription.disabled_reason == ""
+    receiver.always = 0
+    Case()
+    deliver(later=4 * 7200)
+    assert json.loads(receiver.requests[-1].body)["event"] == "feedback.recorded"
+    assert webhooks()[-1].status == "sent"
+
 
 def test_personal_data_only_when_allowed_and_then_a_disclosure(
     demo: None, receiver: Receiver
