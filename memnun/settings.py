@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "memnun.notifications",
     "memnun.mailin",
     "memnun.dataprotection",
+    "memnun.webhooks",
     # Development tools (the benchmark fill); its command refuses to run outside DEBUG/demo.
     "memnun.devtools",
 ]
@@ -331,6 +332,10 @@ MEMNUN_SMS_URL = env_str("MEMNUN_SMS_URL", "")
 MEMNUN_SMS_TOKEN = env_str("MEMNUN_SMS_TOKEN", "")
 MEMNUN_SMS_SENDER = env_str("MEMNUN_SMS_SENDER", "MEMNUN")
 MEMNUN_SMS_TIMEOUT = env_int("MEMNUN_SMS_TIMEOUT", 10, minimum=1)
+# Webhooks (memnun.webhooks, docs/webhooks.md): a subscription is disabled after this many
+# failed deliveries in a row, and each POST waits this long for an answer.
+MEMNUN_WEBHOOK_FAILURE_LIMIT = env_int("MEMNUN_WEBHOOK_FAILURE_LIMIT", 10, minimum=1)
+MEMNUN_WEBHOOK_TIMEOUT = env_int("MEMNUN_WEBHOOK_TIMEOUT", 10, minimum=1)
 # Where people ask about their personal data (the KVKK contact point), named in breach
 # notices; our sending address when empty.
 MEMNUN_PRIVACY_CONTACT = env_str("MEMNUN_PRIVACY_CONTACT", "")

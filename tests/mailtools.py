@@ -161,12 +161,19 @@ def sms_provider() -> Iterator[SmsProvider]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    provider.url = f"http://127.0.0.1:{server.server_address[1]}/v1/messages"
+    with http_serving(Handler) as port:
+        provider.url = f"http://127.0.0.1:{port}/v1/messages"
+        yield provider
+
+
+@contextlib.contextmanager
+def http_serving(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[int]:
+    """An HTTP server on a free loopback port in a thread (its port), stopped on exit."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
-        yield provider
+        yield int(server.server_address[1])
     finally:
         server.shutdown()
         server.server_close()

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from memnun.audit.models import AuditChainHead, AuditEvent
+from memnun.audit.signals import audit_recorded
 
 GENESIS = "0" * 64
 
@@ -65,6 +66,8 @@ def audit_record(
     event = AuditEvent.objects.create(hash=digest, **fields)
     head.seq, head.hash = event.seq, digest
     head.save(update_fields=["seq", "hash"])
+    # In the change's transaction: what a higher floor does on it (webhooks) commits with it.
+    audit_recorded.send(sender=AuditEvent, event=event)
     return event
 
 

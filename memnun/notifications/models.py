@@ -13,6 +13,8 @@ class MessageChannel(models.TextChoices):
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
     LETTER = "letter", _("Letter")
+    # A signed HTTP POST to an integrator (memnun.webhooks registers the channel).
+    WEBHOOK = "webhook", _("Webhook")
 
 
 class MessageStatus(models.TextChoices):

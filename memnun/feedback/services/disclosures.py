@@ -108,25 +108,31 @@ def processor_recipient(channel: str) -> str | None:
 
 
 def processor_disclosure_record(
-    *, feedback: Feedback, message_id: int, channel: str, at: datetime
+    *, feedback: Feedback, message_id: int, channel: str, at: datetime,
+    recipient: str | None = None, data: Sequence[str] = MESSAGE_DATA,
+    purpose: str = "message delivery",
 ) -> Disclosure | None:
-    """A message to the customer reached its provider: log it, once per message."""
-    recipient = processor_recipient(channel)
+    """A message about the case reached its carrier: log it, once per message.
+
+    `recipient` names a carrier other than the channel's provider (a webhook's
+    integrator), with what it was given (`data`) and why (`purpose`)."""
+    recipient = recipient or processor_recipient(channel)
     if recipient is None:
         return None
+    data = list(data)
     with transaction.atomic():
         disclosure, created = Disclosure.objects.get_or_create(
             message_id=message_id,
             defaults={
-                "feedback": feedback, "recipient": recipient, "data": MESSAGE_DATA,
-                "purpose": "message delivery", "basis": DisclosureBasis.PROCESSOR,
+                "feedback": feedback, "recipient": recipient[:RECIPIENT_LIMIT], "data": data,
+                "purpose": purpose[:PURPOSE_LIMIT], "basis": DisclosureBasis.PROCESSOR,
                 "at": at, "by": None,
             },
         )
         if created:
             case_audit(
                 actor=None, action="disclosure.recorded", feedback=feedback,
-                data={"disclosure": disclosure.pk, "data": MESSAGE_DATA,
+                data={"disclosure": disclosure.pk, "data": data,
                       "basis": DisclosureBasis.PROCESSOR.value, "message": message_id},
             )
     return disclosure

@@ -13,9 +13,10 @@ connection, and closed at its end (`close`).
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 
@@ -43,6 +44,19 @@ class PermanentFailure(DeliveryFailure):
     """This message will never be accepted: it goes to the dead letters."""
 
 
+# HTTP answers worth another attempt besides 5xx (timeout, too early, too many requests).
+TEMPORARY_HTTP = frozenset({408, 425, 429})
+
+
+def retry_after_seconds(headers: Any) -> float | None:
+    """An HTTP answer's Retry-After in seconds (the delta form), None without a usable one."""
+    raw = headers.get("Retry-After") if headers is not None else None
+    try:
+        return max(float(raw), 0.0) if raw is not None else None
+    except ValueError:
+        return None
+
+
 class Channel(Protocol):
     name: str
 
@@ -51,10 +65,21 @@ class Channel(Protocol):
     def close(self) -> None: ...
 
 
+# Channels a higher floor provides (memnun.webhooks), registered from its AppConfig.ready:
+# notifications delivers their messages without importing them.
+_REGISTERED: dict[str, Callable[[], Channel]] = {}
+
+
+def channel_register(name: str, factory: Callable[[], Channel]) -> None:
+    _REGISTERED[name] = factory
+
+
 def channel_open(name: str) -> Channel:
     """The configured channel for `name` (settings are read now, so tests can override them)."""
     from memnun.notifications.channels import email, letter, sms
 
+    if name in _REGISTERED:
+        return _REGISTERED[name]()
     if name == "email":
         return email.EmailChannel()
     if name == "sms":

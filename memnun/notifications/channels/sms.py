@@ -13,29 +13,25 @@ import json
 import logging
 import urllib.error
 import urllib.request
-from typing import Any
 
 from django.utils import timezone
 
-from memnun.notifications.channels import Accepted, PermanentFailure, TemporaryFailure
+from memnun.notifications.channels import (
+    TEMPORARY_HTTP,
+    Accepted,
+    PermanentFailure,
+    TemporaryFailure,
+    retry_after_seconds,
+)
 from memnun.notifications.models import OutboundMessage
 
 logger = logging.getLogger("memnun.notifications.sms")
 
-_TEMPORARY_HTTP = {408, 425, 429}
 
 
 def delivery_key(message: OutboundMessage) -> str:
     """The provider-facing idempotency key: the opaque part of the Message-ID."""
     return message.message_id.strip("<>").partition("@")[0]
-
-
-def _retry_after(headers: Any) -> float | None:
-    raw = headers.get("Retry-After") if headers is not None else None
-    try:
-        return max(float(raw), 0.0) if raw is not None else None
-    except ValueError:
-        return None
 
 
 class HttpSmsChannel:
@@ -75,8 +71,9 @@ class HttpSmsChannel:
                 raw = response.read()
         except urllib.error.HTTPError as exc:
             reason = f"HTTP {exc.code}: {exc.read()[:300].decode('utf-8', 'replace')}"
-            if exc.code >= 500 or exc.code in _TEMPORARY_HTTP:
-                raise TemporaryFailure(reason, retry_after=_retry_after(exc.headers)) from exc
+            if exc.code >= 500 or exc.code in TEMPORARY_HTTP:
+                wait = retry_after_seconds(exc.headers)
+                raise TemporaryFailure(reason, retry_after=wait) from exc
             raise PermanentFailure(reason) from exc
         except (urllib.error.URLError, OSError, TimeoutError) as exc:
             raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc
