@@ -546,3 +546,40 @@ BY_SLUG = {a.slug: a for a in ACTIONS}
 
 def offered(actions: frozenset[Action]) -> list[CaseAction]:
     return [a for a in ACTIONS if a.permits & actions]
+
+
+@dataclass(frozen=True)
+class ActionGroup:
+    """One disclosure on the case page: the forms offered now that belong to it."""
+
+    slug: str
+    title: Promise
+    actions: list[CaseAction]
+
+
+# The case page's groups, in the order shown; every slug of ACTIONS in exactly one.
+GROUPS: list[tuple[str, Promise, tuple[str, ...]]] = [
+    ("reply", gettext_lazy("Answer the customer"),
+     ("message", "question", "answer", "acknowledge")),
+    ("note", gettext_lazy("Internal note"), ("note",)),
+    ("move", gettext_lazy("Move the case"),
+     ("start", "propose", "approve", "send-back", "close", "reopen", "escalate", "reassign",
+      "refer-external")),
+    ("more", gettext_lazy("More"),
+     ("assess", "file", "involved", "compensation", "compensation-decision", "merge", "link",
+      "follow-up", "consent", "disclose")),
+]
+
+
+def offered_groups(actions: frozenset[Action]) -> list[ActionGroup]:
+    """The groups with at least one form the user may use now (`offered`, grouped)."""
+    now = {a.slug: a for a in offered(actions)}
+    groups = [
+        ActionGroup(slug, title, [now[s] for s in slugs if s in now])
+        for slug, title, slugs in GROUPS
+    ]
+    return [g for g in groups if g.actions]
+
+
+def group_of(slug: str) -> str:
+    return next(g for g, _title, slugs in GROUPS if slug in slugs)

@@ -13,14 +13,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from memnun.accounts.models import User
-from memnun.desk.case_actions import BY_SLUG, Recorded, offered
+from memnun.desk.case_actions import BY_SLUG, Recorded, group_of, offered_groups
 from memnun.desk.common import refusals_as_http, staff_user
 from memnun.desk.forms import RevealForm
 from memnun.desk.views_saved_replies import saved_reply_picker, saved_reply_prefilled
@@ -53,6 +56,7 @@ from memnun.feedback.selectors.case import (
     case_timeline,
 )
 from memnun.feedback.selectors.links import case_links
+from memnun.feedback.selectors.queue import queue_key, queue_neighbours
 from memnun.feedback.selectors.repeats import repeat_window_days, repeats_of
 from memnun.feedback.services.consents import consents_history, consents_state
 from memnun.feedback.services.disclosures import disclosures_of
@@ -98,17 +102,69 @@ def _timeline(user: User, feedback: Feedback) -> list[TimelineEntry]:
     ]
 
 
+@dataclass(frozen=True)
+class ListNav:
+    """Where the user came from: the list's query string and this case's neighbours in it."""
+
+    query: str
+    at: str
+    back: str
+    previous: str | None
+    next: str | None
+
+
+def _case_url(reference: str, query: str, at: str | None = None) -> str:
+    params = {"from": query} | ({"at": at} if at else {})
+    return f"{reverse('desk:case', args=[reference])}?{urlencode(params)}"
+
+
+def _list_nav(
+    user: User, feedback: Feedback, query: str | None, at: str | None
+) -> ListNav | None:
+    """The previous and next case of the queue the user came from (`?from=` its query),
+    around the place the case had when opened (`at`, kept by the forms across actions)."""
+    if query is None:
+        return None
+    given = QueryDict(query)
+    if given.get("q"):
+        return None  # search results are not the queue's order: no neighbours to walk
+    at = at or queue_key(feedback)
+    try:
+        found = queue_neighbours(
+            user=user, feedback=feedback, at=at, office=given.get("office") or None,
+            status=given.get("status", ""), type=given.get("type", ""),
+            channel=given.get("channel", ""),
+        )
+    except (FieldErrors, NotPermitted):
+        return None  # a hand-edited link: the page without the list's walk
+    back = reverse("desk:queue") + (f"?{query}" if query else "")
+    return ListNav(
+        query=query, at=at, back=back,
+        previous=_case_url(found.previous, query) if found.previous else None,
+        next=_case_url(found.next, query) if found.next else None,
+    )
+
+
 def _context(
     request: HttpRequest, user: User, feedback: Feedback, *,
     bound: dict[str, ServiceErrors] | None = None, conflict: str = "",
     reveal_form: RevealForm | None = None, revealed: dict[str, str] | None = None,
+    came_from: str | None = None, at: str | None = None, done: str = "", acted: str = "",
 ) -> dict[str, Any]:
     now_actions = actions_now(user=user, feedback=feedback)
     bound = bound or {}
-    forms = [
-        (spec, bound.get(spec.slug) or spec.make(user, feedback, now_actions, None, spec.slug))
-        for spec in offered(now_actions)
+    groups = [
+        (group, [
+            (spec, bound.get(spec.slug)
+             or spec.make(user, feedback, now_actions, None, spec.slug))
+            for spec in group.actions
+        ])
+        for group in offered_groups(now_actions)
     ]
+    # The group of the form just used stays open: its errors, or the next step in it.
+    acted = acted or next(iter(bound), "")
+    open_group = group_of(acted) if acted else ""
+    timeline = _timeline(user, feedback)
     role = user.role
     shown = revealed or project(
         values=identifying_values(feedback), fields=IDENTIFYING_FIELDS, role=role,
@@ -128,7 +184,7 @@ def _context(
         "may_download": Action.VIEW_ATTACHMENTS in now_actions,
         "attachments": list(feedback.attachments.all()),
         "deadlines": case_deadlines(feedback=feedback),
-        "timeline": _timeline(user, feedback),
+        "timeline": timeline,
         "links": case_links(feedback=feedback),
         "capas": capas_of_case(feedback=feedback) if may(user, Action.VIEW_CAPA) else [],
         "may_open_capa": may(user, Action.MANAGE_CAPA)
@@ -142,8 +198,13 @@ def _context(
         "consent_history": consents_history(feedback=feedback),
         "disclosures": disclosures_of(feedback=feedback),
         "repeat_window_days": repeat_window_days(),
-        "forms": forms,
         "saved_replies": saved_reply_picker(user, feedback, now_actions),
+        "groups": groups,
+        "open_group": open_group,
+        "nav": _list_nav(user, feedback, came_from, at),
+        "came_from": came_from,
+        # After an action in place: its message, and focus on the newest entry.
+        "done": done,
         "conflict": conflict,
         # Why the user's role may not decide this escalated case (the ladder), if so.
         "ladder_refusal": decision_refused_why(user, feedback)
@@ -158,10 +219,18 @@ def _context(
 def case_page(request: HttpRequest, reference: str) -> HttpResponse:
     user = staff_user(request)
     feedback = _access(user, reference).feedback
+    came_from = request.GET.get("from")
     if feedback.reference != reference:
-        return redirect("desk:case", reference=feedback.reference)
-    return render(request, "desk/case.html", _context(
-        request, user, feedback, bound=saved_reply_prefilled(request, user, feedback)))
+        url = reverse("desk:case", args=[feedback.reference])
+        return redirect(_case_url(feedback.reference, came_from) if came_from is not None else url)
+    at = request.GET.get("at") or None
+    return render(
+        request, "desk/case.html",
+        _context(
+            request, user, feedback, came_from=came_from, at=at,
+            bound=saved_reply_prefilled(request, user, feedback),
+        ),
+    )
 
 
 @require_POST
@@ -175,6 +244,9 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     feedback = access.feedback
     form = spec.make(user, feedback, access.actions, request.POST, spec.slug)
     form.files = request.FILES  # the file form's upload; others ignore it
+    came_from = request.POST.get("from")
+    at = request.POST.get("at") or None
+    htmx = bool(request.headers.get("HX-Request"))
     conflict = ""
     status = 422
     if form.is_valid():
@@ -199,11 +271,27 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
                 messages.success(request, _(
                     "The customer's return is recorded as new feedback, linked to %(old)s."
                 ) % {"old": feedback.reference})
-                return redirect("desk:receipt", reference=done.reference)
+                receipt = reverse("desk:receipt", args=[done.reference])
+                # The receipt is a page of its own: htmx goes there whole.
+                return HttpResponseClientRedirect(receipt) if htmx else redirect(receipt)
+            if htmx:
+                # In place: the header, timeline and actions again, the case as it is now.
+                feedback.refresh_from_db()
+                context = _context(request, user, feedback, came_from=came_from, at=at,
+                                   done=done, acted=spec.slug)
+                return render(request, "desk/_case_live.html", context | {"fragment": True})
             messages.success(request, done)
+            if came_from is not None:
+                return redirect(_case_url(feedback.reference, came_from, at))
             return redirect("desk:case", reference=feedback.reference)
     feedback.refresh_from_db()
-    context = _context(request, user, feedback, bound={spec.slug: form}, conflict=conflict)
+    context = _context(
+        request, user, feedback, bound={spec.slug: form}, conflict=conflict,
+        came_from=came_from, at=at,
+    )
+    if htmx:
+        # htmx swaps only successful answers: the errors in place come back as 200 too.
+        return render(request, "desk/_case_live.html", context | {"fragment": True})
     return render(request, "desk/case.html", context, status=status)
 
 

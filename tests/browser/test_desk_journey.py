@@ -42,6 +42,7 @@ def test_phone_complaint_from_intake_to_resolution(
     handler = page_for(width=width)
     sign_in(handler, base, "handler")
     handler.goto(f"{base}/desk/feedback/{reference}")
+    handler.locator("#group-move > summary").click()  # the case page's actions are grouped
     start = handler.locator("#action-start")
     assert start.locator("#id_start-assignee").input_value() == "handler"
     start.locator("#id_start-severity").select_option("medium")
@@ -61,6 +62,7 @@ def test_phone_complaint_from_intake_to_resolution(
     reviewer = page_for(width=width)
     sign_in(reviewer, base, "reviewer")
     reviewer.goto(f"{base}/desk/feedback/{reference}")
+    reviewer.locator("#group-move > summary").click()
     reviewer.locator("#action-approve button[type=submit]").click()
     reviewer.wait_for_selector(".flash")
 
@@ -101,6 +103,7 @@ def test_desk_pages_pass_axe(live_server: Any, page_for: Any, demo: None) -> Non
     page.wait_for_selector("#error-summary")
     assert axe_violations(page) == []
     page.goto(f"{live_server.url}/desk/feedback/{case.reference}")
+    page.locator("#group-note > summary").click()
     page.locator("#action-note button[type=submit]").click()
     page.wait_for_selector("#error-summary")
     assert axe_violations(page) == []

@@ -99,17 +99,38 @@ def queue_office(*, user: User, office: str | None) -> Office | None:
     return found
 
 
-def _after(qs: QuerySet[Feedback], key: QueueKey) -> QuerySet[Feedback]:
+def _beyond(qs: QuerySet[Feedback], key: QueueKey, *, after: bool = True) -> QuerySet[Feedback]:
+    """The cases after `key` in the fair order, or before it (`after=False`)."""
+    gt, gte = ("gt", "gte") if after else ("lt", "lte")
     # The leading ">=" gives the index a range to start from; the OR settles ties.
     if key.due_at is not None:
-        return qs.filter(next_due_at__gte=key.due_at).filter(
-            Q(next_due_at__gt=key.due_at)
-            | Q(received_at__gt=key.received_at)
-            | Q(received_at=key.received_at, id__gt=key.id)
+        return qs.filter(**{f"next_due_at__{gte}": key.due_at}).filter(
+            Q(**{f"next_due_at__{gt}": key.due_at})
+            | Q(**{f"received_at__{gt}": key.received_at})
+            | Q(received_at=key.received_at, **{f"id__{gt}": key.id})
         )
-    return qs.filter(received_at__gte=key.received_at).filter(
-        Q(received_at__gt=key.received_at) | Q(id__gt=key.id)
+    return qs.filter(**{f"received_at__{gte}": key.received_at}).filter(
+        Q(**{f"received_at__{gt}": key.received_at}) | Q(**{f"id__{gt}": key.id})
     )
+
+
+def _queue_cases(
+    *, user: User, scope: Office | None, status: str, type: str, channel: str
+) -> QuerySet[Feedback]:
+    """The open cases of the queue the user may see, with the list's objective filters."""
+    # `exclude` writes NOT (status = 'closed'): the indexes' own condition.
+    # The visible cases only: an office-bound user without an office sees none.
+    base = feedback_visible_to(user).exclude(status=Status.CLOSED)
+    if scope is not None:
+        base = base.filter(office_id=scope.pk)
+    # Objective filters on the case itself; the order stays the fair one.
+    if status:
+        base = base.filter(status=status)
+    if type:
+        base = base.filter(type=type)
+    if channel:
+        base = base.filter(channel=channel)
+    return base.select_related("office", "customer").only(*_FIELDS)
 
 
 def queue_page(
@@ -125,29 +146,17 @@ def queue_page(
     scope = queue_office(user=user, office=office)
     if not user.is_active:
         return QueuePage([], None, scope)
-    # `exclude` writes NOT (status = 'closed'): the indexes' own condition.
-    # The visible cases only: an office-bound user without an office sees none.
-    base = feedback_visible_to(user).exclude(status=Status.CLOSED)
-    if scope is not None:
-        base = base.filter(office_id=scope.pk)
-    # Objective filters on the case itself; the order stays the fair one.
-    if status:
-        base = base.filter(status=status)
-    if type:
-        base = base.filter(type=type)
-    if channel:
-        base = base.filter(channel=channel)
-    base = base.select_related("office", "customer").only(*_FIELDS)
+    base = _queue_cases(user=user, scope=scope, status=status, type=type, channel=channel)
     items: list[Feedback] = []
     if key is None or key.due_at is not None:
         with_due = base.filter(next_due_at__isnull=False)
         if key is not None:
-            with_due = _after(with_due, key)
+            with_due = _beyond(with_due, key)
         items = list(with_due.order_by("next_due_at", "received_at", "id")[: limit + 1])
     if len(items) <= limit:
         without_due = base.filter(next_due_at__isnull=True)
         if key is not None and key.due_at is None:
-            without_due = _after(without_due, key)
+            without_due = _beyond(without_due, key)
         items += list(without_due.order_by("received_at", "id")[: limit + 1 - len(items)])
     more = len(items) > limit
     items = items[:limit]
@@ -158,3 +167,55 @@ def queue_page(
         else None
     )
     return QueuePage(items, next_cursor, scope)
+
+
+@dataclass(frozen=True)
+class QueueNeighbours:
+    previous: str | None
+    next: str | None
+
+
+def queue_key(feedback: Feedback) -> str:
+    """A case's place in the fair order now, as a cursor (see `queue_neighbours`)."""
+    return cursor_encode(QueueKey(feedback.next_due_at, feedback.received_at, feedback.pk))
+
+
+def queue_neighbours(
+    *, user: User, feedback: Feedback, at: str | None = None, office: str | None = None,
+    status: str = "", type: str = "", channel: str = "",
+) -> QueueNeighbours:
+    """The references just before and after a case in the same fair queue (same filters).
+
+    The next one is `queue_page` asked for one case after the case's key, so
+    the order is the queue's own; the previous one walks the same order backwards.
+    `at` is the case's place when the user opened it from the list (`queue_key`):
+    answering a case moves it down the queue (its next deadline changes), and
+    the next case is still the one that followed it in the list the user saw.
+    A case that has left the list (closed, filtered out) still has a place in
+    the order, so the neighbours are where it would sit. FieldErrors for a bad `at`.
+    """
+    key = (
+        cursor_decode(at) if at
+        else QueueKey(feedback.next_due_at, feedback.received_at, feedback.pk)
+    )
+    after = queue_page(
+        user=user, office=office, limit=1, cursor=cursor_encode(key), status=status,
+        type=type, channel=channel,
+    ).items
+    base = _queue_cases(
+        user=user, scope=queue_office(user=user, office=office), status=status, type=type,
+        channel=channel,
+    )
+    without_due = base.filter(next_due_at__isnull=True)
+    with_due = base.filter(next_due_at__isnull=False)
+    before: Feedback | None = None
+    if key.due_at is None:
+        before = _beyond(without_due, key, after=False).order_by("-received_at", "-id").first()
+    if before is None:
+        if key.due_at is not None:
+            with_due = _beyond(with_due, key, after=False)
+        before = with_due.order_by("-next_due_at", "-received_at", "-id").first()
+    return QueueNeighbours(
+        previous=before.reference if before else None,
+        next=after[0].reference if after else None,
+    )
