@@ -891,3 +891,5 @@ from memnun.feedback.privacy_models import (  # noqa: E402, F401  (KVKK: notice,
     PrivacyNotice,
     RecipientNotice,
 )
+# The desk's per-user views and home visits (issue 15).
+from memnun.feedback.desk_models import HomeLook, SavedView  # noqa: E402, F401

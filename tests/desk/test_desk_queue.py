@@ -80,8 +80,9 @@ def test_the_page_shows_the_fair_order(demo: None, django_assert_max_num_queries
     web = record(channel="web", received_at=at("2026-11-20 10:00"))
     record(channel="fax", office="ankara", actor="quality")
     client = signed_in("agent")
-    # Session, user, office, cases with a deadline, then (page not full) those without.
-    with django_assert_max_num_queries(5):
+    # Session, user, office, cases with a deadline, then (page not full) those without,
+    # and the user's saved views beside the queue.
+    with django_assert_max_num_queries(6):
         response = client.get("/desk/queue/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     html = response.content.decode()
