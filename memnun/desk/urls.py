@@ -10,6 +10,7 @@ from memnun.desk import (
     views_escalations,
     views_exports,
     views_follow_up,
+    views_home,
     views_intake,
     views_objectives,
     views_policy,
@@ -28,7 +29,8 @@ from memnun.desk import (
 app_name = "desk"
 
 urlpatterns = [
-    path("", views_auth.home, name="home"),
+    path("", views_home.home, name="home"),
+    path("home/panels", views_home.home_panels, name="home_panels"),
     path("login/", views_auth.DeskLoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("two-factor/", views_two_factor.two_factor, name="two_factor"),
