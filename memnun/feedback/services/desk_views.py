@@ -84,9 +84,11 @@ def home_looked(*, actor: User, now: datetime | None = None) -> HomeLook:
     """The user opened their home: the visit before this one becomes "since I last looked"."""
     at = now_or(now)
     with transaction.atomic():
-        look = HomeLook.objects.select_for_update().filter(user=actor).first()
-        if look is None:
-            return HomeLook.objects.create(user=actor, previous_at=None, current_at=at)
-        look.previous_at, look.current_at = look.current_at, at
-        look.save(update_fields=["previous_at", "current_at"])
+        # get_or_create: two tabs opening the first home at once meet the one row, not a 500.
+        look, created = HomeLook.objects.select_for_update().get_or_create(
+            user=actor, defaults={"previous_at": None, "current_at": at}
+        )
+        if not created:
+            look.previous_at, look.current_at = look.current_at, at
+            look.save(update_fields=["previous_at", "current_at"])
         return look
