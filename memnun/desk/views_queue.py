@@ -105,6 +105,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "form": form, "query": query, "offices": offices, "filtered": bool(chosen),
         "may_follow_up": may(user, Action.FOLLOW_UP_SURVEYS),
         "save_form": SavedViewForm(initial={"filters": current}) if current else None,
+        "work_filtered": chosen_filters.has_work(),
         **views_beside(user, current),
     }
     if query:

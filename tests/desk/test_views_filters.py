@@ -136,3 +136,11 @@ def test_the_queue_page_applies_the_filters(cases: dict[str, Case]) -> None:
     # A hand-edited value: back to the whole queue, never a 500.
     bad = client.get("/desk/queue/?assigned=everyone")
     assert bad.status_code == 302 and bad["Location"] == "/desk/queue/"
+
+
+def test_the_export_is_offered_only_for_what_it_covers(cases: dict[str, Case]) -> None:
+    client = signed_in("reviewer")
+    assert 'id="exports-heading"' in client.get("/desk/queue/?status=created").content.decode()
+    # The case list export knows the case's own filters only: not offered for a work filter,
+    # where it would list more cases than the page shows.
+    assert 'id="exports-heading"' not in client.get("/desk/queue/?assigned=nobody").content.decode()
