@@ -29,6 +29,7 @@ from memnun.feedback.codes import (
 )
 from memnun.feedback.escalation_codes import ExternalBody
 from memnun.feedback.privacy_codes import ConsentPurpose, DataCategory
+from memnun.feedback.selectors import work_filters as wf
 from memnun.feedback.selectors.reports.periods import DEFAULT_PRESET, Preset
 from memnun.feedback.services.customer_answers import STAFF_CHANNELS
 from memnun.organisation.models import Category, Office, RootCauseCategory
@@ -87,6 +88,26 @@ class QueueFilterForm(forms.Form):
     )
     channel = forms.ChoiceField(
         label=_("Channel"), required=False, choices=_blank(_("Every channel"), Channel.choices)
+    )
+    # The work filters: their rules are feedback/selectors/work_filters.py's.
+    assigned = forms.ChoiceField(
+        label=_("Assigned"), required=False, choices=_blank(_("Anyone"), wf.Assigned.choices)
+    )
+    deadline = forms.ChoiceField(
+        label=_("Deadline"), required=False,
+        choices=_blank(_("Any deadline"), wf.DeadlineFilter.choices),
+    )
+    waiting = forms.ChoiceField(
+        label=_("Waiting"), required=False, choices=_blank(_("Either way"), wf.Waiting.choices)
+    )
+    answered = forms.ChoiceField(
+        label=_("Answered"), required=False, choices=_blank(_("Either way"), wf.Answered.choices)
+    )
+    safety = forms.ChoiceField(
+        label=_("Safety"), required=False, choices=_blank(_("Every case"), wf.Safety.choices)
+    )
+    repeat = forms.ChoiceField(
+        label=_("Repeat"), required=False, choices=_blank(_("Every case"), wf.Repeat.choices)
     )
 
     def __init__(self, *args: Any, offices: list[Office], **kwargs: Any) -> None:

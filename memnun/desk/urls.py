@@ -11,6 +11,7 @@ from memnun.desk import (
     views_escalations,
     views_exports,
     views_follow_up,
+    views_home,
     views_intake,
     views_notifications,
     views_objectives,
@@ -31,7 +32,8 @@ from memnun.desk import (
 app_name = "desk"
 
 urlpatterns = [
-    path("", views_auth.home, name="home"),
+    path("", views_home.home, name="home"),
+    path("home/panels", views_home.home_panels, name="home_panels"),
     path("login/", views_auth.DeskLoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("two-factor/", views_two_factor.two_factor, name="two_factor"),
@@ -41,6 +43,9 @@ urlpatterns = [
          name="api_token_revoke"),
     path("queue/", views_queue.queue, name="queue"),
     path("queue/bulk", views_bulk.bulk, name="bulk"),
+    path("views/", views_queue.views, name="views"),
+    path("views/<int:view_id>/rename", views_queue.view_rename, name="view_rename"),
+    path("views/<int:view_id>/delete", views_queue.view_delete, name="view_delete"),
     path("follow-up/", views_follow_up.follow_up, name="follow_up"),
     path("notifications/", views_notifications.notifications, name="notifications"),
     path("notifications/count", views_notifications.counter, name="notifications_count"),

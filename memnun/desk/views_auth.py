@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.views import LoginView
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 
 from memnun.accounts.sessions import session_expiry_note_pop
 
@@ -19,7 +17,3 @@ class DeskLoginView(LoginView):
         context = super().get_context_data(**kwargs)
         context["session_expired"] = session_expiry_note_pop(self.request)
         return context
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect("desk:queue")

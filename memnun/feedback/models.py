@@ -895,3 +895,5 @@ from memnun.feedback.privacy_models import (  # noqa: E402, F401  (KVKK: notice,
 from memnun.feedback.saved_reply_models import SavedReply  # noqa: E402, F401
 # Notifications inside the desk (new assignment, customer answered, review, deadline).
 from memnun.feedback.desk_notice_models import DeskNotification  # noqa: E402, F401
+# The desk's per-user views and home visits (issue 15).
+from memnun.feedback.desk_models import HomeLook, SavedView  # noqa: E402, F401

@@ -81,8 +81,8 @@ def test_the_page_shows_the_fair_order(demo: None, django_assert_max_num_queries
     record(channel="fax", office="ankara", actor="quality")
     client = signed_in("agent")
     # Session, user, office, cases with a deadline, then (page not full) those without;
-    # the header's unread notifications (one COUNT).
-    with django_assert_max_num_queries(6):
+    # the user's saved views beside the queue; the header's unread notifications (one COUNT).
+    with django_assert_max_num_queries(7):
         response = client.get("/desk/queue/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     html = response.content.decode()

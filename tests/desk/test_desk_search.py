@@ -94,10 +94,11 @@ def test_query_counts_stay_flat(cases: dict[str, Any], django_assert_max_num_que
     for i in range(10):
         record(customer=CustomerInput(name=f"Işıl {i}", email=f"i{i}@example.com"))
     client = signed_in("agent")
-    # Session, user, search (with office and customer joined), the header's unread
-    # notifications (one COUNT).
+    # Session, user, the user's saved views, search (with office and customer joined), the
+    # header's unread notifications (one COUNT).
     with django_assert_max_num_queries(5):
         html = client.get("/desk/queue/", {"q": "ışıl"}).content.decode()
     assert len(found(html)) == 11
-    with django_assert_max_num_queries(6):
+    # the queue's two, office, views, session, user, the header's unread notifications
+    with django_assert_max_num_queries(7):
         client.get("/desk/queue/", {"channel": "fax"})

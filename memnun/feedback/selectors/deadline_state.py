@@ -14,10 +14,11 @@ Read by the work queue (the case's next running deadline) and the case page
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from memnun.feedback.models import Feedback, Obligation
@@ -70,3 +71,17 @@ def late_cases(now: datetime) -> Q:
     """The cases `queue_state` calls late at `now`, as a database condition: the next
     running deadline strictly past (empty while every clock is paused or met)."""
     return Q(next_due_at__lt=now)
+
+
+def at_risk_cases(now: datetime) -> Q:
+    """The cases `queue_state` calls at risk at `now`: the warning instant has come, the
+    due instant has not passed (late comes first, as in `deadline_state`)."""
+    return Q(next_warn_at__lte=now, next_due_at__gte=now)
+
+
+def due_today_cases(now: datetime) -> Q:
+    """The cases whose next running deadline falls from `now` to the end of the day
+    (Istanbul time, the desk's clock); those already late are `late_cases`."""
+    local = timezone.localtime(now)
+    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return Q(next_due_at__gte=now, next_due_at__lt=midnight)

@@ -10,6 +10,11 @@ partial indexes `feedback_queue_office` and `feedback_queue_all` hold in
 order, so a page costs the same at the start of the queue and deep into it.
 The cursor is opaque to clients: URL-safe base64 of the last row's key.
 
+Work filters (assigned to me, overdue, waiting for the customer…) are read and
+turned into a condition by `selectors/work_filters.py`; they only narrow the rows,
+so the order stays the fair one. `queue_glance` is the home's look at a filtered
+queue: how many, and the first few in the same order.
+
 Scope: office-bound roles (agent, handler, reviewer) see their office's
 queue. Asking for another office is refused (NotPermitted → 403) rather than
 answered with an empty page, which would read as "nothing to do there".
@@ -23,14 +28,17 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
 from memnun.feedback.codes import Status
 from memnun.feedback.errors import FieldErrors, NotPermitted
 from memnun.feedback.models import Feedback
-from memnun.feedback.permissions import feedback_visible_to, queue_office_scope
+from memnun.feedback.permissions import queue_office_scope
+from memnun.feedback.selectors.search import CaseFilters, cases_filtered
+from memnun.feedback.selectors.work_filters import CaseListFilters, work_condition
 from memnun.organisation.models import Office
 
 QUEUE_PAGE_DEFAULT = 50
@@ -114,30 +122,14 @@ def _beyond(qs: QuerySet[Feedback], key: QueueKey, *, after: bool = True) -> Que
     )
 
 
-def _queue_cases(
-    *, user: User, scope: Office | None, status: str, type: str, channel: str
-) -> QuerySet[Feedback]:
-    """The open cases of the queue the user may see, with the list's objective filters."""
-    # `exclude` writes NOT (status = 'closed'): the indexes' own condition.
-    # The visible cases only: an office-bound user without an office sees none.
-    base = feedback_visible_to(user).exclude(status=Status.CLOSED)
-    if scope is not None:
-        base = base.filter(office_id=scope.pk)
-    # Objective filters on the case itself; the order stays the fair one.
-    if status:
-        base = base.filter(status=status)
-    if type:
-        base = base.filter(type=type)
-    if channel:
-        base = base.filter(channel=channel)
-    return base.select_related("office", "customer").only(*_FIELDS)
-
-
 def queue_page(
     *, user: User, office: str | None = None, limit: int = QUEUE_PAGE_DEFAULT,
     cursor: str | None = None, status: str = "", type: str = "", channel: str = "",
+    work: CaseListFilters | None = None, now: datetime | None = None,
 ) -> QueuePage:
-    """One page of the fair queue the user may see, and the cursor of the next."""
+    """One page of the fair queue the user may see, and the cursor of the next.
+
+    `work`: the work filters (`work_filters.py`) on top of status, type and channel."""
     if not 1 <= limit <= QUEUE_PAGE_MAX:
         raise FieldErrors(
             {"limit": [_("Ask for 1 to %(max)s cases.") % {"max": QUEUE_PAGE_MAX}]}
@@ -146,7 +138,10 @@ def queue_page(
     scope = queue_office(user=user, office=office)
     if not user.is_active:
         return QueuePage([], None, scope)
-    base = _queue_cases(user=user, scope=scope, status=status, type=type, channel=channel)
+    base = _open_cases(
+        user=user, scope=scope, filters=CaseListFilters(status=status, type=type, channel=channel),
+        work=work, now=now or timezone.now(),
+    )
     items: list[Feedback] = []
     if key is None or key.due_at is not None:
         with_due = base.filter(next_due_at__isnull=False)
@@ -182,7 +177,7 @@ def queue_key(feedback: Feedback) -> str:
 
 def queue_neighbours(
     *, user: User, feedback: Feedback, at: str | None = None, office: str | None = None,
-    status: str = "", type: str = "", channel: str = "",
+    status: str = "", type: str = "", channel: str = "", work: CaseListFilters | None = None,
 ) -> QueueNeighbours:
     """The references just before and after a case in the same fair queue (same filters).
 
@@ -194,6 +189,7 @@ def queue_neighbours(
     A case that has left the list (closed, filtered out) still has a place in
     the order, so the neighbours are where it would sit. FieldErrors for a bad `at`.
     """
+    now = timezone.now()
     key = (
         cursor_decode(at) if at
         else QueueKey(feedback.next_due_at, feedback.received_at, feedback.pk)
@@ -202,9 +198,9 @@ def queue_neighbours(
         user=user, office=office, limit=1, cursor=cursor_encode(key), status=status,
         type=type, channel=channel,
     ).items
-    base = _queue_cases(
-        user=user, scope=queue_office(user=user, office=office), status=status, type=type,
-        channel=channel,
+    base = _open_cases(
+        user=user, scope=queue_office(user=user, office=office),
+        filters=CaseListFilters(status=status, type=type, channel=channel), work=work, now=now,
     )
     without_due = base.filter(next_due_at__isnull=True)
     with_due = base.filter(next_due_at__isnull=False)
@@ -219,3 +215,46 @@ def queue_neighbours(
         previous=before.reference if before else None,
         next=after[0].reference if after else None,
     )
+
+
+def _open_cases(
+    *, user: User, scope: Office | None, filters: CaseListFilters,
+    work: CaseListFilters | None, now: datetime,
+) -> QuerySet[Feedback]:
+    """The open cases of the queue the user may see, filtered; not yet ordered."""
+    # `exclude` writes NOT (status = 'closed'): the indexes' own condition.
+    # The visible cases only: an office-bound user without an office sees none.
+    # Objective filters on the case itself (the office is `scope`); the order stays the fair one.
+    base = cases_filtered(
+        user=user,
+        filters=CaseFilters(status=filters.status, type=filters.type, channel=filters.channel),
+    ).exclude(status=Status.CLOSED)
+    if scope is not None:
+        base = base.filter(office_id=scope.pk)
+    if work is not None and work.has_work():
+        base = base.filter(work_condition(work, user=user, now=now))
+    return base.select_related("office", "customer").only(*_FIELDS)
+
+
+@dataclass(frozen=True)
+class QueueGlance:
+    count: int
+    items: list[Feedback]
+
+
+def queue_glance(
+    *, user: User, filters: CaseListFilters, limit: int, now: datetime,
+    office: Office | None = None,
+) -> QueueGlance:
+    """How many open cases the filters leave in the user's queue, and the first `limit` in
+    fair order: two queries whatever the number of cases (`office`: the user's queue office,
+    `queue_office(user=user, office=None)`, read once by the caller)."""
+    if not user.is_active:
+        return QueueGlance(0, [])
+    base = _open_cases(user=user, scope=office, filters=filters, work=filters, now=now)
+    items = list(base.order_by(
+        F("next_due_at").asc(nulls_last=True), "received_at", "id"
+    )[:limit])
+    # Always counted (never "the page was short, so that is all"): the home's query
+    # count must not depend on how many cases there are.
+    return QueueGlance(base.count(), items)
