@@ -8,6 +8,7 @@ shows a case: the tracking code is the secret, and only its keyed hash is kept.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import re
@@ -92,18 +93,14 @@ def _sequence_ensure(year: int) -> None:
         side.set_autocommit(True)
         with side.cursor() as cursor:
             # Start after what the counter row gave out before the switch (an older database).
-            cursor.execute(
-                f"SELECT last FROM {ReferenceCounter._meta.db_table} WHERE year = %s", [year]
-            )
+            cursor.execute("SELECT last FROM feedback_referencecounter WHERE year = %s", [year])
             row = cursor.fetchone()
             start = (row[0] if row else 0) + 1
-            try:
+            # Two first calls at once: the loser's catalog insert fails; the sequence exists.
+            with contextlib.suppress(DatabaseError):
                 cursor.execute(
                     f"CREATE SEQUENCE IF NOT EXISTS {_sequence_name(year)} START WITH {int(start)}"
                 )
-            except DatabaseError:
-                # Two first calls at once: the loser's catalog insert fails; the sequence exists.
-                pass
     finally:
         side.close()
     _SEQUENCES_MADE.add(key)
@@ -117,7 +114,8 @@ def reference_numbers_take(*, year: int, count: int = 1) -> list[int]:
     _sequence_ensure(year)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT nextval('{_sequence_name(year)}') FROM generate_series(1, %s)", [count]
+            "SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
+            [_sequence_name(year), count],
         )
         return sorted(row[0] for row in cursor.fetchall())
 
