@@ -120,7 +120,7 @@ def _written(events: list[AuditEvent]) -> None:
                 mine.seq, mine.prev_hash, mine.hash = sealed.seq, sealed.prev_hash, sealed.hash
         return
     # One sealing per transaction, however many events it writes.
-    if not any(func is _seal_after_commit for _, func, _ in connection.run_on_commit):
+    if not any(entry[1] is _seal_after_commit for entry in connection.run_on_commit):
         transaction.on_commit(_seal_after_commit)
 
 
