@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from tests.mailtools import free_port, smtp_sink
+from tests.processes import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 INTAKES = 60
@@ -39,16 +40,8 @@ def database_url() -> Iterator[str]:
     if not url.startswith("postgres"):
         pytest.skip("many servers share one PostgreSQL database; an SQLite file is one "
                     "machine's database (set DATABASE_URL to run this)")
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    served = f"{name}_many_servers"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{served}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{served}"')
-    yield f"{base}/{served}"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{served}" WITH (FORCE)')
+    with throwaway_postgres("many_servers") as served:
+        yield served
 
 
 def _memnun(*args: str, env: dict[str, str]) -> str:
