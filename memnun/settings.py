@@ -143,11 +143,7 @@ TEMPLATES = [
 ]
 
 
-def _databases() -> dict[str, dict[str, object]]:
-    url = env_str("DATABASE_URL", "")
-    if not url:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{DATA_DIR / 'memnun.sqlite3'}"
+def _database(url: str) -> dict[str, object]:
     db: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=0))
     engine = db["ENGINE"]
     if engine == "django.db.backends.sqlite3":
@@ -171,10 +167,27 @@ def _databases() -> dict[str, dict[str, object]]:
             }
     else:
         raise ImproperlyConfigured(f"DATABASE_URL must be SQLite or PostgreSQL, not {engine}")
-    return {"default": db}
+    return db
+
+
+def _databases() -> dict[str, dict[str, object]]:
+    url = env_str("DATABASE_URL", "")
+    if not url:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{DATA_DIR / 'memnun.sqlite3'}"
+    databases = {"default": _database(url)}
+    replica_url = env_str("DATABASE_REPLICA_URL", "")
+    if replica_url:
+        # A streaming replica for the reports' reads (memnun.dbrouting, docs/deploy.md);
+        # tests read it as the default database.
+        replica = _database(replica_url)
+        replica["TEST"] = {"MIRROR": "default"}
+        databases["replica"] = replica
+    return databases
 
 
 DATABASES = _databases()
+DATABASE_ROUTERS = ["memnun.dbrouting.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

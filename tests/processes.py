@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from urllib.parse import quote
 
 import pytest
@@ -42,3 +43,21 @@ def until(condition: Callable[[], object], seconds: float, what: str) -> None:
     while not condition():
         assert time.monotonic() < deadline, f"timed out after {seconds} s: {what}"
         time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def throwaway_postgres(suffix: str) -> Iterator[str]:
+    """The URL of a new, empty database beside DATABASE_URL's (PostgreSQL runs), for an
+    installation the test serves with its own processes; dropped afterwards."""
+    import psycopg
+
+    base, _, name = os.environ["DATABASE_URL"].rpartition("/")
+    served = f"{name}_{suffix}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{served}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{served}"')
+    try:
+        yield f"{base}/{served}"
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{served}" WITH (FORCE)')

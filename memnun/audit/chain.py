@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from memnun.audit.models import AuditChainHead, AuditEvent
 from memnun.audit.signals import audit_recorded
 
 GENESIS = "0" * 64
+
+logger = logging.getLogger("memnun.audit")
 
 
 def _canonical(
@@ -45,27 +48,103 @@ def _normalise(data: dict[str, Any]) -> Any:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
+# How long an event may wait unsealed before `audit verify` calls it a failure: the
+# after-commit sealing takes milliseconds, the backstop job runs every minute.
+UNSEALED_GRACE = timedelta(minutes=5)
+_SEAL_BATCH = 500
+
+
+def _seal_inline() -> bool:
+    """SQLite seals inside the change's transaction: its writers take turns anyway, so
+    the head's lock costs nothing there and a second write transaction would."""
+    return connection.vendor != "postgresql"
+
+
+def _fields(event: AuditEvent, *, seq: int, prev_hash: str) -> dict[str, Any]:
+    return {
+        "seq": seq, "at": event.at, "actor": event.actor, "action": event.action,
+        "object_type": event.object_type, "object_id": event.object_id, "data": event.data,
+        "prev_hash": prev_hash,
+    }
+
+
+def _seal_batch() -> list[AuditEvent]:
+    """Chain the oldest waiting events (by id) under the head's lock; the caller's transaction."""
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    # Read after taking the lock: on PostgreSQL each statement sees what committed
+    # before it, so a second sealer finds the first one's work done, never redoes it.
+    pending = list(AuditEvent.objects.filter(hash__isnull=True).order_by("id")[:_SEAL_BATCH])
+    if not pending:
+        return []
+    seq, prev = head.seq, head.hash
+    for event in pending:
+        seq += 1
+        event.seq, event.prev_hash = seq, prev
+        event.hash = prev = _digest(**_fields(event, seq=seq, prev_hash=prev))
+    AuditEvent.objects.bulk_update(pending, ["seq", "prev_hash", "hash"])
+    head.seq, head.hash = seq, prev
+    head.save(update_fields=["seq", "hash"])
+    return pending
+
+
+def audit_seal_pending() -> int:
+    """Seal every event that waits, in short transactions; how many were sealed.
+
+    Runs after each committing change (PostgreSQL) and as the backstop job
+    `audit.seal` for what a process left behind when it died between its commit
+    and the sealing.
+    """
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            batch = _seal_batch()
+        sealed += len(batch)
+        if len(batch) < _SEAL_BATCH:
+            return sealed
+
+
+def _seal_after_commit() -> None:
+    try:
+        audit_seal_pending()
+    except DatabaseError:
+        # The change is committed; its events wait for the next sealing or the backstop.
+        logger.exception("audit: sealing after commit failed; the backstop job will seal")
+
+
+def _written(events: list[AuditEvent]) -> None:
+    """Seal what was just written: now (SQLite) or once the change commits (PostgreSQL)."""
+    if _seal_inline():
+        by_id = {event.id: event for event in events}
+        for sealed in _seal_batch_all():
+            if sealed.id in by_id:
+                mine = by_id[sealed.id]
+                mine.seq, mine.prev_hash, mine.hash = sealed.seq, sealed.prev_hash, sealed.hash
+        return
+    # One sealing per transaction, however many events it writes.
+    if not any(entry[1] is _seal_after_commit for entry in connection.run_on_commit):
+        transaction.on_commit(_seal_after_commit)
+
+
+def _seal_batch_all() -> list[AuditEvent]:
+    sealed: list[AuditEvent] = []
+    while True:
+        batch = _seal_batch()
+        sealed += batch
+        if len(batch) < _SEAL_BATCH:
+            return sealed
+
+
 def audit_record(
     *, actor: str, action: str, object_type: str, object_id: str, data: dict[str, Any]
 ) -> AuditEvent:
     """Append an event. Must run inside the transaction of the change it records."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the change's transaction")
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
-    fields: dict[str, Any] = {
-        "seq": head.seq + 1,
-        "at": timezone.now(),
-        "actor": actor,
-        "action": action,
-        "object_type": object_type,
-        "object_id": object_id,
-        "data": _normalise(data),
-        "prev_hash": head.hash,
-    }
-    digest = _digest(**fields)
-    event = AuditEvent.objects.create(hash=digest, **fields)
-    head.seq, head.hash = event.seq, digest
-    head.save(update_fields=["seq", "hash"])
+    event = AuditEvent.objects.create(
+        at=timezone.now(), actor=actor, action=action, object_type=object_type,
+        object_id=object_id, data=_normalise(data),
+    )
+    _written([event])
     # In the change's transaction: what a higher floor does on it (webhooks) commits with it.
     audit_recorded.send(sender=AuditEvent, event=event)
     return event
@@ -81,7 +160,7 @@ class AuditEntry:
 
 
 def audit_record_many(entries: Sequence[AuditEntry]) -> int:
-    """Append many events under one lock of the chain head, inserted in bulk.
+    """Append many events at once, inserted in bulk.
 
     For changes that touch thousands of objects at once (deadlines recomputed
     after a calendar edit): the chain is the same as with one `audit_record`
@@ -91,27 +170,18 @@ def audit_record_many(entries: Sequence[AuditEntry]) -> int:
         return 0
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record_many must run inside the change's transaction")
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
     at = timezone.now()
-    seq, prev = head.seq, head.hash
-    events = []
-    for entry in entries:
-        seq += 1
-        fields: dict[str, Any] = {
-            "seq": seq,
-            "at": at,
-            "actor": entry.actor,
-            "action": entry.action,
-            "object_type": entry.object_type,
-            "object_id": entry.object_id,
-            "data": _normalise(entry.data),
-            "prev_hash": prev,
-        }
-        prev = _digest(**fields)
-        events.append(AuditEvent(hash=prev, **fields))
-    AuditEvent.objects.bulk_create(events, batch_size=500)
-    head.seq, head.hash = seq, prev
-    head.save(update_fields=["seq", "hash"])
+    events = AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                at=at, actor=entry.actor, action=entry.action, object_type=entry.object_type,
+                object_id=entry.object_id, data=_normalise(entry.data),
+            )
+            for entry in entries
+        ],
+        batch_size=500,
+    )
+    _written(events)
     return len(events)
 
 
@@ -134,11 +204,16 @@ class ChainReport:
 
 
 def audit_verify(*, batch: int = 2000) -> ChainReport:
-    """Walk the chain in order and report the first broken link."""
+    """Walk the sealed chain in order and report the first broken link, then any event
+    left unsealed for longer than UNSEALED_GRACE (its sealing was lost)."""
+    # The head first: events sealed while the walk runs are past it and left for next time.
+    head = AuditChainHead.objects.filter(id=1).first()
+    head_seq = head.seq if head is not None else 0
     expected_prev = GENESIS
     expected_seq = 1
     checked = 0
-    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=batch):
+    sealed = AuditEvent.objects.filter(seq__isnull=False, seq__lte=head_seq)
+    for event in sealed.order_by("seq").iterator(chunk_size=batch):
         if event.seq != expected_seq:
             return ChainReport(
                 False, checked, expected_seq, f"event #{expected_seq} is missing"
@@ -147,19 +222,24 @@ def audit_verify(*, batch: int = 2000) -> ChainReport:
             return ChainReport(
                 False, checked, event.seq, f"event #{event.seq} does not follow its predecessor"
             )
-        recomputed = _digest(
-            seq=event.seq, at=event.at, actor=event.actor, action=event.action,
-            object_type=event.object_type, object_id=event.object_id, data=event.data,
-            prev_hash=event.prev_hash,
-        )
+        assert event.prev_hash is not None
+        recomputed = _digest(**_fields(event, seq=event.seq, prev_hash=event.prev_hash))
         if recomputed != event.hash:
             return ChainReport(False, checked, event.seq, f"event #{event.seq} was altered")
         expected_prev = event.hash
         expected_seq += 1
         checked += 1
-    head = AuditChainHead.objects.filter(id=1).first()
     if head is not None and (head.seq != checked or head.hash != expected_prev):
         return ChainReport(
             False, checked, checked + 1, f"events after #{checked} were removed"
+        )
+    stale = AuditEvent.objects.filter(
+        hash__isnull=True, at__lt=timezone.now() - UNSEALED_GRACE
+    ).count()
+    if stale:
+        return ChainReport(
+            False, checked, checked + 1,
+            f"{stale} events older than {int(UNSEALED_GRACE.total_seconds() // 60)} minutes"
+            " are not sealed",
         )
     return ChainReport(True, checked)

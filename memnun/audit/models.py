@@ -16,21 +16,33 @@ class AuditEvent(models.Model):
 
     Each row's hash covers its content and the previous row's hash, so that an
     edited or removed row breaks the chain (see `memnun.audit.chain.verify`).
+    On PostgreSQL a row is written unsealed (no seq, no hashes) in the change's
+    transaction and sealed just after it commits (`memnun.audit.chain`): `seq` is
+    the position in the chain, given in commit order, so it is null until then.
     """
 
-    seq = models.PositiveBigIntegerField(unique=True)
+    seq = models.PositiveBigIntegerField(unique=True, null=True)
     at = models.DateTimeField()
     actor = models.CharField(max_length=150, blank=True)  # username, or "" for the public
     action = models.CharField(max_length=64, db_index=True)  # namespaced, e.g. "feedback.created"
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
     data = models.JSONField(default=dict)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    # Null, not "", until sealed: the unsealed index and the sealer look for NULL.
+    prev_hash = models.CharField(max_length=64, null=True)  # noqa: DJ001
+    hash = models.CharField(max_length=64, null=True)  # noqa: DJ001
 
     class Meta:
-        ordering = ["seq"]
-        indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
+        # Sealed events in chain order, then the few not yet sealed in the order written.
+        ordering = [models.F("seq").asc(nulls_last=True), "id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "seq"]),
+            # The sealer's and the verifier's look-up of what still waits: small and hot.
+            models.Index(
+                fields=["id"], name="audit_event_unsealed",
+                condition=models.Q(hash__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"

@@ -48,8 +48,8 @@ from memnun.feedback.codes import (
     Status,
 )
 from memnun.feedback.deadline_rules import INTAKE_KINDS, Deadlines, target_keys
-from memnun.feedback.models import Customer, Feedback, Obligation, ReferenceCounter
-from memnun.feedback.references import reference_format, year_counter_advance
+from memnun.feedback.models import Customer, Feedback, Obligation
+from memnun.feedback.references import reference_format, reference_numbers_take
 from memnun.organisation.models import Brand, Office
 from memnun.servicelevels.calendar import BusinessCalendar
 from memnun.servicelevels.clock import business_seconds_between
@@ -99,10 +99,10 @@ def _weighted(rng: random.Random, weights: Mapping[str, int], n: int) -> list[st
     return [str(v) for v in rng.choices(list(weights), weights=list(weights.values()), k=n)]
 
 
-def _reserve_references(*, year: int, count: int) -> int:
-    """Advance the year's counter by `count` at once; the first sequence number of the block."""
+def _reserve_references(*, year: int, count: int) -> list[int]:
+    """Take `count` of the year's reference numbers at once (the intake's own mechanism)."""
     with transaction.atomic():
-        return year_counter_advance(ReferenceCounter, year=year, count=count) - count + 1
+        return reference_numbers_take(year=year, count=count)
 
 
 def _received(rng: random.Random, now: datetime, days: int) -> datetime:
@@ -254,7 +254,7 @@ def _obligations_after(
 
 
 def _batch(
-    *, rng: random.Random, n: int, setting: _Setting, first_seq: int,
+    *, rng: random.Random, n: int, setting: _Setting, seqs: list[int],
     tables: dict[str, _Table],
 ) -> None:
     now, deadlines = setting.now, setting.deadlines
@@ -313,7 +313,7 @@ def _batch(
         brand = rng.choice(setting.brands) if setting.brands and rng.random() < 0.9 else None
         case: dict[str, Any] = {
             "id": feedback_ids[i],
-            "reference": reference_format(year=setting.year, seq=first_seq + i),
+            "reference": reference_format(year=setting.year, seq=seqs[i]),
             "tracking_code_hash": os.urandom(32).hex(),  # a code nobody holds
             "type": types[i], "channel": channel, "office_id": office.pk, "status": status,
             "subject": subject, "description": "Toplu doldurulmuş örnek kayıt.",
@@ -374,8 +374,8 @@ def feedback_fill(
     done = 0
     while done < count:
         n = min(batch_size, count - done)
-        first_seq = _reserve_references(year=setting.year, count=n)
-        _batch(rng=rng, n=n, setting=setting, first_seq=first_seq, tables=tables)
+        seqs = _reserve_references(year=setting.year, count=n)
+        _batch(rng=rng, n=n, setting=setting, seqs=seqs, tables=tables)
         done += n
         if progress:
             progress(FillProgress(done, count, time.perf_counter() - began))

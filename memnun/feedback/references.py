@@ -8,6 +8,7 @@ shows a case: the tracking code is the secret, and only its keyed hash is kept.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import re
@@ -15,6 +16,7 @@ import secrets
 from typing import TypeVar
 
 from django.conf import settings
+from django.db import DatabaseError, connection, connections, transaction
 from stdnum import damm
 
 from memnun.feedback.capa_models import CapaCounter
@@ -65,9 +67,65 @@ def year_counter_advance(model: type[YearCounter], *, year: int, count: int = 1)
     return counter.last
 
 
+# PostgreSQL: one SEQUENCE per year instead of the locked counter row, which held
+# every intake in line until the previous one committed. nextval() never waits and
+# is never rolled back, so a failed intake leaves a gap (docs/deploy.md).
+# SQLite keeps the counter: its writers take turns anyway.
+_SEQUENCES_MADE: set[tuple[str, int]] = set()
+
+
+def _sequence_name(year: int) -> str:
+    return f"feedback_reference_{int(year):04d}"
+
+
+def _sequence_ensure(year: int) -> None:
+    """Create the year's sequence once, committed at once on a side connection.
+
+    Outside the caller's transaction, so that a rolled-back intake cannot take the
+    sequence with it; IF NOT EXISTS plus the caught error make concurrent first
+    calls (many servers at new year) safe.
+    """
+    key = (str(connection.settings_dict["NAME"]), year)
+    if key in _SEQUENCES_MADE:
+        return
+    side = connections.create_connection(connection.alias)
+    try:
+        side.set_autocommit(True)
+        with side.cursor() as cursor:
+            # Start after what the counter row gave out before the switch (an older database).
+            cursor.execute("SELECT last FROM feedback_referencecounter WHERE year = %s", [year])
+            row = cursor.fetchone()
+            start = (row[0] if row else 0) + 1
+            # Two first calls at once: the loser's catalog insert fails; the sequence exists.
+            with contextlib.suppress(DatabaseError):
+                cursor.execute(
+                    f"CREATE SEQUENCE IF NOT EXISTS {_sequence_name(year)} START WITH {int(start)}"
+                )
+    finally:
+        side.close()
+    _SEQUENCES_MADE.add(key)
+
+
+def reference_numbers_take(*, year: int, count: int = 1) -> list[int]:
+    """`count` new sequence numbers of the year, ascending; unique, not always contiguous."""
+    if connection.vendor != "postgresql":
+        last = year_counter_advance(ReferenceCounter, year=year, count=count)
+        return list(range(last - count + 1, last + 1))
+    _sequence_ensure(year)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
+            [_sequence_name(year), count],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
 def reference_allocate(*, year: int) -> str:
     """The next reference of the year. Call inside the transaction that stores it."""
-    return reference_format(year=year, seq=year_counter_advance(ReferenceCounter, year=year))
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("reference_allocate must run inside the case's transaction")
+    (seq,) = reference_numbers_take(year=year)
+    return reference_format(year=year, seq=seq)
 
 
 def tracking_code_new() -> str:

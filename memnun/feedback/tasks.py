@@ -1,6 +1,6 @@
-"""Feedback's background jobs: the breach watch, recording delivered acknowledgements,
-reminders, staff alerts, overdue CAPA actions, the report rollup, expired exports, the
-surge watch."""
+"""Feedback's background jobs: the audit chain's sealing backstop, the breach watch,
+recording delivered acknowledgements, reminders, staff alerts, overdue CAPA actions,
+the report rollup, expired exports, the surge watch."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 from django_tasks import task
 
+from memnun.audit.chain import audit_seal_pending
 from memnun.feedback.services import exports, messaging
 from memnun.feedback.services.breach_watch import breach_watch_task
 from memnun.feedback.services.capa_alerts import capa_overdue_alerts_send
@@ -19,6 +20,16 @@ from memnun.feedback.services.staff_alerts import staff_alerts_send
 from memnun.feedback.services.surges import surges_watch
 from memnun.jobs.retry import durable
 from memnun.jobs.schedule import every
+
+
+@every(seconds=60, name="audit.seal")
+@task()
+def audit_seal() -> int:
+    """The backstop of the audit chain: seal events whose after-commit sealing was lost
+    (the process died between its commit and the sealing). Lives here because the
+    audit and jobs floors may not import each other."""
+    return audit_seal_pending()
+
 
 # Every minute: a warning or a breach is noticed within a minute of its moment.
 every(seconds=60, name="feedback.breach_watch")(breach_watch_task)

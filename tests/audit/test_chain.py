@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils import timezone
 
-from memnun.audit.chain import audit_record, audit_verify
+from memnun.audit.chain import audit_record, audit_seal_pending, audit_verify
 from memnun.audit.models import AppendOnlyError, AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +26,10 @@ def _write(n: int) -> list[AuditEvent]:
                     object_id=str(i), data={"before": {"n": i}, "after": {"n": i + 1}},
                 )
             )
-    return events
+    # On PostgreSQL sealing follows the commit, which a test's own transaction never
+    # reaches: seal as the after-commit hook or the backstop job would.
+    audit_seal_pending()
+    return [AuditEvent.objects.get(pk=event.pk) for event in events]
 
 
 def test_an_untouched_chain_verifies() -> None:
@@ -88,3 +94,34 @@ def test_the_verify_command_exits_nonzero_on_tampering(capsys: pytest.CaptureFix
     AuditEvent.objects.filter(seq=1).update(actor="someone-else")
     with pytest.raises(CommandError, match="#1"):
         call_command("audit_verify")
+
+
+def test_an_event_left_unsealed_is_sealed_by_the_backstop_and_then_verifies() -> None:
+    _write(2)
+    # As a process that died between its commit and the sealing leaves it.
+    AuditEvent.objects.bulk_create([AuditEvent(
+        at=timezone.now(), actor="agent", action="test.changed", object_type="thing",
+        object_id="9", data={},
+    )])
+    assert audit_verify().ok  # recent: still within the sealing's grace
+    assert audit_seal_pending() == 1
+    report = audit_verify()
+    assert report.ok and report.checked == 3
+    assert AuditEvent.objects.get(object_id="9").seq == 3
+
+
+def test_an_event_unsealed_for_long_fails_verification() -> None:
+    _write(2)
+    AuditEvent.objects.bulk_create([AuditEvent(
+        at=timezone.now() - timedelta(minutes=6), actor="agent", action="test.changed",
+        object_type="thing", object_id="9", data={},
+    )])
+    report = audit_verify()
+    assert not report.ok and "not sealed" in report.problem
+
+
+def test_the_backstop_is_a_scheduled_job() -> None:
+    from memnun.feedback import tasks  # noqa: F401 - registers the periodic jobs
+    from memnun.jobs.schedule import PERIODIC
+
+    assert PERIODIC["audit.seal"].period == timedelta(seconds=60)

@@ -19,6 +19,7 @@ import pytest
 from scrape import samples, value
 
 from tests.mailtools import free_port
+from tests.processes import throwaway_postgres
 from tests.served import memnun_run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,16 +74,8 @@ def database_url() -> Iterator[str]:
     if not url.startswith("postgres"):
         yield ""
         return
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    served = f"{name}_served_metrics"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{served}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{served}"')
-    yield f"{base}/{served}"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{served}" WITH (FORCE)')
+    with throwaway_postgres("served_metrics") as served:
+        yield served
 
 
 def test_metrics_add_up_the_intakes_of_every_gunicorn_worker(

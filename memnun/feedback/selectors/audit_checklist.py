@@ -61,7 +61,7 @@ def _when(moment: datetime) -> str:
 def _events(feedback: Feedback, *actions: str) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(
         object_type="feedback", object_id=feedback.reference, action__in=actions,
-    ).order_by("seq"))
+    ))  # the model's order: the chain's, then what waits to be sealed
 
 
 def _approved(feedback: Feedback) -> list[ResolutionProposal]:
@@ -91,7 +91,14 @@ def check_assessed_first(feedback: Feedback) -> tuple[str, str]:
     assessed = next((e for e in events if e.action == "feedback.assessed"), None)
     if assessed is None:
         return F, _("No assessment is on the audit trail.")
-    if assessed.seq < started.seq:
+    # The list's order, not `seq`: events written in this transaction are not sealed
+    # yet on PostgreSQL (memnun.audit.chain), so they have no number until it commits.
+    first = events.index(assessed) < events.index(started)
+    if assessed.seq is None or started.seq is None:
+        if first:
+            return P, _("Assessed before the investigation began.")
+        return F, _("The investigation began before the first assessment.")
+    if first:
         return P, _("Assessed (audit event #%(a)s) before the investigation began (#%(s)s).") % {
             "a": assessed.seq, "s": started.seq}
     return F, _("The investigation began (audit event #%(s)s) before the first assessment"

@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Count, Min, Q, QuerySet
 
 from memnun.accounts.models import User, display_name
+from memnun.dbrouting import replica_reads
 from memnun.feedback.models import Feedback
 from memnun.feedback.open_cases import open_condition
 from memnun.feedback.selectors.deadline_state import late_cases
@@ -110,6 +111,7 @@ def handler_sort_key(row: dict[str, Any], count: str) -> tuple[int, int, str]:
     return (-row[count], row["handler"] is None, row["handler"] or "")
 
 
+@replica_reads
 def backlog(cases: QuerySet[Feedback], *, now: datetime) -> dict[str, Any]:
     """The `backlog` figures of the open cases among `cases` (already filtered).
 

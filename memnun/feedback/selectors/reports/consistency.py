@@ -31,6 +31,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
+from memnun.dbrouting import replica_reads
 from memnun.feedback.capa_codes import ResponseType
 from memnun.feedback.codes import (
     Closure,
@@ -191,6 +192,7 @@ def _check_of(
     return next((c for c in checks if ids <= set(c.case_ids)), None)
 
 
+@replica_reads
 def consistency_groups(
     *, period: Period, filters: ReportFilters, viewer: User
 ) -> tuple[list[Group], ReportFilters]:

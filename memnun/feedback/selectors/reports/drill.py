@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
+from memnun.dbrouting import replica_reads
 from memnun.feedback.codes import CompensationStatus
 from memnun.feedback.errors import FieldErrors
 from memnun.feedback.models import Compensation, Feedback
@@ -168,6 +169,7 @@ def cases_cursor_decode(cursor: str) -> CasesKey:
     return key
 
 
+@replica_reads
 def cases_page(
     cases: QuerySet[Feedback], *, after: CasesKey | None, limit: int
 ) -> tuple[list[Feedback], CasesKey | None]:

@@ -19,6 +19,7 @@ from django.db.models.aggregates import Aggregate
 from django.utils import timezone
 
 from memnun.accounts.models import User
+from memnun.dbrouting import replica_reads
 from memnun.feedback.codes import CompensationStatus
 from memnun.feedback.models import Compensation, Feedback
 from memnun.feedback.selectors.reports.backlog import backlog, handler_name, handler_sort_key
@@ -240,6 +241,7 @@ class KpiReads:
         return self.backlogs[scoped]
 
 
+@replica_reads
 def kpi_periods(
     *, periods: Sequence[Period], filters: ReportFilters, viewer: User,
     now: datetime | None = None, raw: bool = False, catch_up: bool = True,
@@ -265,6 +267,7 @@ def kpi_periods(
     return [read(period=period, scoped=scoped, now_figures=now_figures) for period in periods]
 
 
+@replica_reads
 def kpi(
     *, period: Period, filters: ReportFilters, viewer: User, now: datetime | None = None,
     raw: bool = False, reads: KpiReads | None = None,

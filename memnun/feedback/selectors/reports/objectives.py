@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from memnun.accounts.models import User
+from memnun.dbrouting import replica_reads
 from memnun.feedback.errors import NotFound
 from memnun.feedback.objectives_models import Objective, ObjectiveStatus, PeriodUnit
 from memnun.feedback.permissions import reports_office_scope
@@ -164,6 +165,7 @@ class _Figures:
                 for period in periods]
 
 
+@replica_reads
 def objectives_progress(
     *, viewer: User, today: date, trend: bool = True,
     objectives: Iterable[Objective] | None = None, reads: KpiReads | None = None,

@@ -12,6 +12,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from memnun.accounts.models import User
+from memnun.dbrouting import replica_reads
 from memnun.feedback.codes import FeedbackType
 from memnun.feedback.models import Feedback, ResolutionProposal
 from memnun.feedback.selectors.reports.kpi import KpiReads
@@ -86,6 +87,7 @@ def _raw_counts(key: ParetoKey, cases: QuerySet[Feedback]) -> dict[str | None, i
     return counts
 
 
+@replica_reads
 def pareto(
     *, period: Period, by: str, filters: ReportFilters, viewer: User, raw: bool = False,
     reads: KpiReads | None = None,

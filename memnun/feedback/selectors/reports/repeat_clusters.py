@@ -34,6 +34,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from memnun.accounts.models import User
+from memnun.dbrouting import replica_reads
 from memnun.feedback.models import Feedback
 from memnun.feedback.selectors.repeats import (
     MATCH_COLUMNS,
@@ -167,6 +168,7 @@ def _codes(ids: Iterable[int | None], names: dict[int, str]) -> tuple[str, ...]:
     return tuple(sorted({names[i] for i in ids if i is not None and i in names}))
 
 
+@replica_reads
 def repeat_clusters(
     *, period: Period, filters: ReportFilters, viewer: User
 ) -> tuple[list[Cluster], ReportFilters]:
