@@ -52,10 +52,11 @@ def events_for(*, action: str, object_type: str, data: Mapping[str, Any]) -> lis
     return events
 
 
-def event_id(*, audit_hash: str, event: str) -> str:
+def event_id(*, audit_event: int, event: str) -> str:
     """Stable and opaque: the same audit event and event name give the same id, so a
-    receiver can drop a redelivery or a duplicate by it."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"memnun:{audit_hash}:{event}"))
+    receiver can drop a redelivery or a duplicate by it. From the event's row id, not
+    its hash: on PostgreSQL the chain seals an event only after its transaction commits."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"memnun:audit-event:{audit_event}:{event}"))
 
 
 def payload_body(

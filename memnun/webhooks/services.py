@@ -92,7 +92,7 @@ def webhook_emit(*, event: AuditEvent) -> list[OutboundMessage]:
         extra["previous_status"] = str(before["status"])
     queued = []
     for name in names:
-        identifier = event_id(audit_hash=event.hash, event=name)
+        identifier = event_id(audit_event=event.pk, event=name)
         for subscription in subscriptions:
             if name not in subscription.events:
                 continue
