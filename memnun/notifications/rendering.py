@@ -31,7 +31,10 @@ from django.conf import settings
 from django.template import Context, Engine
 from django.utils import timezone, translation
 
+from memnun.configcache import config_get, config_watch
 from memnun.notifications.models import MessageTemplate
+
+config_watch(MessageTemplate)
 
 logger = logging.getLogger("memnun.notifications")
 
@@ -133,7 +136,10 @@ def render_fields(
 def render_message(*, kind: str, language: str, context: Mapping[str, Any]) -> Rendered:
     """The message as it goes out: an active administrator's wording, else the built-in one."""
     language = language_of(language)
-    override = MessageTemplate.objects.filter(kind=kind, language=language, active=True).first()
+    # Through the configuration cache (memnun.configcache); only read, never changed here.
+    override = config_get(("message_template", kind, language), lambda: (
+        MessageTemplate.objects.filter(kind=kind, language=language, active=True).first()
+    ))
     return render_fields(kind=kind, language=language, context=context, override=override)
 
 

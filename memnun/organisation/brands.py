@@ -7,8 +7,11 @@ brand's code, name or one of its other spellings (`Brand.aliases`).
 
 from __future__ import annotations
 
+from memnun.configcache import config_get, config_instance, config_watch
 from memnun.organisation.models import Brand
 from memnun.text import tr_fold
+
+config_watch(Brand)
 
 
 def brand_key(text: str) -> str:
@@ -31,10 +34,18 @@ def brand_for_text(*, text: str) -> Brand | None:
     key = brand_key(text)
     if not key:
         return None
-    for brand in Brand.objects.filter(is_active=True):
-        if key in brand_spellings(brand):
-            return brand
+    for brand, spellings in _active_brands():
+        if key in spellings:
+            return config_instance(brand)
     return None
+
+
+def _active_brands() -> tuple[tuple[Brand, frozenset[str]], ...]:
+    """The active brands with their spellings, in the configuration cache: matched on
+    every intake."""
+    return config_get("brands:active", lambda: tuple(
+        (brand, frozenset(brand_spellings(brand))) for brand in Brand.objects.filter(is_active=True)
+    ))
 
 
 def brand_alias_add(*, brand: Brand, text: str) -> bool:

@@ -1,4 +1,9 @@
-"""Calendars and targets from the database, cached per process by version."""
+"""Calendars and targets from the database, cached per process.
+
+Both go through `memnun.configcache` (its docstring gives the bounds: at once in
+this process, within 2 s in the others). Built calendars are also kept by version,
+so a calendar whose rows did not change is not rebuilt when its entry expires.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +14,33 @@ from datetime import date
 from django.db.models import F
 from django.utils import timezone
 
+from memnun.configcache import config_changed, config_clear, config_get, config_watch
 from memnun.servicelevels.calendar import BusinessCalendar
 from memnun.servicelevels.defaults import (
     DEFAULT_TARGETS,
     STANDARD_TIMEZONE,
     STANDARD_WEEK,
 )
-from memnun.servicelevels.models import Calendar, DayKind, ServiceTarget, TargetMode
+from memnun.servicelevels.models import (
+    Calendar,
+    CalendarDay,
+    DayKind,
+    OpeningPeriod,
+    ServiceTarget,
+    TargetMode,
+)
 from memnun.servicelevels.signals import calendar_edited, target_edited
 from memnun.servicelevels.turkish_holidays import turkish_public_holidays
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _cache: dict[tuple[str, int, int], BusinessCalendar] = {}
 _lock = threading.Lock()
+
+config_watch(Calendar, OpeningPeriod, CalendarDay, ServiceTarget)
+# `calendar_changed` and `target_changed` bump versions with `.update()`, which sends no
+# post_save: their own signals say so.
+calendar_edited.connect(config_changed, weak=False, dispatch_uid="configcache:calendar_edited")
+target_edited.connect(config_changed, weak=False, dispatch_uid="configcache:target_edited")
 
 
 def _years(today: date) -> range:
@@ -64,8 +83,12 @@ def _build(row: Calendar | None, today: date) -> BusinessCalendar:
 
 def calendar_get(code: str | None) -> BusinessCalendar:
     """The business calendar by code; the built-in standard one when none is stored."""
-    row = Calendar.objects.filter(code=code).first() if code else None
     today = timezone.localdate()
+    return config_get(("calendar", code or "", today.year), lambda: _calendar_load(code, today))
+
+
+def _calendar_load(code: str | None, today: date) -> BusinessCalendar:
+    row = Calendar.objects.filter(code=code).first() if code else None
     key = (row.code if row else "", row.version if row else 0, today.year)
     cached = _cache.get(key)
     if cached is not None:
@@ -99,6 +122,7 @@ def calendar_cache_clear() -> None:
     """Forget every built calendar (tests whose rolled-back rows reuse versions)."""
     with _lock:
         _cache.clear()
+    config_clear()
 
 
 @dataclass(frozen=True)
@@ -113,6 +137,10 @@ class Target:
 
 def target_get(keys: list[str]) -> Target:
     """The first target found among keys (most specific first), stored or built in."""
+    return config_get(("target", *keys), lambda: _target_load(keys))
+
+
+def _target_load(keys: list[str]) -> Target:
     stored = {t.key: t for t in ServiceTarget.objects.filter(key__in=keys)}
     for key in keys:
         if key in stored:

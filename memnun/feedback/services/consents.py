@@ -57,15 +57,16 @@ def _check(changes: Mapping[str, bool], channel: str) -> None:
 
 def consents_write(
     *, feedback: Feedback, changes: Mapping[str, bool], channel: str, by: User | None,
-    at: datetime,
+    at: datetime, new_case: bool = False,
 ) -> list[Consent]:
     """Record the grants and withdrawals that change something, in the caller's
-    transaction (intake calls it with the case it has just created)."""
+    transaction (intake calls it with the case it has just created: `new_case`, which
+    has no consents yet to look up)."""
     _check(changes, channel)
     notice = notice_current(now=at)
     written = []
     for purpose, granted in changes.items():
-        latest = consent_latest(feedback=feedback, purpose=purpose)
+        latest = None if new_case else consent_latest(feedback=feedback, purpose=purpose)
         if (latest is None and not granted) or (latest is not None and latest.granted == granted):
             continue  # nothing given and nothing to withdraw, or no change
         written.append(Consent.objects.create(

@@ -49,6 +49,7 @@ from memnun.feedback.services.obligations import obligations_open
 from memnun.feedback.services.privacy_notice import notice_current
 from memnun.organisation.brands import brand_for_text
 from memnun.organisation.models import Office
+from memnun.organisation.selectors import office_active
 from memnun.text import phone_e164, tr_fold
 
 # Channels where the acknowledgement is given on the spot by the person recording it.
@@ -142,7 +143,7 @@ def _resolve_office(code: str | None, actor: User | None, errors: _Errors) -> Of
         if actor is not None and actor.office_id is not None:
             return actor.office
         code = settings.MEMNUN_DEFAULT_OFFICE
-    office = Office.objects.filter(code=code, is_active=True).first()
+    office = office_active(code=code)
     if office is None:
         errors.add("office", _("Unknown office: %(code)s.") % {"code": code})
     return office
@@ -315,7 +316,7 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
             feedback=feedback,
             changes={ConsentPurpose.THIRD_PARTY_SHARING: data.third_party_sharing,
                      ConsentPurpose.SURVEY: data.survey},
-            channel=consent_channel, by=actor, at=now,
+            channel=consent_channel, by=actor, at=now, new_case=True,
         )
         for file in files:
             attachment_save(row=Attachment(feedback=feedback), prepared=file)
@@ -346,5 +347,5 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
         # The acknowledgement message, queued in this transaction (services/messaging.py).
         from memnun.feedback.services.messaging import message_acknowledgement
 
-        message_acknowledgement(feedback=feedback, tracking_code=code)
+        message_acknowledgement(feedback=feedback, tracking_code=code, opened=obligations)
     return IntakeResult(feedback=feedback, tracking_code=code)

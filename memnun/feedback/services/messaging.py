@@ -28,6 +28,7 @@ the templates as values, never compiled as a template.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -219,7 +220,7 @@ def _queued(key: str) -> OutboundMessage | None:
 def _send(
     feedback: Feedback, *, kind: str, route: Route, key: str, context: dict[str, Any],
     language: str, callback: str = "", redact: tuple[str, ...] = (), root: bool = False,
-    to_customer: bool = True,
+    to_customer: bool = True, new_case: bool = False,
 ) -> OutboundMessage:
     """Render `kind` for `route` and queue it once per `key`.
 
@@ -228,7 +229,9 @@ def _send(
     """
     if not callback and to_customer:
         callback = DELIVERY_CALLBACK
-    existing = _queued(key)
+    # A case created in this transaction has nothing queued yet (message_queue still
+    # guards the key): no need to look before rendering.
+    existing = None if new_case else _queued(key)
     if existing is not None:
         return existing
     context = {**context, "delivery_channel": route.channel}
@@ -279,8 +282,13 @@ def _send(
 # --- The messages --------------------------------------------------------------------
 
 
-def message_acknowledgement(*, feedback: Feedback, tracking_code: str) -> OutboundMessage | None:
-    """The acknowledgement at receipt (see the table above), with the tracking code."""
+def message_acknowledgement(
+    *, feedback: Feedback, tracking_code: str, opened: Sequence[Obligation] | None = None
+) -> OutboundMessage | None:
+    """The acknowledgement at receipt (see the table above), with the tracking code.
+
+    `opened`: the obligations intake has just opened for this new case, whose resolution
+    due is then taken from them rather than read back."""
     route, is_acknowledgement = acknowledgement_route(feedback)
     if route is None:
         return None
@@ -290,7 +298,9 @@ def message_acknowledgement(*, feedback: Feedback, tracking_code: str) -> Outbou
         tracking_code=tracking_code,
         received_at=feedback.received_at,
         ack_due_at=feedback.ack_due_at,
-        resolution_due_at=resolution_due(feedback),
+        resolution_due_at=resolution_due(feedback) if opened is None else next(
+            (o.due_at for o in opened if o.kind == ObligationKind.RESOLUTION), None
+        ),
         channel=feedback.channel,
         channel_label=label_in(Channel(feedback.channel).label, language),
         **_notice_context(feedback, language),
@@ -300,7 +310,7 @@ def message_acknowledgement(*, feedback: Feedback, tracking_code: str) -> Outbou
         feedback, kind="acknowledgement", route=route, context=context, language=language,
         key=f"feedback:{feedback.pk}:acknowledgement",
         callback=ACK_CALLBACK if stamps else "",
-        redact=(tracking_code,), root=True,
+        redact=(tracking_code,), root=True, new_case=opened is not None,
     )
 
 

@@ -15,10 +15,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from memnun.configcache import config_get, config_instance, config_watch
 from memnun.feedback.models import Feedback
 from memnun.feedback.privacy_codes import NoticeGiven
 from memnun.feedback.privacy_models import PrivacyNotice, notice_hash
 from memnun.feedback.privacy_notice_text import FIRST_VERSION, Controller, notice_texts
+
+config_watch(PrivacyNotice)
 
 
 def controller_from_settings() -> Controller:
@@ -48,9 +51,13 @@ def notice_current(*, now: datetime | None = None) -> PrivacyNotice:
     test database), it is published again from the product's text.
     """
     at = now or timezone.now()
-    notice = PrivacyNotice.objects.filter(effective_from__lte=at).first()
+    # The few versions, newest first, through the configuration cache (memnun.configcache):
+    # read on every intake. Chosen here by date, so a version that takes effect later is
+    # picked from the moment it does.
+    versions = config_get("privacy_notices", lambda: tuple(PrivacyNotice.objects.all()))
+    notice = next((v for v in versions if v.effective_from <= at), None)
     if notice is not None:
-        return notice
+        return config_instance(notice)
     notice = PrivacyNotice.objects.filter(version=FIRST_VERSION).first()
     if notice is not None:
         return notice
