@@ -130,7 +130,7 @@ def test_an_unknown_value_is_named(demo: None) -> None:
 def test_the_queue_page_applies_the_filters(cases: dict[str, Case]) -> None:
     client = signed_in("handler")
     html = client.get("/desk/queue/?assigned=nobody").content.decode()
-    assert re.findall(r'href="/desk/feedback/([^"]+)"', html) == [cases["new"].reference]
+    assert re.findall(r'href="/desk/feedback/([^"?]+)[^"]*"', html) == [cases["new"].reference]
     # The filter form shows the choice.
     assert '<option value="nobody" selected>' in html
     # A hand-edited value: back to the whole queue, never a 500.
