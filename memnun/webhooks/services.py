@@ -22,6 +22,7 @@ from memnun.accounts.models import User
 from memnun.accounts.roles import Role
 from memnun.audit.chain import audit_record
 from memnun.audit.models import AuditEvent
+from memnun.configcache import config_get, config_watch
 from memnun.feedback.models import Feedback
 from memnun.notifications.models import MessageChannel, OutboundMessage
 from memnun.notifications.outbox import message_queue
@@ -59,6 +60,8 @@ def _customer(feedback: Feedback) -> dict[str, str]:
 
 MASK = "•" * 4
 
+config_watch(WebhookSubscription)
+
 
 def body_for_log(text: str) -> str:
     """The body as the delivery log keeps it: the customer's details (when it carried
@@ -69,6 +72,16 @@ def body_for_log(text: str) -> str:
     return body_text(body)
 
 
+def _active_subscriptions() -> tuple[tuple[int, frozenset[str]], ...]:
+    """Who subscribes to what, through the configuration cache: every intake and stage
+    change asks, and almost always the answer is "nobody". A subscription disabled in
+    the last TTL may still be queued a delivery; the channel drops it at send time."""
+    return config_get(("webhooks", "active"), lambda: tuple(
+        (pk, frozenset(events)) for pk, events in
+        WebhookSubscription.objects.filter(active=True).values_list("pk", "events")
+    ))
+
+
 def webhook_emit(*, event: AuditEvent) -> list[OutboundMessage]:
     """Queue the webhooks an audit event is, one per active subscription to each event.
 
@@ -76,8 +89,10 @@ def webhook_emit(*, event: AuditEvent) -> list[OutboundMessage]:
     names = events_for(action=event.action, object_type=event.object_type, data=event.data)
     if not names:
         return []
-    subscriptions = [s for s in WebhookSubscription.objects.filter(active=True)
-                     if set(s.events) & set(names)]
+    wanted = [pk for pk, events in _active_subscriptions() if events & set(names)]
+    if not wanted:
+        return []
+    subscriptions = list(WebhookSubscription.objects.filter(pk__in=wanted, active=True))
     if not subscriptions:
         return []
     feedback = (Feedback.objects.select_related("office", "customer")

@@ -21,9 +21,12 @@ from tests.conftest import feedback_payload
 
 pytestmark = pytest.mark.django_db
 
-# Per database: SQLite allocates the reference with INSERT OR IGNORE, PostgreSQL with
-# ON CONFLICT; each vendor's own exact count.
-EXPECTED = {"sqlite": 25, "postgresql": 25}
+# Per database, each vendor's own exact count. SQLite takes the reference from its
+# counter row and chains the audit events as it writes them; PostgreSQL takes the
+# reference from the year's sequence and writes the events unsealed: the chain seals
+# them after the commit, in a transaction of its own that this count leaves out (the
+# test's transaction never commits).
+EXPECTED = {"sqlite": 25, "postgresql": 21}
 
 
 def test_an_api_intake_asks_the_database_a_fixed_number_of_queries(
