@@ -65,7 +65,7 @@ test: lint typecheck pytest
 # SQLite always; PostgreSQL as well when DATABASE_URL points at a server.
 bench: install-test messages
 	env -u DATABASE_URL $(PY) -m bench $(BENCH_ARGS)
-	@if [ -n "$$DATABASE_URL" ]; then $(PY) -m bench --only http --only queue --only mail --only reports $(BENCH_ARGS); \
+	@if [ -n "$$DATABASE_URL" ]; then $(PY) -m bench --only http --only queue --only mail --only reports --only compare $(BENCH_ARGS); \
 	else echo "Set DATABASE_URL=postgres://... to measure PostgreSQL too."; fi
 
 # Pictures of the main pages for review (desktop and phone, Turkish and English).

@@ -244,7 +244,55 @@ def _settle(root: int, *, idle: float = 0.05, timeout: float = 300) -> None:
     raise RuntimeError("the served processes did not become idle")
 
 
+def raw_commit_rate(url: str, *, seconds: float) -> float:
+    """The database's limit for one connection: transactions per second, each one
+    case-like row plus one history row, committed (synchronous_commit left as it is)."""
+    import psycopg
+
+    name = f"memnun_bench_raw_{os.getpid()}"
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        with psycopg.connect(url.rsplit("/", 1)[0] + f"/{name}") as conn:
+            conn.execute(
+                "CREATE TABLE bench_case (id bigserial PRIMARY KEY, reference text UNIQUE,"
+                " subject text, description text, office_id int, status text,"
+                " received_at timestamptz, next_due_at timestamptz)"
+            )
+            conn.execute(
+                "CREATE TABLE bench_history (id bigserial PRIMARY KEY, case_id bigint"
+                " REFERENCES bench_case, status text, at timestamptz)"
+            )
+            conn.commit()
+            done = 0
+            stop_at = time.perf_counter() + seconds
+            began = time.perf_counter()
+            while time.perf_counter() < stop_at:
+                row = conn.execute(
+                    "INSERT INTO bench_case (reference, subject, description, office_id, status,"
+                    " received_at, next_due_at) VALUES (%s, %s, %s, 1, 'created', now(),"
+                    " now() + interval '1 day') RETURNING id",
+                    (f"26-{done:06d}", "Ekran değişimi gecikti", "Telefonum üç haftadır serviste."),
+                ).fetchone()
+                assert row is not None
+                conn.execute(
+                    "INSERT INTO bench_history (case_id, status, at) VALUES (%s, 'created', now())",
+                    (row[0],),
+                )
+                conn.commit()
+                done += 1
+            return done / (time.perf_counter() - began)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def run(*, clients: int = 8, seconds: float = 15, warmup: float = 3) -> list[tuple[str, str]]:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        return _run_postgresql(url, clients=clients, seconds=seconds, warmup=warmup)
     results = [
         run_helpdesk(clients=clients, seconds=seconds, warmup=warmup),
         run_memnun(clients=clients, seconds=seconds, warmup=warmup),
@@ -266,6 +314,27 @@ def run(*, clients: int = 8, seconds: float = 15, warmup: float = 3) -> list[tup
         )
     )
     return rows
+
+
+def _run_postgresql(
+    url: str, *, clients: int, seconds: float, warmup: float
+) -> list[tuple[str, str]]:
+    """On PostgreSQL the yardstick is the database itself: memnun's intake against what
+    one plain connection commits, measured in the same run (issue 14, target 2)."""
+    limit = raw_commit_rate(url, seconds=seconds)
+    ours = run_memnun(clients=clients, seconds=seconds, warmup=warmup)
+    return [
+        (
+            "compare: PostgreSQL raw limit (1 connection, case row + history row per commit)",
+            f"{limit:.0f} transactions/s",
+        ),
+        (
+            f"compare intake, {ours.system}, c={clients}, {seconds:.0f} s",
+            f"{ours.rate:.0f} cases/s; p50/p95/p99 {ours.percentiles()} ms; "
+            f"{ours.cpu_ms_per_case:.1f} ms server CPU/case; {ours.errors} errors",
+        ),
+        ("compare: memnun ÷ PostgreSQL raw limit", f"{ours.rate / limit:.0%}"),
+    ]
 
 
 def main() -> None:
