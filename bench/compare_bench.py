@@ -35,6 +35,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from bench.http_bench import threads_run
 from bench.peer_helpdesk import served_peer
 from bench.served import free_port, served
 
@@ -127,13 +128,8 @@ def _drive(
                     errors += 1
         conn.close()
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    began = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return created, time.perf_counter() - began, latencies, errors
+    elapsed = threads_run(client, clients)
+    return created, elapsed, latencies, errors
 
 
 class _Sink:

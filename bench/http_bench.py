@@ -19,6 +19,17 @@ def _percentiles(samples: list[float]) -> str:
     return f"p50 {q[49] * 1000:.1f} ms, p95 {q[94] * 1000:.1f} ms, p99 {q[98] * 1000:.1f} ms"
 
 
+def threads_run(target: Callable[[], None], count: int) -> float:
+    """Run `target` in `count` threads at once; the seconds until the last one ends."""
+    threads = [threading.Thread(target=target) for _ in range(count)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - began
+
+
 def _load(
     app: Served,
     *,
@@ -49,13 +60,7 @@ def _load(
                 failures += status >= 400
         conn.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    began = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return time.perf_counter() - began, latencies, failures
+    return threads_run(worker, concurrency), latencies, failures
 
 
 def _post(
