@@ -3,10 +3,12 @@ validation, office scope and who may manage them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from memnun.audit.models import AuditEvent
 from memnun.feedback.errors import FieldErrors, NotFound, NotPermitted
@@ -27,6 +29,13 @@ from memnun.feedback.services.saved_replies import (
 )
 from memnun.feedback.tracking_access import tracking_link_url
 from tests.casework import CUSTOMER, Case, staff, user
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    # The refusals are compared in English: whatever language a test before left active.
+    with translation.override("en"):
+        yield
 
 pytestmark = pytest.mark.django_db
 
