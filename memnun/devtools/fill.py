@@ -8,8 +8,14 @@ queue copies come from the same rules as intake (`memnun.feedback.deadline_rules
 Each case also carries the work done on it as the services record it (stage
 timeline, assessment, assignment, proposals, the customer's answers, messages,
 closure, survey: `fill_casework.py`), with its obligations met where the path met
-them. Not written: audit events (the chain stays as it was, so `audit verify`
-holds), the outbox and staff alerts.
+them. Each case gets its `feedback.created` audit event, appended through the
+chain's own bulk API (`audit_record_many`, so `audit verify` holds; the events are
+stamped at fill time, as that API stamps them). Not written: the audit events of
+later steps, the outbox and staff alerts.
+
+On PostgreSQL the rows go in with COPY (psycopg 3), elsewhere with executemany,
+one transaction per batch; both write the same rows (`copy=False` forces the
+second on PostgreSQL, for comparison).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from django.db import connection, transaction
 from django.db.models import DateTimeField, Max, Model
 from django.utils import timezone
 
+from memnun.audit.chain import AuditEntry, audit_record_many
 from memnun.devtools.fill_casework import (
     Choices,
     OfficeStaff,
@@ -124,15 +131,18 @@ def _between(rng: random.Random, start: datetime, end: datetime, now: datetime) 
 
 
 class _Table:
-    """Plain multi-row INSERTs of one model with ids given here.
+    """Rows of one model with ids given here: COPY on PostgreSQL, else executemany.
 
     `bulk_create` prepares every value through its field (a few µs each) and,
     on SQLite, sends some thirty rows per statement; at a million cases that
     alone takes many minutes. Rows here are dicts of column values; columns
-    left out get the field's default, datetimes are adapted once per value.
+    left out get the field's default. On PostgreSQL the rows stream through one
+    `COPY … FROM STDIN` per batch (psycopg 3 adapts the Python values), several
+    times faster than INSERTs; with `copy=False` they go through executemany,
+    as on SQLite, where datetimes are turned into Django's stored text here.
     """
 
-    def __init__(self, model: type[Model]) -> None:
+    def __init__(self, model: type[Model], *, copy: bool) -> None:
         self.fields = list(model._meta.concrete_fields)
         self.defaults = {f.attname: f.get_default() for f in self.fields}
         qn = connection.ops.quote_name
@@ -141,6 +151,8 @@ class _Table:
         # Names from the model's own metadata, values as parameters: nothing from input.
         table = qn(model._meta.db_table)
         self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+        self.copy_sql = f"COPY {table} ({columns}) FROM STDIN"
+        self.copy = copy and connection.vendor == "postgresql"
         self.values_of = itemgetter(*(f.attname for f in self.fields))
         self.datetimes = [i for i, f in enumerate(self.fields) if isinstance(f, DateTimeField)]
         self.next_id = (model._default_manager.aggregate(top=Max("id"))["top"] or 0) + 1
@@ -154,6 +166,11 @@ class _Table:
     def insert(self, rows: list[dict[str, Any]]) -> None:
         defaults, values_of = self.defaults, self.values_of
         values = [values_of(defaults | row) for row in rows]
+        if self.copy:
+            with connection.cursor() as cursor, cursor.cursor.copy(self.copy_sql) as copy:
+                for value in values:
+                    copy.write_row(value)
+            return
         if connection.vendor == "sqlite":
             values = [self._sqlite_times(v) for v in values]
         with connection.cursor() as cursor:
@@ -171,7 +188,8 @@ def _naive_utc_text(at: datetime) -> str:
     # What Django's SQLite backend stores; most times here are in UTC already.
     if at.tzinfo is not UTC:
         at = at.astimezone(UTC)
-    return str(at.replace(tzinfo=None))
+    # str() of the naive time, without building it: drop the "+00:00".
+    return at.isoformat(" ")[:-6]
 
 
 _KIND_ORDER = {kind: i for i, kind in enumerate(ObligationKind.values)}
@@ -263,6 +281,7 @@ def _batch(
     obligation_ids = iter(tables["obligation"].ids(len(INTAKE_KINDS) * n))
     work = Rows({name: tables[name].next_id for name in Rows.MODELS})
     customers, cases, obligations = [], [], []
+    events: list[AuditEntry] = []
     channels = _weighted(rng, CHANNELS, n)
     types = _weighted(rng, TYPES, n)
     chosen = rng.choices(setting.offices, weights=setting.office_weights, k=n)
@@ -332,6 +351,17 @@ def _batch(
             staff=setting.staff[office.pk], choices=setting.choices, category=category, now=now,
         )
         cases.append(case)
+        # What intake audits (no personal data), as of receipt.
+        events.append(AuditEntry(
+            actor="", action="feedback.created", object_type="feedback",
+            object_id=case["reference"], data={"after": {
+                "status": str(Status.CREATED), "type": case["type"], "channel": channel,
+                "office": office.code, "brand": brand.code if brand else None,
+                "received_at": received, "ack_due_at": ack.due_at,
+                "obligations": {kind: d.due_at for kind, d in due.items()},
+                "filled": True,
+            }},
+        ))
         for kind, obligation in owed.items():
             obligations.append({
                 "id": next(obligation_ids), "feedback_id": feedback_ids[i], "kind": kind,
@@ -345,14 +375,17 @@ def _batch(
             tables[name].next_id = work.next_ids[name]
             if work.rows[name]:
                 tables[name].insert(work.rows[name])
+        audit_record_many(events)
 
 
 def feedback_fill(
     *, count: int, offices: list[str] | None = None, seed: int = 10002,
     now: datetime | None = None, days: int = 365, batch_size: int = BATCH,
-    progress: Callable[[FillProgress], None] | None = None,
+    progress: Callable[[FillProgress], None] | None = None, copy: bool = True,
 ) -> int:
-    """Write `count` plausible cases over the last `days` days; returns how many."""
+    """Write `count` plausible cases over the last `days` days; returns how many.
+
+    `copy=False` writes with executemany on PostgreSQL too (the rows are the same)."""
     rng = random.Random(seed)
     now = now or timezone.now()
     chosen = list(Office.objects.filter(is_active=True).select_related("calendar"))
@@ -369,7 +402,7 @@ def feedback_fill(
         deadlines=Deadlines(), staff=fill_staff(chosen, seed=seed), choices=Choices.load(),
         year=timezone.localtime(now).year, now=now, days=days,
     )
-    tables = {name: _Table(model) for name, model in _MODELS.items()}
+    tables = {name: _Table(model, copy=copy) for name, model in _MODELS.items()}
     began = time.perf_counter()
     done = 0
     while done < count:
