@@ -33,6 +33,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import DateTimeField, Max, Model
 from django.utils import timezone
+from stdnum import luhn
 
 from memnun.audit.chain import AuditEntry, audit_record_many
 from memnun.devtools.fill_casework import (
@@ -104,6 +105,12 @@ class FillProgress:
 
 def _weighted(rng: random.Random, weights: Mapping[str, int], n: int) -> list[str]:
     return [str(v) for v in rng.choices(list(weights), weights=list(weights.values()), k=n)]
+
+
+def _imei(rng: random.Random) -> str:
+    """A valid IMEI: 14 digits and their Luhn check digit."""
+    body = f"35{rng.randrange(10**12):012d}"
+    return body + luhn.calc_check_digit(body)
 
 
 def _reserve_references(*, year: int, count: int) -> int:
@@ -339,6 +346,8 @@ def _batch(
             "brand_id": brand.pk if brand else None,
             "brand_text": brand.name if brand else "",
             "product": product_for(rng, brand.code if brand else None),
+            # Most devices brought in are identified by their IMEI (searchable).
+            "imei": _imei(rng) if brand and rng.random() < 0.7 else "",
             "customer_id": customer_ids[i], "received_at": received, "recorded_at": now,
             "privacy_notice_version": "fill",
             "ack_due_at": ack.due_at, "ack_sent_at": ack_met, "ack_method": ack_method,
