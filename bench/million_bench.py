@@ -68,7 +68,8 @@ def _samples() -> dict[str, Any]:
     # The fill's tracking codes are held by nobody: give this one a known code.
     Feedback.objects.filter(pk=case.pk).update(tracking_code_hash=tracking_code_hash(TRACKING_CODE))
     return {"case": case, "office": case.office.code,
-            "surname": case.customer.name.split()[-1].upper()}
+            # Upper case the Turkish way (i → İ, ı → I), as a member of staff would type it.
+            "surname": case.customer.name.split()[-1].replace("i", "İ").replace("ı", "I").upper()}
 
 
 def _measure(label: str) -> list[tuple[str, str]]:
