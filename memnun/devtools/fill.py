@@ -90,6 +90,8 @@ _ACK_AT_INTAKE = {Channel.PHONE: AckMethod.PHONE, Channel.FRONT_OFFICE: AckMetho
 _ACK_BY_EMAIL = {Channel.WEB, Channel.EMAIL}
 _FIRST = ["Ayşe", "Mehmet", "Zeynep", "Emre", "Elif", "Mustafa", "Fatma", "Ahmet", "Işıl"]
 _LAST = ["Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Yıldız", "Öztürk", "Aydın", "Doğan"]
+# E-mail addresses are written in ASCII in practice ("ayse", not "ayşe").
+_ASCII = str.maketrans("çğıöşü", "cgiosu")
 _SUBJECTS = [
     "Onarım gecikti", "Ekran değişimi", "Batarya ısınıyor", "Ücret itirazı", "Parça bekleniyor",
     "Personel ilgisi için teşekkür", "Randevu talebi", "Bilgilendirme yetersiz",
@@ -297,7 +299,7 @@ def _batch(
         name = f"{first} {last}"
         customers.append({
             "id": customer_ids[i], "name": name,
-            "email": f"{tr_fold(first)}.{rng.randrange(10**6)}@example.com"
+            "email": f"{tr_fold(first).translate(_ASCII)}.{rng.randrange(10**6)}@example.com"
             if rng.random() < 0.8 else "",
             "phone": f"+90532{rng.randrange(10**7):07d}",
             "language": Language.ENGLISH if rng.random() < 0.05 else Language.TURKISH,
