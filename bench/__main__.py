@@ -25,7 +25,8 @@ def _machine() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument(
-        "--only", choices=["clock", "http", "queue", "mail", "reports", "compare"], action="append"
+        "--only", choices=["clock", "http", "queue", "mail", "reports", "compare", "million"],
+        action="append",
     )
     parser.add_argument("--quick", action="store_true", help="smaller runs, for a smoke check")
     args = parser.parse_args()
@@ -59,6 +60,12 @@ def main() -> int:
         from bench import compare_bench
 
         rows += compare_bench.run(seconds=5 if args.quick else 15)
+    if "million" in wanted:
+        # Asked for by name only (it is not in the default list): a long fill.
+        from bench import million_bench
+
+        count = int(os.environ.get("MILLION_COUNT", "1000000"))
+        rows += million_bench.run(count=10_000 if args.quick else count)
     if rows:
         width = max(len(label) for label, _ in rows)
         print(f"\n| {'benchmark':<{width}} | figure |\n|{'-' * (width + 2)}|--------|")

@@ -1,4 +1,4 @@
-"""manage.py fill_feedback --count N [--offices istanbul ankara] [--seed S]"""
+"""manage.py fill_feedback --count N [--offices istanbul ankara] [--seed S] [--no-copy]"""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=10002)
         parser.add_argument("--days", type=int, default=365, help="Spread over this many days.")
         parser.add_argument("--batch", type=int, default=5000)
+        parser.add_argument(
+            "--no-copy", action="store_true",
+            help="On PostgreSQL, INSERT (executemany) instead of COPY: to compare the two.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not (settings.DEBUG or settings.DEMO or settings.TESTING):
@@ -48,6 +52,7 @@ class Command(BaseCommand):
             done = feedback_fill(
                 count=count, offices=offices or None, seed=options["seed"],
                 days=options["days"], batch_size=options["batch"], progress=report,
+                copy=not options["no_copy"],
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
