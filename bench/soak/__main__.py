@@ -120,7 +120,7 @@ def soak(db: str, args: argparse.Namespace, out: Path) -> dict[str, object]:
         handover = out / f"{db}-handover.json"
         handover.write_text(json.dumps({
             "run": run, "references": list(load.results.references.values()),
-            "sink_ids": dict(sink.message_ids),
+            "sink_ids": dict(sink.message_ids), "held": chaos.held,
         }))
         checked = out / f"{db}-check.json"
         subprocess.run([sys.executable, "-m", "bench.soak.check", str(handover), str(checked)],

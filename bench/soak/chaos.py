@@ -15,22 +15,22 @@ from dataclasses import dataclass, field
 
 from bench.soak.app import App
 
-_HELD = ("SELECT count(*) FROM notifications_outboundmessage "
+_HELD = ("SELECT id FROM notifications_outboundmessage "
          "WHERE status = 'sending' AND claimed_by LIKE {p}")
 
 
-def held_claims(database: str, pid: int) -> int:
-    """Messages the (now dead) worker `pid` had claimed and not marked sent."""
+def held_claims(database: str, pid: int) -> list[int]:
+    """The messages the (now dead) worker `pid` had claimed and not marked sent."""
     pattern = f"%:{pid}:%"  # a worker's id is host:pid:random
     if database.startswith("postgres"):
         import psycopg
 
         with psycopg.connect(database, connect_timeout=5) as conn:
-            row = conn.execute(_HELD.format(p="%s"), (pattern,)).fetchone()
+            rows = conn.execute(_HELD.format(p="%s"), (pattern,)).fetchall()
     else:
         with sqlite3.connect(database, timeout=30) as conn:
-            row = conn.execute(_HELD.format(p="?"), (pattern,)).fetchone()
-    return int(row[0]) if row else 0
+            rows = conn.execute(_HELD.format(p="?"), (pattern,)).fetchall()
+    return [int(row[0]) for row in rows]
 
 
 @dataclass
@@ -46,6 +46,8 @@ class Chaos:
     mid_send: int = 0
     claims_at_kill: int = 0
     events: list[str] = field(default_factory=list)
+    # Each job-worker kill that held claims: its wall-clock time and the messages held.
+    held: list[dict[str, object]] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     on_tick: Callable[[], None] | None = None
@@ -73,17 +75,20 @@ class Chaos:
                 next_worker_kill = time.monotonic() + self.worker_every
                 pid = self.app.job_worker()
                 if pid and self._kill(pid):
+                    killed_at = time.time()
                     self.worker_killed += 1
                     try:
                         held = held_claims(self.database, pid)
                     except Exception as exc:  # the database may be restarting just now
                         self.events.append(f"job worker {pid}: claims unknown ({exc})")
-                        held = 0
-                    self.claims_at_kill += held
-                    self.mid_send += held > 0
+                        held = []
+                    self.claims_at_kill += len(held)
+                    self.mid_send += bool(held)
+                    if held:
+                        self.held.append({"at": killed_at, "ids": held})
                     self.events.append(
                         f"{time.monotonic() - self._started:6.1f} s: killed job worker {pid}"
-                        f" holding {held} claimed message(s)"
+                        f" holding {len(held)} claimed message(s)"
                     )
 
     @staticmethod

@@ -15,7 +15,9 @@ from datetime import timedelta
 from pathlib import Path
 
 
-def check(run: str, references: set[str], sink_ids: Counter[str]) -> dict[str, object]:
+def check(
+    run: str, references: set[str], sink_ids: Counter[str], held: list[dict[str, object]]
+) -> dict[str, object]:
     import django
 
     django.setup()
@@ -56,8 +58,17 @@ def check(run: str, references: set[str], sink_ids: Counter[str]) -> dict[str, o
                                     enqueued_at__lt=now - timedelta(minutes=2))
         .exclude(run_after__gt=now).count()
     )
+    # Recovery: from each job-worker kill to the last of the messages it held going out.
+    taken_over = []
+    for kill in held:
+        sent = list(OutboundMessage.objects.filter(pk__in=kill["ids"])  # type: ignore[misc]
+                    .values_list("sent_at", flat=True))
+        if sent and all(sent):
+            last = max(at.timestamp() for at in sent if at is not None)
+            taken_over.append(last - float(kill["at"]))  # type: ignore[arg-type]
     report = audit_verify()
     return {
+        "held_messages_out_after_kill_s": [round(t, 1) for t in taken_over],
         "answered_201": len(references),
         "feedback_rows": len(rows),
         "lost": sorted(references - set(rows))[:20],
@@ -78,7 +89,8 @@ def check(run: str, references: set[str], sink_ids: Counter[str]) -> dict[str, o
 def main() -> int:
     source, target = Path(sys.argv[1]), Path(sys.argv[2])
     data = json.loads(source.read_text())
-    result = check(data["run"], set(data["references"]), Counter(data["sink_ids"]))
+    result = check(data["run"], set(data["references"]), Counter(data["sink_ids"]),
+                   data.get("held", []))
     target.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
 
