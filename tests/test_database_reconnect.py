@@ -1,5 +1,6 @@
-"""PostgreSQL restarts (issue 13, kill -9 soak): a served process keeps its pool and goes
-on without being restarted, and waits a bounded time while the server is away.
+"""PostgreSQL restarts (issue 13, kill -9 soak): a served process and the job worker keep
+their pools and go on without being restarted, and wait a bounded time while the server
+is away.
 
 Each test runs a real memnun process with its production pool (not the test settings,
 which have none) against the test database, and does to its connections what a server
@@ -10,11 +11,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
+from memnun.notifications.outbox import message_queue
+from tests import mailtools
 from tests.mailtools import free_port
 from tests.processes import child_env, database_url
 
@@ -88,3 +92,42 @@ def test_an_unreachable_server_fails_within_the_pool_timeout() -> None:
     waited, cause = float(out[0]), out[1]
     assert cause == "PoolTimeout"
     assert 1.5 <= waited < 10  # the setting, not psycopg's 30 s default
+
+
+def _queue(key: str) -> None:
+    with transaction.atomic():
+        message_queue(
+            channel="email", kind="test", recipient="ayse@example.com", language="tr",
+            subject=f"Deneme {key}", text="Merhaba", idempotency_key=key,
+        )
+
+
+def test_the_job_worker_outlives_a_database_restart_and_goes_on_sending(
+    transactional_db: None, tmp_path: Path
+) -> None:
+    """Every connection of the running job worker ended by the server, as in a restart:
+    the same worker process (no supervisor restart) sends the next message."""
+    with mailtools.smtp_sink() as sink:
+        env = production_env(database_url(), EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(sink.port),
+                             MEMNUN_LOG_LEVEL="WARNING")
+        log = (tmp_path / "worker.log").open("wb")
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "memnun.cli", "worker"], cwd=settings.BASE_DIR, env=env,
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            _queue("before")
+            sink.wait_for(1, timeout=60)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                assert cursor.fetchone()[0] >= 1  # the worker's pooled connections
+            _queue("after")
+            sink.wait_for(2, timeout=60)
+            assert worker.poll() is None, (tmp_path / "worker.log").read_text()
+        finally:
+            worker.terminate()
+            worker.wait(timeout=60)
+            log.close()
