@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint typecheck pytest bench messages install install-test chromium imap-server screenshots
+.PHONY: run test lint typecheck pytest bench soak messages install install-test chromium imap-server screenshots
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,14 @@ bench: install-test messages
 	env -u DATABASE_URL $(PY) -m bench $(BENCH_ARGS)
 	@if [ -n "$$DATABASE_URL" ]; then $(PY) -m bench --only http --only queue --only mail --only reports --only compare $(BENCH_ARGS); \
 	else echo "Set DATABASE_URL=postgres://... to measure PostgreSQL too."; fi
+
+# The kill -9 soak (RELIABILITY.md): SQLite and a throwaway PostgreSQL cluster of its own
+# (Debian's server binaries; the machine's own PostgreSQL is never touched).
+# `make soak SOAK_ARGS="--count 2000"`; default 10,000 intakes per database.
+soak: install-test messages
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		(apt-get update -qq && apt-get install -y -qq postgresql)
+	env -u DATABASE_URL $(PY) -m bench.soak $(SOAK_ARGS)
 
 # Pictures of the main pages for review (desktop and phone, Turkish and English).
 screenshots: install-test messages chromium

@@ -159,11 +159,21 @@ def _database(url: str) -> dict[str, object]:
         db["TEST"] = {"NAME": str(DATA_DIR / "test-memnun.sqlite3")}
     elif engine == "django.db.backends.postgresql":
         db["CONN_MAX_AGE"] = 0
+        # After a database restart the pooled (or kept) connections are dead: check each
+        # one as it is taken, so that the first request afterwards gets a fresh connection
+        # instead of an error (the pool's `check`; without a pool, Django's own check).
+        db["CONN_HEALTH_CHECKS"] = True
         # psycopg's pool in every process; tests open and drop throwaway databases, where
         # connections parked in a pool by server threads would block the drop.
         if not TESTING:
             db["OPTIONS"] = {
-                "pool": {"min_size": 1, "max_size": env_int("MEMNUN_DB_POOL", 8, minimum=1)}
+                "pool": {
+                    "min_size": 1,
+                    "max_size": env_int("MEMNUN_DB_POOL", 8, minimum=1),
+                    # How long a request waits for a connection while the database is
+                    # unreachable before it is answered 503 (memnun.unavailable), not 30 s.
+                    "timeout": env_int("MEMNUN_DB_POOL_TIMEOUT", 10, minimum=1),
+                }
             }
     else:
         raise ImproperlyConfigured(f"DATABASE_URL must be SQLite or PostgreSQL, not {engine}")

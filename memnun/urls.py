@@ -5,6 +5,7 @@ from django.views.defaults import page_not_found
 
 from memnun.api.v1 import api
 from memnun.health import views as health
+from memnun.health.unavailable import server_error_or_unavailable
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -25,3 +26,7 @@ def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
             {"error": "not_found", "detail": "No such API path.", "fields": {}}, status=404
         )
     return page_not_found(request, exception)
+
+
+# A database that cannot be reached answers 503 with Retry-After, not 500.
+handler500 = server_error_or_unavailable
