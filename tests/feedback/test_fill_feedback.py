@@ -54,7 +54,8 @@ def test_fill_writes_cases_with_their_obligations(demo: None) -> None:
     references = list(Feedback.objects.values_list("reference", flat=True))
     assert len(set(references)) == 600
     assert all(reference_parse(r) == r for r in references)
-    assert sum(c.last for c in ReferenceCounter.objects.all()) == 600
+    if connection.vendor == "sqlite":  # PostgreSQL takes them from the year's sequence
+        assert sum(c.last for c in ReferenceCounter.objects.all()) == 600
     per_case = Obligation.objects.values("feedback").annotate(n=Count("id"))
     assert {row["n"] for row in per_case} == {4}  # ack, first response, update, resolution
     # Plausible spreads: every channel, status and office appears; web and phone lead.
