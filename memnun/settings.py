@@ -122,7 +122,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "memnun.urls"
 LOGIN_URL = "desk:login"
-LOGIN_REDIRECT_URL = "desk:queue"
+LOGIN_REDIRECT_URL = "desk:home"
 LOGOUT_REDIRECT_URL = "desk:login"
 WSGI_APPLICATION = "memnun.wsgi.application"
 

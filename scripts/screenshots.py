@@ -72,6 +72,36 @@ def _desk(page: Any, base: str, tag: str) -> None:
     _shoot(page, f"desk-intake-phone-{tag}")
 
 
+def _desk_day(page: Any, base: str, tag: str) -> None:
+    """The desk staff work in (issue 15), as the team lead sees the demo office: the home
+    they land on, a built-in view, a case with an action group open, the saved-reply
+    editor; and the handler's notifications."""
+    page.context.clear_cookies()
+    _sign_in(page, base, "reviewer")  # lands on the home, "My work"
+    _shoot(page, f"desk-home-{tag}")
+    page.goto(f"{base}/desk/queue/")
+    view = page.locator("nav.views a").first  # the first built-in view offered
+    if view.count():
+        view.click()
+        page.wait_for_load_state()
+        _shoot(page, f"desk-view-{tag}")
+    page.goto(f"{base}/desk/queue/")
+    first = page.locator("table.queue tbody th a").first
+    if first.count():
+        first.click()
+        page.wait_for_load_state()
+        group = page.locator("details.action-group > summary").first
+        if group.count():
+            group.click()  # one group open, as staff work
+        _shoot(page, f"desk-case-actions-{tag}")
+    page.goto(f"{base}/desk/saved-replies/new")
+    _shoot(page, f"desk-saved-reply-editor-{tag}")
+    page.context.clear_cookies()
+    _sign_in(page, base, "handler")
+    page.goto(f"{base}/desk/notifications/")
+    _shoot(page, f"desk-notifications-{tag}")
+
+
 def _reports(page: Any, base: str, tag: str) -> None:
     """The KPI dashboard and a figure's cases, as the quality manager sees them (agents may not
     read reports)."""
@@ -116,8 +146,14 @@ def _loop(page: Any, base: str, tag: str) -> None:
                 _shoot(page, f"desk-review-{tag}")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """`python -m scripts.screenshots [tr|en] [desktop|phone]`: every combination, or those
+    named (a quicker check of one)."""
     from playwright.sync_api import sync_playwright
+
+    wanted = set(sys.argv[1:] if argv is None else argv)
+    languages = [lang for lang in ("tr", "en") if not wanted & {"tr", "en"} or lang in wanted]
+    widths = {k: v for k, v in WIDTHS.items() if not wanted & set(WIDTHS) or k in wanted}
 
     OUT.mkdir(exist_ok=True)
     with served(workers=2) as app, sync_playwright() as pw:
@@ -126,8 +162,8 @@ def main() -> int:
             args=["--no-sandbox", "--disable-gpu", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update"],
         )
-        for language in ("tr", "en"):
-            for label, width in WIDTHS.items():
+        for language in languages:
+            for label, width in widths.items():
                 context = browser.new_context(
                     viewport={"width": width, "height": 900},
                     extra_http_headers={"Accept-Language": language},
@@ -135,6 +171,7 @@ def main() -> int:
                 page = context.new_page()
                 _portal(page, app.url, f"{language}-{label}")
                 _desk(page, app.url, f"{language}-{label}")
+                _desk_day(page, app.url, f"{language}-{label}")
                 _reports(page, app.url, f"{language}-{label}")
                 _loop(page, app.url, f"{language}-{label}")
                 context.close()

@@ -58,6 +58,7 @@ from memnun.feedback.selectors.case import (
 from memnun.feedback.selectors.links import case_links
 from memnun.feedback.selectors.queue import queue_key, queue_neighbours
 from memnun.feedback.selectors.repeats import repeat_window_days, repeats_of
+from memnun.feedback.selectors.work_filters import filters_read
 from memnun.feedback.services.consents import consents_history, consents_state
 from memnun.feedback.services.disclosures import disclosures_of
 from memnun.feedback.services.personal_data import attachment_open, personal_data_reveal
@@ -133,7 +134,7 @@ def _list_nav(
         found = queue_neighbours(
             user=user, feedback=feedback, at=at, office=given.get("office") or None,
             status=given.get("status", ""), type=given.get("type", ""),
-            channel=given.get("channel", ""),
+            channel=given.get("channel", ""), work=filters_read(given),
         )
     except (FieldErrors, NotPermitted):
         return None  # a hand-edited link: the page without the list's walk

@@ -182,7 +182,7 @@ def policy_acknowledge_page(request: HttpRequest) -> HttpResponse:
         if acknowledgement_due(user=user) is None:
             policy_pending_clear(request)
             messages.success(request, _("Thank you: your acknowledgement is recorded."))
-            return redirect(_next(request) or "desk:queue")
+            return redirect(_next(request) or "desk:home")
         # A newer version was published meanwhile: that one now.
     current = policy_current()
     ack = (

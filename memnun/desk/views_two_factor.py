@@ -116,7 +116,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """The code after the password (the app's, or a recovery code)."""
     user = staff_user(request)
     if two_factor_owed(request) is None:
-        return redirect(_next(request) or "desk:queue")
+        return redirect(_next(request) or "desk:home")
     form = CodeForm(request.POST or None, app_only=False, prefix="verify")
     status = 200
     if request.method == "POST":
@@ -131,7 +131,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                         "You used a recovery code; %(left)d are left. Ask an administrator "
                         "to turn two-factor off and enrol again if you lost your phone."
                     ) % {"left": recovery_codes_left(user=user)})
-                return redirect(_next(request) or "desk:queue")
+                return redirect(_next(request) or "desk:home")
             form.add_error("code", _("The code is wrong or expired. Wait a moment before "
                                      "trying again."))
     return render(request, "desk/two_factor/verify.html", {

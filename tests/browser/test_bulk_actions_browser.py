@@ -20,6 +20,7 @@ def test_a_reviewer_selects_two_rows_and_assigns_them(
     first, second, untouched = Case().start(), Case().start(), Case().start()
     page = page_for(language=language, width=width)
     sign_in(page, live_server.url, "reviewer")
+    page.goto(f"{live_server.url}/desk/queue/")  # sign-in lands on the home
     assert axe_violations(page) == []
     # Only the chosen action's field is shown (script); the rest stay out of the way.
     assert page.locator("#bulk-assignee").is_hidden()

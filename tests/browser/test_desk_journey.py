@@ -17,7 +17,7 @@ def sign_in(page: Any, base: str, username: str) -> None:
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("form.login button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/desk/queue/$"))
+    page.wait_for_url(re.compile(r"/desk/$"))
 
 
 @pytest.mark.parametrize("width", [1280, 820])

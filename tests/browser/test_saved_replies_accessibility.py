@@ -53,6 +53,7 @@ def test_the_picker_fills_the_box_in_place_and_the_message_is_sent(
     page = page_for(width=1280)
     sign_in(page, live_server.url, "agent")
     page.goto(f"{live_server.url}/desk/feedback/{case.reference}")
+    page.locator("#group-reply > summary").click()  # the picker sits in "Answer the customer"
     page.locator("#saved-reply-picker summary").click()
     assert axe_violations(page) == []
     page.locator(f"#saved-reply-picker a[href*='reply={reply.pk}']").click()
@@ -63,7 +64,7 @@ def test_the_picker_fills_the_box_in_place_and_the_message_is_sent(
     # Filled in place: the page did not navigate, and the box has the focus.
     assert "reply=" not in page.url
     assert page.evaluate("document.activeElement.id") == "id_message-body"
-    box.press("End")
+    box.press("Control+End")  # the end of the text, not of its first visual line
     box.type(" Yarın arayacağız.")
     page.locator("#action-message button[type=submit]").click()
     page.wait_for_selector(".flash")

@@ -61,6 +61,13 @@ def test_signing_in_and_out(demo: None) -> None:
     )
     assert response.status_code == 302 and response["Location"] == "/desk/queue/"
     assert client.get("/desk/queue/").status_code == 200
+    client.post("/desk/logout/")
+    # Without a page asked for, staff land on their home, "My work".
+    landed = client.post(
+        "/desk/login/", {"username": "agent", "password": PASSWORD}, REMOTE_ADDR="127.0.0.9"
+    )
+    assert landed.status_code == 302 and landed["Location"] == "/desk/"
+    assert "My work" in client.get("/desk/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert client.get("/desk/logout/").status_code == 405  # never a state change on GET
     assert client.post("/desk/logout/").status_code == 302
     assert client.get("/desk/queue/").status_code == 302

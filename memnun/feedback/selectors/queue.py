@@ -194,14 +194,16 @@ def queue_neighbours(
         cursor_decode(at) if at
         else QueueKey(feedback.next_due_at, feedback.received_at, feedback.pk)
     )
-    after = queue_page(
-        user=user, office=office, limit=1, cursor=cursor_encode(key), status=status,
-        type=type, channel=channel,
-    ).items
+    # The list's work filters too (a view such as assigned=me&deadline=overdue), and never
+    # the case itself: answered, it may sit later in the same list than its old place.
+    after = [f for f in queue_page(
+        user=user, office=office, limit=2, cursor=cursor_encode(key), status=status,
+        type=type, channel=channel, work=work, now=now,
+    ).items if f.pk != feedback.pk]
     base = _open_cases(
         user=user, scope=queue_office(user=user, office=office),
         filters=CaseListFilters(status=status, type=type, channel=channel), work=work, now=now,
-    )
+    ).exclude(pk=feedback.pk)
     without_due = base.filter(next_due_at__isnull=True)
     with_due = base.filter(next_due_at__isnull=False)
     before: Feedback | None = None

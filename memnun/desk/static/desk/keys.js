@@ -69,7 +69,9 @@
   var acted = false;
   document.addEventListener("htmx:beforeRequest", function (event) {
     var live = document.getElementById("case-live");
-    acted = !!live && event.target instanceof Element && live.contains(event.target);
+    // Only a request that swaps the live part is an action; a saved reply filling the
+    // message box (also inside it) must leave its group open and the box focused.
+    acted = !!live && event.detail.target === live;
   });
   document.addEventListener("htmx:beforeSwap", function () {
     // Groups share a name: an open one still in the page would close the new open one
