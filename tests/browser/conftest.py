@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -89,3 +90,22 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def focus_awaited(page: Any, element_id: str) -> dict[str, str]:
+    """Where the focus is once it has moved to `element_id`, or after 5 s if it never does.
+
+    After an action in place, the script moves the focus when htmx has settled the
+    swapped part, a moment after the new content appears; reading it at once races that.
+    The assertion stays the caller's."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(
+            "id => document.activeElement && document.activeElement.id === id",
+            arg=element_id, timeout=5000,
+        )
+    return dict(page.evaluate(
+        """() => ({id: document.activeElement.id, tag: document.activeElement.tagName,
+                   text: document.activeElement.innerText || ''})"""
+    ))

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from memnun.feedback.models import CaseMessage
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, focus_awaited
 from tests.browser.test_desk_journey import sign_in
 from tests.casework import Case
 
@@ -55,7 +55,7 @@ def test_a_handler_answers_by_keyboard_and_walks_the_list(
     assert axe_violations(page) == []  # a group open
     page.locator("#action-message button[type=submit]").click()
     page.wait_for_selector("#done")
-    focused = active(page)
+    focused = focus_awaited(page, "newest-entry")
     assert focused["id"] == "newest-entry"
     assert "Merhaba, j ve k tuşları burada yazı olur?" in focused["text"]
     assert CaseMessage.objects.filter(
@@ -72,7 +72,7 @@ def test_a_handler_answers_by_keyboard_and_walks_the_list(
     # An error in place: focus on the summary, axe clean.
     page.locator("#action-note button[type=submit]").click()
     page.wait_for_selector("#error-summary")
-    assert active(page)["id"] == "error-summary"
+    assert focus_awaited(page, "error-summary")["id"] == "error-summary"
     assert axe_violations(page) == []
     assert page.locator("#group-note").evaluate("d => d.open")
 

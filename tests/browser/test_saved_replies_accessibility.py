@@ -11,7 +11,7 @@ import pytest
 from memnun.feedback.models import CaseMessage
 from memnun.feedback.saved_reply_models import SavedReply
 from memnun.feedback.services.saved_replies import SavedReplyInput, saved_reply_create
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, focus_awaited
 from tests.browser.test_desk_journey import sign_in
 from tests.casework import Case, user
 
@@ -63,7 +63,7 @@ def test_the_picker_fills_the_box_in_place_and_the_message_is_sent(
         "text => document.querySelector('#id_message-body').value === text", arg=expected)
     # Filled in place: the page did not navigate, and the box has the focus.
     assert "reply=" not in page.url
-    assert page.evaluate("document.activeElement.id") == "id_message-body"
+    assert focus_awaited(page, "id_message-body")["id"] == "id_message-body"
     box.press("Control+End")  # the end of the text, not of its first visual line
     box.type(" Yarın arayacağız.")
     page.locator("#action-message button[type=submit]").click()

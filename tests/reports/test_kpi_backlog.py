@@ -113,4 +113,4 @@ def test_a_handler_is_named_as_everywhere_else(
                  now=at("2025-04-28 10:00"))
     assert [row["name"] for row in answer["backlog"]["by_handler"]] == [None, name]
     page = signed_in("quality").get(f"/desk/feedback/{w.d.reference}").content.decode()
-    assert f"<dd>{name}</dd>" in page
+    assert f'<dd id="case-assignee">{name}</dd>' in page
