@@ -2,8 +2,9 @@
 
 Every change to a case that a figure depends on leaves an audit event on the
 case (`object_type="feedback"`, the reference as `object_id`), and the audit
-trail's `seq` is handed out under the chain head's row lock, so events commit
-in `seq` order without gaps: a watermark over `seq` finds every case changed
+trail's `seq` is handed out under the chain head's row lock when an event is
+sealed, so sealed events commit in `seq` order without gaps: a watermark over
+`seq` finds every case changed
 since the last catch-up. Their Istanbul days of receipt are recomputed whole
 (every office, channel and type of the day, ~3,000 cases at a million a year),
 then the monthly cells and duration histograms of those days' months.
@@ -26,6 +27,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from memnun.audit.chain import audit_seal_pending
 from memnun.audit.models import AuditEvent
 from memnun.feedback.codes import CompensationStatus, FeedbackType
 from memnun.feedback.models import (
@@ -171,7 +173,12 @@ def _watermark_locked() -> ReportWatermark:
 
 
 def rollup_catch_up() -> int:
-    """Take in the case changes since the watermark; returns how many days were recomputed."""
+    """Take in the case changes since the watermark; returns how many days were recomputed.
+
+    The watermark walks sealed events only. On PostgreSQL an event is sealed just
+    after its change commits (memnun.audit.chain); seal what still waits first, so
+    a report never lags a committed change by the sealing's moment."""
+    audit_seal_pending()
     seen = ReportWatermark.objects.filter(pk=1).values_list("seq", flat=True).first()
     if seen is not None and seen >= _latest_seq():
         return 0
@@ -197,6 +204,7 @@ def rollup_catch_up() -> int:
 
 def rollup_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int:
     """Recompute the whole rollup from the raw rows; returns the number of days."""
+    audit_seal_pending()
     with transaction.atomic():
         watermark = _watermark_locked()
         upto = _latest_seq()
