@@ -137,9 +137,11 @@ class Calls:
             path_parameters["reference"] = ours[drawn % len(ours)]
         code = self.codes.get(path_parameters.get("reference", ""))
         if code and drawn % 4:
-            if isinstance(case.body, dict) and "code" in case.body:
+            # Only a drawn code of the right type: a wrong-typed one is negative data the
+            # run means to send, and swapping in the true code would make it valid.
+            if isinstance(case.body, dict) and isinstance(case.body.get("code"), str):
                 case.body["code"] = code
-            if case.query and "code" in case.query:
+            if case.query and isinstance(case.query.get("code"), str):
                 case.query["code"] = code
 
     def after_call(self, response: Any, case: Any) -> None:
