@@ -204,17 +204,38 @@ def _no_stray_database_sessions(django_db_setup: None, django_db_blocker: Any) -
     killed on purpose may leave its PostgreSQL session a moment longer than the drop waits.
     """
     yield
+    import time
+
     from django.db import connection
 
+    others = (
+        " FROM pg_stat_activity"
+        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
     with django_db_blocker.unblock():
         if connection.vendor != "postgresql":
             return
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid), application_name, left(query, 60)"
-                " FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
+            # Sessions that are closing anyway go by themselves: ending one still in use
+            # would fail whoever closes it next. Wait a little, then end what is left,
+            # and wait until it is gone (termination is asynchronous) before the drop.
+            deadline = time.monotonic() + 10
+            while True:
+                cursor.execute("SELECT count(*)" + others)
+                row = cursor.fetchone()
+                if not row or not row[0] or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+            cursor.execute("SELECT pg_terminate_backend(pid), application_name, left(query, 60)"
+                           + others)
             stray = cursor.fetchall()
+            deadline = time.monotonic() + 10
+            while stray and time.monotonic() < deadline:
+                cursor.execute("SELECT count(*)" + others)
+                row = cursor.fetchone()
+                if not row or not row[0]:
+                    break
+                time.sleep(0.1)
+        connection.close()
         if stray:
             print(f"\nended {len(stray)} stray database session(s): {stray}")

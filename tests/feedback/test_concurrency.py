@@ -55,9 +55,13 @@ def test_parallel_writers_get_distinct_references(demo: None) -> None:
     assert len(set(references)) == WRITERS * EACH
     assert all(reference_parse(r) == r for r in references)
     assert Feedback.objects.count() == WRITERS * EACH
+    sequences = sorted(int(r.split("-")[1]) for r in references)
+    if connection.vendor == "postgresql":
+        # The year's sequence: unique, and gaps allowed (a number is not given back).
+        assert len(set(sequences)) == WRITERS * EACH
+        return
     counter = ReferenceCounter.objects.get()
     assert counter.last == WRITERS * EACH
-    sequences = sorted(int(r.split("-")[1]) for r in references)
     assert sequences == list(range(1, WRITERS * EACH + 1))  # no gaps, no repeats
 
 
