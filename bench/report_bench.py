@@ -67,6 +67,15 @@ def _prepare(label: str) -> list[tuple[str, str]]:
         call_command(name, stdout=StringIO())
         rows.append((f"reports: manage.py {name}, {label}",
                      f"{time.perf_counter() - began:.1f} s"))
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # The backfill rewrote every case row: vacuum as autovacuum soon would, so the
+        # covering indexes answer from the index alone (a visibility map to trust).
+        began = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        rows.append((f"reports: VACUUM ANALYZE, {label}", f"{time.perf_counter() - began:.1f} s"))
     return rows
 
 

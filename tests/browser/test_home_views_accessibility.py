@@ -36,8 +36,10 @@ def test_home_and_views_pass_axe(
     Case()
     with page.expect_response(lambda r: "/desk/home/panels" in r.url):
         page.evaluate("window.dispatchEvent(new Event('focus'))")
+    # A function, not a bare expression: Playwright evaluates a bare expression with eval,
+    # which our policy (script-src 'self') refuses once the first check comes back false.
     page.wait_for_function(
-        "document.querySelector('#panel-unassigned [data-count]').dataset.count === '2'"
+        "() => document.querySelector('#panel-unassigned [data-count]').dataset.count === '2'"
     )
     assert axe_violations(page) == []
 
