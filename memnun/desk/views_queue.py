@@ -102,6 +102,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     }
     now = timezone.now()
     current = chosen_filters.query()
+    came_from = request.GET.urlencode()
     context = {
         "form": form, "query": query, "offices": offices, "filtered": bool(chosen),
         "may_follow_up": may(user, Action.FOLLOW_UP_SURVEYS),
@@ -112,7 +113,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     }
     if query:
         found = feedback_search(user=user, query=query, filters=filters)
-        context |= {"rows": [case_row(f, now, user.role) for f in found], "office": None}
+        context |= {"rows": [case_row(f, now, user.role, came_from=came_from) for f in found],
+                    "office": None}
         return render(request, "desk/queue.html", context)
     cursor = request.GET.get("cursor") or None
     office = request.GET.get("office") or None
@@ -129,7 +131,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     next_url = f"{base}?{urlencode({**chosen, 'cursor': page.next})}" if page.next else None
     first_url = (f"{base}?{urlencode(chosen)}" if chosen else base) if cursor else None
     context |= {
-        "rows": [case_row(f, now, user.role) for f in page.items],
+        "rows": [case_row(f, now, user.role, came_from=came_from) for f in page.items],
         "office": page.office,
         "next_url": next_url,
         "first_url": first_url,
