@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Django's widget templates, found through TEMPLATES (FORM_RENDERER below).
+    "django.forms",
     "django_htmx",
     # Serves the API docs' Swagger UI from its own static files (no CDN, no inline script).
     "ninja",
@@ -141,6 +143,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so memnun/templates may override a widget template
+# (the select: its options written inline, not one include each).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 
 def _database(url: str) -> dict[str, object]:
