@@ -219,6 +219,12 @@ _OWN_CASES_ONLY: dict[str, frozenset[Action]] = {
 _ESCALATED_ONLY: dict[str, frozenset[Action]] = {Role.MANAGEMENT: DECIDING}
 
 
+def works_own_cases(user: User) -> bool:
+    """Whether the user's role takes its case work only on the cases assigned to it: their
+    own cases are their work list (the home's "mine" panel, the built-in view)."""
+    return user.is_active and bool(_OWN_CASES_ONLY.get(user.role))
+
+
 def role_actions(user: User) -> frozenset[Action]:
     """What the user's role allows anywhere; nothing for an inactive account."""
     if not user.is_active:

@@ -41,7 +41,7 @@ from memnun.feedback.codes import Channel, FeedbackType, Status
 from memnun.feedback.desk_models import HomeLook
 from memnun.feedback.errors import FieldErrors
 from memnun.feedback.models import Assignment, CustomerAnswer, CustomerQuestion
-from memnun.feedback.permissions import Action, may
+from memnun.feedback.permissions import Action, may, works_own_cases
 from memnun.feedback.selectors.deadline_state import (
     at_risk_cases,
     due_today_cases,
@@ -184,8 +184,8 @@ def work_condition(filters: CaseListFilters, *, user: User, now: datetime) -> Q:
 class ListLens:
     """A named filter set offered to the roles whose matrix holds `action`.
 
-    `own`: narrowed to the user's own cases for a role that handles cases but does not
-    assign them (its work is what it holds); a role that assigns sees its whole scope.
+    `own`: narrowed to the user's own cases for a role whose case work is on its own
+    cases only (permissions.works_own_cases); other roles see their whole scope.
     """
 
     key: str
@@ -231,7 +231,7 @@ BUILT_IN_VIEWS: tuple[ListLens, ...] = (
 def lens_filters(lens: ListLens, *, user: User) -> CaseListFilters:
     """The filters a panel or view stands for, for this user."""
     chosen = dict(lens.filters)
-    if lens.own and may(user, Action.PROPOSE) and not may(user, Action.ASSIGN):
+    if lens.own and works_own_cases(user):
         chosen.setdefault("assigned", Assigned.ME)
     return filters_read(chosen)
 
