@@ -68,6 +68,14 @@ def _fields(event: AuditEvent, *, seq: int, prev_hash: str) -> dict[str, Any]:
     }
 
 
+def _link(event: AuditEvent, *, seq: int, prev_hash: str) -> str:
+    """Put the event at `seq` after `prev_hash`, sealed; its hash. Both ways of sealing
+    (inline on SQLite, after commit on PostgreSQL) link through here."""
+    event.seq, event.prev_hash = seq, prev_hash
+    event.hash = _digest(**_fields(event, seq=seq, prev_hash=prev_hash))
+    return event.hash
+
+
 def _seal_batch() -> list[AuditEvent]:
     """Chain the oldest waiting events (by id) under the head's lock; the caller's transaction."""
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
@@ -79,8 +87,7 @@ def _seal_batch() -> list[AuditEvent]:
     seq, prev = head.seq, head.hash
     for event in pending:
         seq += 1
-        event.seq, event.prev_hash = seq, prev
-        event.hash = prev = _digest(**_fields(event, seq=seq, prev_hash=prev))
+        prev = _link(event, seq=seq, prev_hash=prev)
     AuditEvent.objects.bulk_update(pending, ["seq", "prev_hash", "hash"])
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
@@ -148,10 +155,9 @@ def audit_record(
             at=timezone.now(), actor=actor, action=action, object_type=object_type,
             object_id=object_id, data=_normalise(data),
         )
-        event.seq, event.prev_hash = head.seq + 1, head.hash
-        event.hash = _digest(**_fields(event, seq=event.seq, prev_hash=head.hash))
+        head.hash = _link(event, seq=head.seq + 1, prev_hash=head.hash)
+        head.seq += 1
         event.save(force_insert=True)
-        head.seq, head.hash = event.seq, event.hash
         head.save(update_fields=["seq", "hash"])
     else:
         event = AuditEvent.objects.create(
