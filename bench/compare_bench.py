@@ -35,7 +35,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from bench.http_bench import threads_run
+from bench.http_bench import intake_payload, threads_run
 from bench.peer_helpdesk import served_peer
 from bench.served import free_port, served
 
@@ -143,24 +143,6 @@ class _Sink:
         return "250 OK"
 
 
-def _memnun_payload(i: int) -> dict[str, object]:
-    return {
-        "type": "complaint",
-        "channel": "phone",
-        "office": "istanbul",
-        "subject": f"Ekran değişimi gecikti #{i}",
-        "description": "Telefonum üç haftadır serviste.",
-        "brand": "samsung",
-        "customer": {
-            "name": "Işıl Öztürk",
-            "phone": "+905321234567",
-            "email": f"isil.{i}@example.com",
-            "language": "tr",
-        },
-        "consent": {"privacy_notice": True},
-    }
-
-
 def run_memnun(*, clients: int, seconds: float, warmup: float) -> Result:
     sink = _Sink()
     smtp_port = free_port()
@@ -173,7 +155,8 @@ def run_memnun(*, clients: int, seconds: float, warmup: float) -> Result:
             host, port = app.url.removeprefix("http://").split(":")
 
             def post(conn: http.client.HTTPConnection, i: int) -> int:
-                conn.request("POST", "/api/v1/feedback", json.dumps(_memnun_payload(i)), auth)
+                body = json.dumps(intake_payload(i, email=True))
+                conn.request("POST", "/api/v1/feedback", body, auth)
                 response = conn.getresponse()
                 response.read()
                 return response.status

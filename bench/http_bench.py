@@ -71,7 +71,11 @@ def _post(
     return response.status, response.read()
 
 
-def _payload(i: int) -> dict[str, object]:
+def intake_payload(i: int, *, email: bool = False) -> dict[str, object]:
+    """A staff phone intake, the `i`-th; with a customer e-mail of its own when `email`."""
+    customer: dict[str, str] = {"name": "Işıl Öztürk", "phone": "+905321234567", "language": "tr"}
+    if email:
+        customer["email"] = f"isil.{i}@example.com"
     return {
         "type": "complaint",
         "channel": "phone",
@@ -79,7 +83,7 @@ def _payload(i: int) -> dict[str, object]:
         "subject": f"Ekran değişimi gecikti #{i}",
         "description": "Telefonum üç haftadır serviste.",
         "brand": "samsung",
-        "customer": {"name": "Işıl Öztürk", "phone": "+905321234567", "language": "tr"},
+        "customer": customer,
         "consent": {"privacy_notice": True},
     }
 
@@ -91,7 +95,7 @@ def run(*, total: int = 2000, concurrency: int = 8, lookups: int = 2000) -> list
         created: list[tuple[str, str]] = []
 
         def intake(conn: http.client.HTTPConnection, i: int) -> int:
-            status, body = _post(conn, "/api/v1/feedback", _payload(i), auth)
+            status, body = _post(conn, "/api/v1/feedback", intake_payload(i), auth)
             if status == 201 and len(created) < 500:
                 data = json.loads(body)
                 created.append((data["reference"], data["tracking_code"]))
