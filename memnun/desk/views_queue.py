@@ -36,6 +36,7 @@ from memnun.feedback.selectors.work_filters import (
     filters_read,
     lens_filters,
     lenses_for,
+    work_condition,
 )
 from memnun.feedback.services.desk_views import (
     saved_view_create,
@@ -112,7 +113,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         **views_beside(user, current),
     }
     if query:
-        found = feedback_search(user=user, query=query, filters=filters)
+        found = feedback_search(
+            user=user, query=query, filters=filters,
+            narrowed_by=work_condition(chosen_filters, user=user, now=now),
+        )
         context |= {"rows": [case_row(f, now, user.role, came_from=came_from) for f in found],
                     "office": None}
         return render(request, "desk/queue.html", context)

@@ -138,6 +138,20 @@ def test_the_queue_page_applies_the_filters(cases: dict[str, Case]) -> None:
     assert bad.status_code == 302 and bad["Location"] == "/desk/queue/"
 
 
+def test_a_search_stays_inside_the_work_filters(cases: dict[str, Case]) -> None:
+    # The three cases share the customer's surname: searched from the whole queue, all
+    # three; searched from "nobody holds it", only that one.
+    surname = cases["new"].feedback.customer.name.split()[-1]
+    client = signed_in("handler")
+    def found(query: str) -> set[str]:
+        html = client.get(f"/desk/queue/?q={surname}{query}").content.decode()
+        return set(re.findall(r'href="/desk/feedback/([^"?]+)[^"]*"', html))
+    everyone = found("")
+    assert {c.reference for c in cases.values()} <= everyone
+    assert found("&assigned=nobody") == {cases["new"].reference}
+    assert cases["new"].reference not in found("&assigned=me")
+
+
 def test_the_export_is_offered_only_for_what_it_covers(cases: dict[str, Case]) -> None:
     client = signed_in("reviewer")
     assert 'id="exports-heading"' in client.get("/desk/queue/?status=created").content.decode()

@@ -74,12 +74,18 @@ def cases_filtered(*, user: User, filters: CaseFilters) -> QuerySet[Feedback]:
 
 
 def feedback_search(
-    *, user: User, query: str, filters: CaseFilters | None = None, limit: int = SEARCH_LIMIT
+    *, user: User, query: str, filters: CaseFilters | None = None, narrowed_by: Q | None = None,
+    limit: int = SEARCH_LIMIT,
 ) -> list[Feedback]:
-    """Cases matching the query that the user may see, the latest received first."""
+    """Cases matching the query that the user may see, the latest received first.
+
+    `narrowed_by`: a further condition, the work filters of the list searched from
+    (work_filters.work_condition), so a search inside a view stays inside it."""
     condition = search_condition(query)
     if condition is None:
         return []
+    if narrowed_by is not None:
+        condition &= narrowed_by
     return list(
         cases_filtered(user=user, filters=filters or CaseFilters())
         .filter(condition)
