@@ -143,14 +143,20 @@ class _Sink:
         return "250 OK"
 
 
-def run_memnun(*, clients: int, seconds: float, warmup: float) -> Result:
+# What `make run` starts (`memnun run`, MEMNUN_WEB_WORKERS unset).
+MEMNUN_WORKERS = 3
+
+
+def run_memnun(
+    *, clients: int, seconds: float, warmup: float, workers: int = MEMNUN_WORKERS,
+) -> Result:
     sink = _Sink()
     smtp_port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     try:
         extra = {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port)}
-        with served(workers=2, extra_env=extra, supervised=True) as app:
+        with served(workers=workers, extra_env=extra, supervised=True) as app:
             auth = {"Authorization": f"Bearer {app.token()}", "Content-Type": "application/json"}
             host, port = app.url.removeprefix("http://").split(":")
 
@@ -171,7 +177,8 @@ def run_memnun(*, clients: int, seconds: float, warmup: float) -> Result:
             # part of each case's cost: count until the processes are idle again.
             _settle(app.pid)
             cpu = tree_cpu_seconds(app.pid) - cpu_before
-            return Result(f"memnun ({app.database})", created, elapsed, latencies, errors, cpu)
+            return Result(f"memnun ({app.database}, {workers} web workers)", created, elapsed,
+                          latencies, errors, cpu)
     finally:
         controller.stop()
 
@@ -268,13 +275,16 @@ def raw_commit_rate(url: str, *, seconds: float) -> float:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def run(*, clients: int = 8, seconds: float = 15, warmup: float = 3) -> list[tuple[str, str]]:
+def run(
+    *, clients: int = 8, seconds: float = 15, warmup: float = 3, workers: int = MEMNUN_WORKERS,
+) -> list[tuple[str, str]]:
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
-        return _run_postgresql(url, clients=clients, seconds=seconds, warmup=warmup)
+        return _run_postgresql(url, clients=clients, seconds=seconds, warmup=warmup,
+                               workers=workers)
     results = [
         run_helpdesk(clients=clients, seconds=seconds, warmup=warmup),
-        run_memnun(clients=clients, seconds=seconds, warmup=warmup),
+        run_memnun(clients=clients, seconds=seconds, warmup=warmup, workers=workers),
     ]
     peer, ours = results
     rows = [
@@ -296,12 +306,12 @@ def run(*, clients: int = 8, seconds: float = 15, warmup: float = 3) -> list[tup
 
 
 def _run_postgresql(
-    url: str, *, clients: int, seconds: float, warmup: float
+    url: str, *, clients: int, seconds: float, warmup: float, workers: int,
 ) -> list[tuple[str, str]]:
     """On PostgreSQL the yardstick is the database itself: memnun's intake against what
     one plain connection commits, measured in the same run (issue 14, target 2)."""
     limit = raw_commit_rate(url, seconds=seconds)
-    ours = run_memnun(clients=clients, seconds=seconds, warmup=warmup)
+    ours = run_memnun(clients=clients, seconds=seconds, warmup=warmup, workers=workers)
     return [
         (
             "compare: PostgreSQL raw limit (1 connection, case row + history row per commit)",
@@ -321,8 +331,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument("--workers", type=int, default=MEMNUN_WORKERS,
+                        help="memnun's gunicorn workers (make run's default: 3)")
     args = parser.parse_args()
-    for label, figure in run(clients=args.clients, seconds=args.seconds, warmup=args.warmup):
+    for label, figure in run(clients=args.clients, seconds=args.seconds, warmup=args.warmup,
+                             workers=args.workers):
         print(f"{label}: {figure}")
 
 
