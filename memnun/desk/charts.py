@@ -17,11 +17,15 @@ sits in half the page beside its table. Categories run down the side
 from __future__ import annotations
 
 import base64
+import functools
 import sys
-from collections.abc import Mapping, Sequence
-from typing import Any
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import pygal
+from django.utils.functional import Promise
 from pygal.etree import etree
 from pygal.style import Style
 
@@ -42,6 +46,46 @@ _STYLE = Style(
 WIDTH = 480
 _BAR_ROW = 36  # height per horizontal bar: a 16-unit label and air around it
 _SVG = "{http://www.w3.org/2000/svg}"
+
+
+_Chart = TypeVar("_Chart", bound=Callable[..., str])
+_KEPT = 64
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable copy of a chart's argument. A lazy text is fixed in the language now
+    active: kept lazy, a Turkish chart's key would equal an English request's."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, Mapping):
+        return tuple((k, _frozen(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def _remembered(draw: _Chart) -> _Chart:
+    """The same figures draw the same SVG: kept per process (a dashboard viewed again, by
+    anyone, draws from here). Drawing with pygal was about a fifth of the dashboard's
+    time; each SVG is a few tens of kB, _KEPT of them at most per kind of chart."""
+    kept: OrderedDict[Any, str] = OrderedDict()
+    lock = threading.Lock()
+
+    @functools.wraps(draw)
+    def chart(**kwargs: Any) -> str:
+        key = tuple(sorted((name, _frozen(value)) for name, value in kwargs.items()))
+        with lock:
+            if key in kept:
+                kept.move_to_end(key)
+                return kept[key]
+        svg = draw(**{k: str(v) if isinstance(v, Promise) else v for k, v in kwargs.items()})
+        with lock:
+            kept[key] = svg
+            while len(kept) > _KEPT:
+                kept.popitem(last=False)
+        return svg
+
+    return chart  # type: ignore[return-value]
 
 
 def _config(title: str, *, height: int) -> dict[str, Any]:
@@ -71,6 +115,7 @@ def _rows_height(rows: int, *, legend: bool = False) -> int:
     return 90 + _BAR_ROW * max(rows, 2) + (40 if legend else 0)
 
 
+@_remembered
 def bar_chart(*, title: str, series: str, labels: Sequence[str], values: Sequence[float]) -> str:
     """One bar a category, down the side, each with its value printed."""
     chart = pygal.HorizontalBar(
@@ -105,6 +150,7 @@ class _BarsAndLine(pygal.Bar):  # type: ignore[misc]
                 text.text = self._format(serie, i)
 
 
+@_remembered
 def pareto_chart(
     *, title: str, count_label: str, cumulative_label: str, labels: Sequence[str],
     counts: Sequence[int], cumulative: Sequence[float],
@@ -138,6 +184,7 @@ class _RatesAndObjective(pygal.HorizontalBar):  # type: ignore[misc]
                       stroke="#9f1239", **{"stroke-width": 3, "stroke-dasharray": "8 5"})
 
 
+@_remembered
 def rate_chart(
     *, title: str, series: str, labels: Sequence[str], rates: Sequence[float | None],
     objective: float | None, objective_label: str,
@@ -154,6 +201,7 @@ def rate_chart(
     return _svg(chart)
 
 
+@_remembered
 def volume_chart(*, title: str, series: str, labels: Sequence[str], counts: Sequence[int]) -> str:
     """Cases per day, week or month, left to right; a few dates on the axis, not all."""
     every = max(1, len(labels) // 6)
@@ -168,6 +216,7 @@ def volume_chart(*, title: str, series: str, labels: Sequence[str], counts: Sequ
     return _svg(chart)
 
 
+@_remembered
 def trend_chart(
     *, title: str, series: str, labels: Sequence[str], values: Sequence[float | None],
     target_label: str, target: float,
@@ -191,6 +240,7 @@ def trend_chart(
     return _svg(chart)
 
 
+@_remembered
 def share_line_chart(
     *, title: str, labels: Sequence[str], series: Mapping[str, Sequence[float | None]]
 ) -> str:

@@ -246,6 +246,26 @@ def test_the_rate_chart_draws_an_objective_only_when_there_is_one() -> None:
     assert 'class="objective"' in drawn and "Objective 98 %" in drawn
 
 
+def test_a_chart_drawn_again_comes_from_memory_in_its_own_language() -> None:
+    from django.utils.translation import gettext_lazy
+
+    from memnun.desk.charts import bar_chart
+
+    # Drawing the same figures again returns the same SVG (pygal gives each drawing a new
+    # id, so an equal one was remembered, not redrawn)…
+    args = {"series": "Cases", "labels": ["Web", "Phone"], "values": [3.0, 4.0]}
+    first = bar_chart(title="Received by channel (test)", **args)  # type: ignore[arg-type]
+    assert bar_chart(title="Received by channel (test)", **args) == first  # type: ignore[arg-type]
+    assert bar_chart(title="Received by channel (test)", **{**args, "values": [3.0, 5.0]}) != first  # type: ignore[arg-type]
+    # …and a lazy title is remembered in the language it was drawn in, never another's.
+    title = gettext_lazy("Received by channel")
+    with override("tr"):
+        turkish = bar_chart(title=title, **args)  # type: ignore[arg-type]
+    with override("en"):
+        english = bar_chart(title=title, **args)  # type: ignore[arg-type]
+    assert "Kanala göre alınan" in turkish and "Received by channel" in english
+
+
 def test_the_acknowledgement_rate_shows_its_approved_objective_of_the_same_scope(
     demo: None,
 ) -> None:
