@@ -45,6 +45,39 @@ def test_every_operation_declares_its_client_errors(spec: dict[str, Any]) -> Non
                 assert schema["$ref"].endswith("/ErrorOut"), (method, path, code)
 
 
+def test_every_operation_with_a_body_declares_what_a_bad_body_gets(
+    spec: dict[str, Any],
+) -> None:
+    # Any JSON body may be malformed (400), too large (413), not JSON (415) or wrong in its
+    # fields (422): the guard and the error handlers answer so on every operation.
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if "requestBody" in operation:
+                codes = {int(c) for c in operation["responses"]}
+                assert codes >= {400, 413, 415, 422}, (method, path, sorted(codes))
+
+
+@pytest.mark.parametrize(("body", "content_type", "status", "error"), [
+    (b"\xff{ not json", "application/json", 400, "malformed_json"),
+    (b"method=phone", "text/plain", 415, None),
+])
+def test_a_bad_body_on_the_acknowledgement_gets_its_declared_answer(
+    demo: None, body: bytes, content_type: str, status: int, error: str | None,
+) -> None:
+    from memnun.accounts.models import User
+    from memnun.accounts.tokens import token_issue
+    from tests.casework import Case
+
+    case = Case()
+    token = token_issue(user=User.objects.get(username="agent")).token
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    response = client.post(f"/api/v1/feedback/{case.reference}/acknowledgement", body,
+                           content_type=content_type)
+    assert response.status_code == status
+    if error:
+        assert response.json()["error"] == error
+
+
 def test_the_docs_page_is_served(client: Client) -> None:
     assert client.get("/api/v1/docs").status_code == 200
 

@@ -36,7 +36,9 @@ from memnun.feedback.services.disclosures import disclosure_record, disclosures_
 router = Router()
 
 _TRACK_ERRORS: dict[int, Any] = {code: ErrorOut for code in (400, 404, 409, 413, 415, 422, 429)}
-_STAFF_ERRORS: dict[int, Any] = {code: ErrorOut for code in (400, 401, 403, 404, 409, 413, 422)}
+_STAFF_ERRORS: dict[int, Any] = {
+    code: ErrorOut for code in (400, 401, 403, 404, 409, 413, 415, 422)
+}
 
 
 class ConsentsIn(BaseModel):
@@ -151,7 +153,9 @@ def disclosure_list(request: HttpRequest, reference: str) -> Any:
 # --- Data subjects' requests (roles privacy and admin) -------------------------------------
 
 RightCode = Literal["access", "rectification", "erasure", "objection", "information"]
-_REQUEST_ERRORS: dict[int, Any] = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422)}
+_REQUEST_ERRORS: dict[int, Any] = {
+    code: ErrorOut for code in (400, 401, 403, 404, 409, 413, 415, 422)
+}
 
 
 class SubjectIn(BaseModel):

@@ -54,8 +54,8 @@ def _staff(request: HttpRequest) -> User:
 @router.post(
     "/feedback/{reference}/acknowledgement",
     response={
-        200: AcknowledgementResultOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-        409: ErrorOut, 413: ErrorOut, 422: ErrorOut,
+        200: AcknowledgementResultOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut,
+        404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 415: ErrorOut, 422: ErrorOut,
     },
     auth=StaffToken(),
     tags=["feedback"],
