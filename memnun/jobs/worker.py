@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import (
     DatabaseError,
+    InterfaceError,
     OperationalError,
     close_old_connections,
     connection,
@@ -44,6 +45,8 @@ logger = logging.getLogger("memnun.jobs")
 Clock = Callable[[], datetime]
 RECOVER_EVERY = timedelta(seconds=5)  # looking for dead workers costs a query; not every loop
 TICK_EVERY = timedelta(seconds=1)
+# Writing a task's outcome after a lost connection: tries, about 2 + 4 + 5 s apart.
+_OUTCOME_TRIES = 4
 
 
 def default_worker_id() -> str:
@@ -128,7 +131,8 @@ class Worker:
                 except DatabaseError:
                     # A database blip should not end a long-running worker (and, under
                     # `memnun run`, the web server with it). Nothing is claimed yet here;
-                    # a failure while recording a task's outcome does end the worker, so
+                    # a task's outcome is written again on a new connection a few times
+                    # (_outcome_written), and only then does the failure end the worker, so
                     # that its heartbeat stops and the task is recovered elsewhere.
                     if once:
                         raise
@@ -228,11 +232,14 @@ class Worker:
                 value = task.call(TaskContext(task_result=result.task_result), *args, **kwargs)
             else:
                 value = task.call(*args, **kwargs)
-            with transaction.atomic():
-                result.set_successful(value)
-                JobAttempt.finish(
-                    result.id, attempt, JobAttempt.Outcome.SUCCEEDED, at=self.clock()
-                )
+            def succeeded() -> None:
+                with transaction.atomic():
+                    result.set_successful(value)
+                    JobAttempt.finish(
+                        result.id, attempt, JobAttempt.Outcome.SUCCEEDED, at=self.clock()
+                    )
+
+            self._outcome_written(succeeded)
         except Exception as exc:  # the task's failure, or recording its return value
             self._failed(claimed, exc)
         except BaseException:  # forced stop (second signal): let another worker run it
@@ -251,23 +258,28 @@ class Worker:
         now = self.clock()
         policy = policy_for(result.task_path)  # result.task imported it: durable() has run
         retry_at = policy.retry_at(exc, attempt, now, self.rand)
-        with transaction.atomic():
-            if retry_at is None:
-                result.set_failed(exc)
-            else:
-                # Same row back to READY: the caller's result id follows the job to the end,
-                # and worker_ids keeps counting attempts.
-                result.status = TaskResultStatus.READY
-                result.run_after = retry_at
-                result.exception_class_path = f"{type(exc).__module__}.{type(exc).__qualname__}"
-                result.traceback = "".join(format_exception(exc))
-                result.save(
-                    update_fields=["status", "run_after", "exception_class_path", "traceback"]
+        failure = f"{type(exc).__module__}.{type(exc).__qualname__}"
+        outcome = JobAttempt.Outcome.FAILED if retry_at is None else JobAttempt.Outcome.RETRY
+
+        def failed() -> None:
+            with transaction.atomic():
+                if retry_at is None:
+                    result.set_failed(exc)
+                else:
+                    # Same row back to READY: the caller's result id follows the job to the
+                    # end, and worker_ids keeps counting attempts.
+                    result.status = TaskResultStatus.READY
+                    result.run_after = retry_at
+                    result.exception_class_path = failure
+                    result.traceback = "".join(format_exception(exc))
+                    result.save(update_fields=[
+                        "status", "run_after", "exception_class_path", "traceback",
+                    ])
+                JobAttempt.finish(
+                    result.id, attempt, outcome, at=now, error=error_text(exc), retry_at=retry_at
                 )
-            outcome = JobAttempt.Outcome.FAILED if retry_at is None else JobAttempt.Outcome.RETRY
-            JobAttempt.finish(
-                result.id, attempt, outcome, at=now, error=error_text(exc), retry_at=retry_at
-            )
+
+        self._outcome_written(failed)
         if retry_at is None:
             logger.error(
                 "job failed id=%s task=%s attempt=%d/%d worker=%s (%s): %s",
@@ -282,6 +294,23 @@ class Worker:
                 result.id, result.task_path, attempt, policy.max_attempts, self.worker_id,
                 (retry_at - now).total_seconds(), error_text(exc),
             )
+
+    def _outcome_written(self, write: Callable[[], None]) -> None:
+        """Record a task's outcome with `write`. When the connection was lost (the database
+        restarted while the task ran), open a new one and write again, a few times over a
+        few seconds; only then give up and end the worker (its heartbeat stops and the task
+        is recovered elsewhere). Writing an outcome twice leaves the same row."""
+        for tries in range(1, _OUTCOME_TRIES + 1):
+            try:
+                write()
+                return
+            except (OperationalError, InterfaceError):
+                if connection.in_atomic_block or tries == _OUTCOME_TRIES:
+                    raise
+                logger.warning("worker %s: connection lost while recording an outcome;"
+                               " reconnecting (try %d)", self.worker_id, tries)
+                connection.close()
+                time.sleep(min(2.0 ** tries, 5.0))
 
     def _release(self, claimed: Claimed) -> None:
         result = claimed.result

@@ -67,3 +67,13 @@ def tick_job() -> None:
 @task()
 def interrupted() -> None:
     raise KeyboardInterrupt  # as the worker's second SIGTERM/SIGINT does mid-task
+
+
+@task()
+def cut_off(label: str) -> None:
+    """Its connection ended by the server mid-task, as a database restart does (PostgreSQL)."""
+    from django.db import connection
+
+    RUNS.append(label)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")

@@ -113,3 +113,25 @@ def test_permanent_failures_are_not_retried(make_worker, clock, runs, task, erro
     assert result.status == TaskResultStatus.FAILED
     assert result.errors[0].exception_class is error
     assert attempts_of(result.id) == [(1, "failed")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_lost_mid_task_is_reopened_to_record_the_outcome(
+    make_worker, runs, caplog
+) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a server that ends connections: PostgreSQL")
+    result = sample_tasks.cut_off.enqueue("cut")
+    worker = make_worker()
+    # Before, the outcome was written on the dead connection and the worker ended; now it
+    # opens a new one, records the failure and goes on to the next task.
+    assert worker.run(once=True) == 1
+    later = sample_tasks.record.enqueue("after")
+    assert worker.run(once=True) == 1
+    assert runs == ["cut", "after"]
+    assert DBTaskResult.objects.get(id=result.id).status == TaskResultStatus.FAILED
+    assert attempts_of(result.id) == [(1, JobAttempt.Outcome.FAILED)]
+    assert DBTaskResult.objects.get(id=later.id).status == TaskResultStatus.SUCCESSFUL
+    assert "connection lost while recording an outcome" in caplog.text
