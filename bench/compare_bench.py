@@ -38,6 +38,7 @@ from aiosmtpd.controller import Controller
 from bench.http_bench import intake_payload, threads_run
 from bench.peer_helpdesk import served_peer
 from bench.served import free_port, served
+from memnun.cli import web_workers_default
 
 _TICK = os.sysconf("SC_CLK_TCK")
 
@@ -143,8 +144,8 @@ class _Sink:
         return "250 OK"
 
 
-# What `make run` starts (`memnun run`, MEMNUN_WEB_WORKERS unset).
-MEMNUN_WORKERS = 3
+# What `make run` starts (`memnun run`, MEMNUN_WEB_WORKERS unset): one per core, 2 to 8.
+MEMNUN_WORKERS = web_workers_default()
 
 
 def run_memnun(
@@ -332,7 +333,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--workers", type=int, default=MEMNUN_WORKERS,
-                        help="memnun's gunicorn workers (make run's default: 3)")
+                        help="memnun's gunicorn workers (make run's default: one per core)")
     args = parser.parse_args()
     for label, figure in run(clients=args.clients, seconds=args.seconds, warmup=args.warmup,
                              workers=args.workers):

@@ -123,11 +123,23 @@ def _backup(args: argparse.Namespace) -> int:
     return 0 if result.audit_ok else 1
 
 
+def web_workers_default() -> int:
+    """gunicorn's sync workers unless told (MEMNUN_WEB_WORKERS, --workers): one per core,
+    at least two, at most eight. Measured on two cores at 8 concurrent intakes
+    (BENCHMARKS.md, "gunicorn workers"): two, three and four workers took the same
+    throughput, and two kept p99 under 100 ms where three and four doubled and quintupled
+    it (the job worker shares the cores)."""
+    configured = os.environ.get("MEMNUN_WEB_WORKERS")
+    if configured:
+        return int(configured)
+    return max(2, min(os.cpu_count() or 2, 8))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="memnun", description="memnun operator commands")
     sub = parser.add_subparsers(dest="command", required=True)
     port_default = int(os.environ.get("PORT", "8000"))
-    workers_default = int(os.environ.get("MEMNUN_WEB_WORKERS", "3"))
+    workers_default = web_workers_default()
     for name, text in (("serve", "serve the web app and API"), ("run", "serve and run the worker")):
         p = sub.add_parser(name, help=text)
         p.add_argument("--port", type=int, default=port_default)
