@@ -154,6 +154,7 @@ def _context(
 ) -> dict[str, Any]:
     now_actions = actions_now(user=user, feedback=feedback)
     bound = bound or {}
+    history = consents_history(feedback=feedback)
     groups = [
         (group, [
             (spec, bound.get(spec.slug)
@@ -194,9 +195,9 @@ def _context(
         # KVKK on the case: the notice given, the consents and their history, who it went to.
         "consents": [
             (ConsentPurpose(purpose).label, live)
-            for purpose, live in consents_state(feedback=feedback).items()
+            for purpose, live in consents_state(feedback=feedback, history=history).items()
         ],
-        "consent_history": consents_history(feedback=feedback),
+        "consent_history": history,
         "disclosures": disclosures_of(feedback=feedback),
         "repeat_window_days": repeat_window_days(),
         "saved_replies": saved_reply_picker(user, feedback, now_actions),

@@ -156,11 +156,25 @@ class Move:
             values[keyword] = next((v for v in found if v), found[-1])
         return values
 
-    def possible(self, *, feedback: Feedback, actor: User | None, now: datetime) -> bool:
-        """The case is in a from-state and every guard holds (roles aside)."""
-        return feedback.status in self.sources and all(
-            guard(feedback=feedback, actor=actor, now=now) for guard in self.guards
-        )
+    def possible(
+        self, *, feedback: Feedback, actor: User | None, now: datetime,
+        held: dict[Guard, bool] | None = None,
+    ) -> bool:
+        """The case is in a from-state and every guard holds (roles aside). `held`: the
+        guards already asked of this case, actor and moment (one query each, not one per
+        move that shares the guard)."""
+        if feedback.status not in self.sources:
+            return False
+        for guard in self.guards:
+            if held is None:
+                holds = guard(feedback=feedback, actor=actor, now=now)
+            elif guard in held:
+                holds = held[guard]
+            else:
+                holds = held[guard] = guard(feedback=feedback, actor=actor, now=now)
+            if not holds:
+                return False
+        return True
 
 
 _LIFECYCLE = "memnun.feedback.services.lifecycle."
@@ -315,10 +329,11 @@ def moves_possible(
     among: frozenset[Action] | None = None,
 ) -> list[Move]:
     """The moves the case's state and the guards allow now (among these actions)."""
+    held: dict[Guard, bool] = {}
     return [
         move for move in MOVES
         if (among is None or move.action in among)
-        and move.possible(feedback=feedback, actor=actor, now=now)
+        and move.possible(feedback=feedback, actor=actor, now=now, held=held)
     ]
 
 

@@ -8,7 +8,7 @@ the service and never copied from another case.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from django.db import transaction
@@ -37,9 +37,17 @@ def consent_live(*, feedback: Feedback, purpose: str) -> bool:
     return latest is not None and latest.granted
 
 
-def consents_state(*, feedback: Feedback) -> dict[str, bool]:
-    """Every purpose's live state, by its code (the API's and the pages' view)."""
-    return {purpose: consent_live(feedback=feedback, purpose=purpose)
+def consents_state(
+    *, feedback: Feedback, history: Sequence[Consent] | None = None
+) -> dict[str, bool]:
+    """Every purpose's live state, by its code (the API's and the pages' view): the
+    customer's latest word on each, as `consent_live` reads it, from one read of the
+    case's consents (or from `history`, when the caller has read them already)."""
+    rows = list(Consent.objects.filter(feedback=feedback)) if history is None else history
+    latest: dict[str, Consent] = {}
+    for consent in sorted(rows, key=lambda c: (c.at, c.pk)):
+        latest[consent.purpose] = consent
+    return {purpose: purpose in latest and latest[purpose].granted
             for purpose in ConsentPurpose.values}
 
 
