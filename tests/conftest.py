@@ -212,9 +212,18 @@ def _no_stray_database_sessions(django_db_setup: None, django_db_blocker: Any) -
         " FROM pg_stat_activity"
         " WHERE datname = current_database() AND pid <> pg_backend_pid()"
     )
+    from django.db import InterfaceError, OperationalError
+
     with django_db_blocker.unblock():
         if connection.vendor != "postgresql":
             return
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except (InterfaceError, OperationalError):
+            # This process's connection was ended by the server (a test that plays a
+            # restart): a fresh one for the sweep.
+            connection.close()
         with connection.cursor() as cursor:
             # Sessions that are closing anyway go by themselves: ending one still in use
             # would fail whoever closes it next. Wait a little, then end what is left,

@@ -108,8 +108,10 @@ def test_the_job_worker_outlives_a_database_restart_and_goes_on_sending(
     """Every connection of the running job worker ended by the server, as in a restart:
     the same worker process (no supervisor restart) sends the next message."""
     with mailtools.smtp_sink() as sink:
+        # Named, so that only the worker's sessions are ended below: ending every other
+        # session of the test database would end this test process's pooled ones too.
         env = production_env(database_url(), EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(sink.port),
-                             MEMNUN_LOG_LEVEL="WARNING")
+                             MEMNUN_LOG_LEVEL="WARNING", PGAPPNAME="memnun-reconnect-worker")
         log = (tmp_path / "worker.log").open("wb")
         worker = subprocess.Popen(
             [sys.executable, "-m", "memnun.cli", "worker"], cwd=settings.BASE_DIR, env=env,
@@ -121,7 +123,8 @@ def test_the_job_worker_outlives_a_database_restart_and_goes_on_sending(
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    " WHERE datname = current_database()"
+                    " AND application_name = 'memnun-reconnect-worker'"
                 )
                 assert cursor.fetchone()[0] >= 1  # the worker's pooled connections
             _queue("after")
