@@ -1,10 +1,13 @@
-"""Turkish-aware text helpers: casing and sorting that respect İ/ı."""
+"""Turkish-aware text helpers: casing and sorting that respect İ/ı, and how a moment is
+written for people."""
 
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
 
 import phonenumbers
+from django.utils import timezone
 
 _TR_LOWER = str.maketrans({"I": "ı", "İ": "i"})
 _TR_UPPER = str.maketrans({"i": "İ", "ı": "I"})
@@ -42,3 +45,9 @@ def phone_e164(raw: str) -> str:
     if not phonenumbers.is_valid_number(number):
         return ""
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def moment_text(moment: datetime) -> str:
+    """A moment as people read it: local time (Europe/Istanbul), `31.12.2026 17:45` (the
+    templates' `date:"d.m.Y H:i"`)."""
+    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")

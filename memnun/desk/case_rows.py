@@ -14,6 +14,7 @@ from memnun.feedback.models import Feedback
 from memnun.feedback.personal_fields import CUSTOMER_FIELDS
 from memnun.feedback.selectors.deadline_state import DeadlineState, queue_state
 from memnun.personaldata.policy import Interface, present
+from memnun.text import moment_text
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,7 @@ def _shown(moment: datetime | None) -> tuple[str, str]:
     """A moment as the lists show it, in the active time zone (Europe/Istanbul)."""
     if moment is None:
         return "", ""
-    local = timezone.localtime(moment)
-    return local.isoformat(), local.strftime("%d.%m.%Y %H:%M")
+    return timezone.localtime(moment).isoformat(), moment_text(moment)
 
 
 def case_row(

@@ -36,6 +36,7 @@ from memnun.feedback.errors import FieldErrors
 from memnun.feedback.permissions import Action, may
 from memnun.personaldata.fields import PersonalField
 from memnun.personaldata.policy import Interface, present
+from memnun.text import moment_text
 from memnun.webforms import ServiceErrors
 
 A = Action
@@ -87,8 +88,7 @@ def new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _(
                     "The breach is recorded: notify the Board by %(due)s."
-                ) % {"due": timezone.localtime(rules.board_due_at(breach.aware_at))
-                     .strftime("%d.%m.%Y %H:%M")})
+                ) % {"due": moment_text(rules.board_due_at(breach.aware_at))})
                 return redirect("desk:breach", breach_id=breach.pk)
     return render(request, "desk/breaches/new.html", {"form": form}, status=status)
 

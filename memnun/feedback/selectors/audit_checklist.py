@@ -32,9 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from memnun.audit.models import AuditEvent
@@ -43,6 +41,7 @@ from memnun.feedback.models import CaseMessage, Feedback, ResolutionProposal
 from memnun.feedback.process_audit_codes import ChecklistItem, Outcome
 from memnun.feedback.selectors.resolution import resolution_accepted, resolution_latest_approved
 from memnun.notifications.models import OutboundMessage
+from memnun.text import moment_text
 
 P, F, NA = Outcome.PASS, Outcome.FAIL, Outcome.NOT_APPLICABLE
 
@@ -52,10 +51,6 @@ class ItemResult:
     item: str
     outcome: str
     evidence: str
-
-
-def _when(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
 
 
 def _events(feedback: Feedback, *actions: str) -> list[AuditEvent]:
@@ -75,8 +70,8 @@ def check_ack_on_time(feedback: Feedback) -> tuple[str, str]:
     on_time = feedback.ack_on_time
     if on_time is None or feedback.ack_due_at is None:
         return P, _("Acknowledged on %(at)s; no deadline was owed.") % {
-            "at": _when(feedback.ack_sent_at)}
-    words = {"sent": _when(feedback.ack_sent_at), "due": _when(feedback.ack_due_at)}
+            "at": moment_text(feedback.ack_sent_at)}
+    words = {"sent": moment_text(feedback.ack_sent_at), "due": moment_text(feedback.ack_due_at)}
     if on_time:
         return P, _("Acknowledged on %(sent)s, due by %(due)s.") % words
     return F, _("Acknowledged on %(sent)s, after its deadline %(due)s.") % words

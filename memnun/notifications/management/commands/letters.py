@@ -9,9 +9,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from memnun.notifications.letters import letter_mark_printed, letters_to_print
+from memnun.text import moment_text
 
 
 class Command(BaseCommand):
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         letters = list(letters_to_print())
         for letter in letters:
             message = letter.message
-            when = timezone.localtime(letter.created_at).strftime("%d.%m.%Y %H:%M")
+            when = moment_text(letter.created_at)
             line = (
                 f"{letter.pk}\t{when}\t{message.thread_key or '-'}\t{message.kind}\t"
                 f"{message.recipient}\t{letter.pages}p\t{letter.file.name}"
