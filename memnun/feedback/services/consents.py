@@ -8,7 +8,7 @@ the service and never copied from another case.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from django.db import transaction
@@ -25,28 +25,34 @@ from memnun.feedback.services.common import case_audit, case_lock
 from memnun.feedback.services.privacy_notice import notice_current
 
 
+def _latest_by_purpose(rows: Iterable[Consent]) -> dict[str, Consent]:
+    """The customer's latest word on each purpose among `rows`: the newest by time, then
+    by id (two words in the same instant: the later recorded)."""
+    latest: dict[str, Consent] = {}
+    for consent in sorted(rows, key=lambda c: (c.at, c.pk)):
+        latest[consent.purpose] = consent
+    return latest
+
+
 def consent_latest(*, feedback: Feedback, purpose: str) -> Consent | None:
-    return (
-        Consent.objects.filter(feedback=feedback, purpose=purpose).order_by("-at", "-id").first()
+    return _latest_by_purpose(Consent.objects.filter(feedback=feedback, purpose=purpose)).get(
+        purpose
     )
 
 
 def consent_live(*, feedback: Feedback, purpose: str) -> bool:
     """Whether the customer's latest word on `purpose` is a grant."""
-    latest = consent_latest(feedback=feedback, purpose=purpose)
-    return latest is not None and latest.granted
+    return consents_state(feedback=feedback)[purpose]
 
 
 def consents_state(
     *, feedback: Feedback, history: Sequence[Consent] | None = None
 ) -> dict[str, bool]:
-    """Every purpose's live state, by its code (the API's and the pages' view): the
-    customer's latest word on each, as `consent_live` reads it, from one read of the
-    case's consents (or from `history`, when the caller has read them already)."""
-    rows = list(Consent.objects.filter(feedback=feedback)) if history is None else history
-    latest: dict[str, Consent] = {}
-    for consent in sorted(rows, key=lambda c: (c.at, c.pk)):
-        latest[consent.purpose] = consent
+    """Every purpose's live state, by its code (the API's and the pages' view), from one
+    read of the case's consents (or from `history`, when the caller has read them)."""
+    latest = _latest_by_purpose(
+        Consent.objects.filter(feedback=feedback) if history is None else history
+    )
     return {purpose: purpose in latest and latest[purpose].granted
             for purpose in ConsentPurpose.values}
 
