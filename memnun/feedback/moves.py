@@ -165,14 +165,11 @@ class Move:
         move that shares the guard)."""
         if feedback.status not in self.sources:
             return False
+        held = {} if held is None else held
         for guard in self.guards:
-            if held is None:
-                holds = guard(feedback=feedback, actor=actor, now=now)
-            elif guard in held:
-                holds = held[guard]
-            else:
-                holds = held[guard] = guard(feedback=feedback, actor=actor, now=now)
-            if not holds:
+            if guard not in held:
+                held[guard] = guard(feedback=feedback, actor=actor, now=now)
+            if not held[guard]:
                 return False
         return True
 
