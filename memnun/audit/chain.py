@@ -94,29 +94,35 @@ def _seal_batch() -> list[AuditEvent]:
     return pending
 
 
-def audit_seal_pending() -> int:
-    """Seal every event that waits, in short transactions; how many were sealed.
-
-    Runs after each committing change (PostgreSQL) and as the backstop job
-    `audit.seal` for what a process left behind when it died between its commit
-    and the sealing.
-    """
-    sealed = 0
-    # Most callers find nothing waiting (a report read, the backstop): a probe of the
-    # partial index `audit_event_unsealed` instead of taking the head's lock for nothing.
-    if not AuditEvent.objects.filter(hash__isnull=True).exists():
-        return 0
+def _seal_all() -> list[AuditEvent]:
+    """Seal every waiting event: a transaction per batch, or inside the caller's
+    transaction when there is one (no savepoint: its failure is the caller's)."""
+    sealed: list[AuditEvent] = []
     while True:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             batch = _seal_batch()
-        sealed += len(batch)
+        sealed += batch
         if len(batch) < _SEAL_BATCH:
             return sealed
 
 
+def audit_seal_pending() -> int:
+    """Seal every event that waits, in short transactions; how many were sealed.
+
+    The backstop job `audit.seal` (for what a process left behind when it died between
+    its commit and the sealing) and the report's catch-up call it: they mostly find
+    nothing, so a probe of the partial index `audit_event_unsealed` comes first rather
+    than the head's lock taken for nothing.
+    """
+    if not AuditEvent.objects.filter(hash__isnull=True).exists():
+        return 0
+    return len(_seal_all())
+
+
 def _seal_after_commit() -> None:
+    # A change that wrote events has just committed: something waits, no probe needed.
     try:
-        audit_seal_pending()
+        _seal_all()
     except DatabaseError:
         # The change is committed; its events wait for the next sealing or the backstop.
         logger.exception("audit: sealing after commit failed; the backstop job will seal")
@@ -126,7 +132,7 @@ def _written(events: list[AuditEvent]) -> None:
     """Seal what was just written: now (SQLite) or once the change commits (PostgreSQL)."""
     if _seal_inline():
         by_id = {event.id: event for event in events}
-        for sealed in _seal_batch_all():
+        for sealed in _seal_all():
             if sealed.id in by_id:
                 mine = by_id[sealed.id]
                 mine.seq, mine.prev_hash, mine.hash = sealed.seq, sealed.prev_hash, sealed.hash
@@ -134,15 +140,6 @@ def _written(events: list[AuditEvent]) -> None:
     # One sealing per transaction, however many events it writes.
     if not any(entry[1] is _seal_after_commit for entry in connection.run_on_commit):
         transaction.on_commit(_seal_after_commit)
-
-
-def _seal_batch_all() -> list[AuditEvent]:
-    sealed: list[AuditEvent] = []
-    while True:
-        batch = _seal_batch()
-        sealed += batch
-        if len(batch) < _SEAL_BATCH:
-            return sealed
 
 
 def audit_record(
