@@ -206,13 +206,21 @@ def _no_stray_database_sessions(django_db_setup: None, django_db_blocker: Any) -
     yield
     import time
 
-    from django.db import connection
+    from django.db import InterfaceError, OperationalError, connection
 
     others = (
         " FROM pg_stat_activity"
         " WHERE datname = current_database() AND pid <> pg_backend_pid()"
     )
-    from django.db import InterfaceError, OperationalError
+
+    def wait_for_others(cursor: Any, *, seconds: float, every: float) -> None:
+        deadline = time.monotonic() + seconds
+        while True:
+            cursor.execute("SELECT count(*)" + others)
+            row = cursor.fetchone()
+            if not row or not row[0] or time.monotonic() > deadline:
+                return
+            time.sleep(every)
 
     with django_db_blocker.unblock():
         if connection.vendor != "postgresql":
@@ -228,23 +236,12 @@ def _no_stray_database_sessions(django_db_setup: None, django_db_blocker: Any) -
             # Sessions that are closing anyway go by themselves: ending one still in use
             # would fail whoever closes it next. Wait a little, then end what is left,
             # and wait until it is gone (termination is asynchronous) before the drop.
-            deadline = time.monotonic() + 10
-            while True:
-                cursor.execute("SELECT count(*)" + others)
-                row = cursor.fetchone()
-                if not row or not row[0] or time.monotonic() > deadline:
-                    break
-                time.sleep(0.2)
+            wait_for_others(cursor, seconds=10, every=0.2)
             cursor.execute("SELECT pg_terminate_backend(pid), application_name, left(query, 60)"
                            + others)
             stray = cursor.fetchall()
-            deadline = time.monotonic() + 10
-            while stray and time.monotonic() < deadline:
-                cursor.execute("SELECT count(*)" + others)
-                row = cursor.fetchone()
-                if not row or not row[0]:
-                    break
-                time.sleep(0.1)
+            if stray:
+                wait_for_others(cursor, seconds=10, every=0.1)
         connection.close()
         if stray:
             print(f"\nended {len(stray)} stray database session(s): {stray}")
