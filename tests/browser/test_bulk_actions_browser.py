@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from memnun.accounts.roles import Role
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, focus_awaited
 from tests.browser.test_desk_journey import sign_in
 from tests.casework import Case, staff, user
 
@@ -35,7 +35,7 @@ def test_a_reviewer_selects_two_rows_and_assigns_them(
     page.locator("#bulk button[type=submit]").click()
     page.wait_for_selector("#bulk-result .bulk-done")
     assert page.evaluate("window.notReloaded") is True
-    assert page.evaluate("document.activeElement.id") == "bulk-result"
+    assert focus_awaited(page, "bulk-result")["id"] == "bulk-result"
     for case in (first, second):
         assert case.fresh().assignee == user("handler2")
     assert untouched.fresh().assignee == user("handler")

@@ -22,7 +22,7 @@ from memnun.feedback.codes import Status
 from memnun.feedback.models import CaseMessage, Feedback
 from memnun.feedback.services.intake import IntakeInput, feedback_record
 from memnun.feedback.services.saved_replies import SavedReplyInput, saved_reply_create
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, focus_awaited
 from tests.browser.test_desk_journey import sign_in
 from tests.casework import CUSTOMER, Case, staff, user
 
@@ -95,7 +95,8 @@ def test_a_handlers_day(
     page.locator("#action-message button[type=submit]").click()
     page.wait_for_selector("#done")
     assert page.evaluate("window.notReloaded") is True  # sent in place
-    assert page.evaluate("document.activeElement.id") == "newest-entry"
+    # The focus moves once htmx has settled the swapped part, a moment after #done shows.
+    assert focus_awaited(page, "newest-entry")["id"] == "newest-entry"
     assert list(CaseMessage.objects.filter(
         feedback=first.feedback, visible_to_customer=True,
     ).values_list("body", flat=True)) == [filled + " Ekranınız bu hafta değiştirilecek."]
