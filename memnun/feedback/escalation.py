@@ -29,7 +29,12 @@ from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from memnun.accounts.roles import Role
+from memnun.configcache import config_get, config_watch
 from memnun.feedback.escalation_models import LADDER_ROLES, EscalationLevel
+
+# The ladder is configuration: read through the per-process cache (every case page and
+# decision asks it), emptied when a level is saved or deleted.
+config_watch(EscalationLevel)
 
 
 @dataclass(frozen=True)
@@ -73,11 +78,14 @@ DEFAULT_LADDER: tuple[Level, ...] = (
 
 def ladder() -> tuple[Level, ...]:
     """The configured levels, lowest first (the defaults while none is configured)."""
+    return config_get("escalation-ladder", _ladder_load)
+
+
+def _ladder_load() -> tuple[Level, ...]:
     rows = EscalationLevel.objects.order_by("order").values_list(
         "order", "code", "minimum_role", "name_tr", "name_en"
     )
-    levels = tuple(Level(*row) for row in rows)
-    return levels or DEFAULT_LADDER
+    return tuple(Level(*row) for row in rows) or DEFAULT_LADDER
 
 
 def level_at(order: int, levels: tuple[Level, ...] | None = None) -> Level:

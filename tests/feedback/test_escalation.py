@@ -44,8 +44,11 @@ def test_the_migration_seeds_the_default_ladder(demo: None) -> None:
     assert rows == [(lv.order, lv.code, lv.minimum_role) for lv in DEFAULT_LADDER]
     with translation.override("en"):
         assert ladder()[2].name == "Office reviewer"
-    # A name given in the admin shows instead of the default, in its language.
-    EscalationLevel.objects.filter(order=2).update(name_tr="Şube müdürü", name_en="Branch manager")
+    # A name given in the admin (a save: the cached ladder is dropped) shows instead of
+    # the default, in its language.
+    level = EscalationLevel.objects.get(order=2)
+    level.name_tr, level.name_en = "Şube müdürü", "Branch manager"
+    level.save()
     with translation.override("tr"):
         assert ladder()[2].name == "Şube müdürü"
     with translation.override("en"):
@@ -90,7 +93,9 @@ def test_a_level_4_case_needs_top_management_who_decides_nothing_below(demo: Non
 
 def test_the_configured_ladder_rules_not_the_defaults(demo: None) -> None:
     """An administrator who asks for quality already at level 2 is obeyed."""
-    EscalationLevel.objects.filter(order=2).update(minimum_role="quality")
+    level = EscalationLevel.objects.get(order=2)
+    level.minimum_role = "quality"
+    level.save()  # as the admin does
     case = escalated_to(2)
     with pytest.raises(NotPermitted):
         feedback_approve(actor=user("reviewer"), feedback=case.fresh())

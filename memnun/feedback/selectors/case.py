@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from memnun.accounts.models import User
+from memnun.accounts.models import User, display_name
 from memnun.accounts.roles import Role
 from memnun.feedback.capa_codes import ResponseType
 from memnun.feedback.codes import (
@@ -44,11 +46,14 @@ from memnun.feedback.models import (
 )
 from memnun.feedback.moves import moves_possible, not_merged, reopen_window_open
 from memnun.feedback.permissions import Action, actions_on
+from memnun.feedback.selectors.case_rows import Source, rows_of
 from memnun.feedback.selectors.deadline_state import DeadlineState, obligation_state
 from memnun.feedback.services.messaging import feedback_outbound_messages
 from memnun.notifications.models import MessageStatus
 
 A = Action
+Rows = dict[type[models.Model], list[dict[str, Any]]]
+Names = dict[int, str]
 
 
 def staff_name(user: User | None) -> str:
@@ -69,131 +74,120 @@ class TimelineEntry:
     personal: bool = False
 
 
-def _stage_entries(feedback: Feedback) -> list[TimelineEntry]:
-    rows = StageChange.objects.filter(feedback=feedback).select_related("by")
+def _stage_entries(rows: Rows, names: Names) -> list[TimelineEntry]:
     return [
         TimelineEntry(
-            at=row.at, kind="stage",
-            title=_("Status: %(status)s") % {"status": Status(row.status).label},
-            actor=staff_name(row.by) if row.by_id else _("The customer"),
+            at=row["at"], kind="stage",
+            title=_("Status: %(status)s") % {"status": Status(row["status"]).label},
+            actor=names[row["by_id"]] if row["by_id"] else _("The customer"),
         )
-        for row in rows
+        for row in rows[StageChange]
     ]
 
 
-def _message_entries(feedback: Feedback) -> list[TimelineEntry]:
-    rows = CaseMessage.objects.filter(feedback=feedback).select_related("author")
+def _message_entries(rows: Rows, names: Names) -> list[TimelineEntry]:
     return [
         TimelineEntry(
-            at=row.created_at,
-            kind="message" if row.visible_to_customer else "note",
-            title=_("Message to the customer") if row.visible_to_customer
+            at=row["created_at"],
+            kind="message" if row["visible_to_customer"] else "note",
+            title=_("Message to the customer") if row["visible_to_customer"]
             else _("Internal note"),
-            actor=staff_name(row.author) if row.author_id else _("The system"),
-            text=row.body, personal=True,
+            actor=names[row["author_id"]] if row["author_id"] else _("The system"),
+            text=row["body"], personal=True,
         )
-        for row in rows
+        for row in rows[CaseMessage]
     ]
 
 
-def _proposal_entries(feedback: Feedback) -> list[TimelineEntry]:
+def _proposal_entries(rows: Rows, names: Names) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
-    rows = ResolutionProposal.objects.filter(feedback=feedback).select_related(
-        "proposed_by", "decided_by", "root_cause_category", "capa"
-    )
-    for row in rows:
+    for row in rows[ResolutionProposal]:
         parts = [
-            _("Resolution") + f": {row.resolution}",
+            _("Resolution") + f": {row['resolution']}",
         ]
-        if row.root_cause:
-            parts.append(_("Root cause") + f": {row.root_cause}")
-        if row.root_cause_category is not None:
-            parts.append(_("Root cause category") + f": {row.root_cause_category.name_tr}")
-        if row.corrective_action:
-            parts.append(_("Corrective action") + f": {row.corrective_action}")
-        if row.response_type:
-            parts.append(_("Response type") + f": {ResponseType(row.response_type).label}")
-        if row.response_justification:
-            parts.append(_("Justification") + f": {row.response_justification}")
-        if row.capa is not None:
-            parts.append(_("CAPA") + f": {row.capa.number}")
+        if row["root_cause"]:
+            parts.append(_("Root cause") + f": {row['root_cause']}")
+        if row["category_name"] is not None:
+            parts.append(_("Root cause category") + f": {row['category_name']}")
+        if row["corrective_action"]:
+            parts.append(_("Corrective action") + f": {row['corrective_action']}")
+        if row["response_type"]:
+            parts.append(_("Response type") + f": {ResponseType(row['response_type']).label}")
+        if row["response_justification"]:
+            parts.append(_("Justification") + f": {row['response_justification']}")
+        if row["capa_number"] is not None:
+            parts.append(_("CAPA") + f": {row['capa_number']}")
         entries.append(TimelineEntry(
-            at=row.created_at, kind="proposal", title=_("Resolution proposed"),
-            actor=staff_name(row.proposed_by), text="\n".join(parts),
+            at=row["created_at"], kind="proposal", title=_("Resolution proposed"),
+            actor=names[row["proposed_by_id"]], text="\n".join(parts),
         ))
-        if row.decided_at is not None and row.decision != ProposalDecision.PENDING:
+        if row["decided_at"] is not None and row["decision"] != ProposalDecision.PENDING:
             entries.append(TimelineEntry(
-                at=row.decided_at, kind="decision",
+                at=row["decided_at"], kind="decision",
                 title=_("Proposal: %(decision)s")
-                % {"decision": ProposalDecision(row.decision).label},
-                actor=staff_name(row.decided_by), text=row.reason,
+                % {"decision": ProposalDecision(row["decision"]).label},
+                actor=names[row["decided_by_id"]], text=row["reason"],
             ))
     return entries
 
 
-def _answer_entries(feedback: Feedback) -> list[TimelineEntry]:
-    rows = CustomerAnswer.objects.filter(feedback=feedback).select_related("recorded_by")
+def _answer_entries(rows: Rows, names: Names) -> list[TimelineEntry]:
     return [
         TimelineEntry(
-            at=row.at, kind="answer",
-            title=_("The customer agreed") if row.accept else _("The customer rejected"),
-            actor=staff_name(row.recorded_by) if row.recorded_by_id else _("The customer"),
-            text=row.comment, personal=True,
-            detail=str(AnswerChannel(row.channel).label),
+            at=row["at"], kind="answer",
+            title=_("The customer agreed") if row["accept"] else _("The customer rejected"),
+            actor=names[row["recorded_by_id"]] if row["recorded_by_id"] else _("The customer"),
+            text=row["comment"], personal=True,
+            detail=str(AnswerChannel(row["channel"]).label),
         )
-        for row in rows
+        for row in rows[CustomerAnswer]
     ]
 
 
-def _work_entries(feedback: Feedback) -> list[TimelineEntry]:
+def _work_entries(rows: Rows, names: Names) -> list[TimelineEntry]:
     entries = [
         TimelineEntry(
-            at=row.at, kind="assignment",
-            title=_("Assigned to %(user)s") % {"user": staff_name(row.assignee)},
-            actor=staff_name(row.assigned_by) if row.assigned_by_id
+            at=row["at"], kind="assignment",
+            title=_("Assigned to %(user)s") % {"user": names[row["assignee_id"]]},
+            actor=names[row["assigned_by_id"]] if row["assigned_by_id"]
             else _("Automatic assignment"),
         )
-        for row in Assignment.objects.filter(feedback=feedback).select_related(
-            "assignee", "assigned_by"
-        )
+        for row in rows[Assignment]
     ]
     entries += [
         TimelineEntry(
-            at=row.recorded_at, kind="involved",
-            title=_("Involved in the subject: %(user)s") % {"user": staff_name(row.user)},
-            actor=staff_name(row.recorded_by), text=row.role_in_subject,
+            at=row["recorded_at"], kind="involved",
+            title=_("Involved in the subject: %(user)s") % {"user": names[row["user_id"]]},
+            actor=names[row["recorded_by_id"]], text=row["role_in_subject"],
         )
-        for row in InvolvedPerson.objects.filter(feedback=feedback).select_related(
-            "user", "recorded_by"
-        )
+        for row in rows[InvolvedPerson]
     ]
-    for row in Compensation.objects.filter(feedback=feedback).select_related("proposed_by"):
+    for row in rows[Compensation]:
         entries.append(TimelineEntry(
-            at=row.proposed_at, kind="compensation",
+            at=row["proposed_at"], kind="compensation",
             title=_("Compensation: %(kind)s, %(amount)s TRY (%(status)s)")
-            % {"kind": CompensationKind(row.kind).label, "amount": row.amount,
-               "status": CompensationStatus(row.status).label},
-            actor=staff_name(row.proposed_by), text=row.legal_basis,
+            % {"kind": CompensationKind(row["kind"]).label, "amount": row["amount"],
+               "status": CompensationStatus(row["status"]).label},
+            actor=names[row["proposed_by_id"]], text=row["legal_basis"],
         ))
     return entries
 
 
-def _escalation_entries(feedback: Feedback) -> list[TimelineEntry]:
-    rows = list(Escalation.objects.filter(feedback=feedback).select_related("by"))
-    levels = ladder() if rows else ()
+def _escalation_entries(rows: Rows, names: Names) -> list[TimelineEntry]:
+    levels = ladder() if rows[Escalation] else ()
     entries = []
-    for row in rows:
-        detail = str(EscalationReason(row.reason).label)
-        if row.external_body:
-            detail += " · " + str(ExternalBody(row.external_body).label)
-        if row.referred_on is not None:
-            detail += " · " + row.referred_on.strftime("%d.%m.%Y")
+    for row in rows[Escalation]:
+        detail = str(EscalationReason(row["reason"]).label)
+        if row["external_body"]:
+            detail += " · " + str(ExternalBody(row["external_body"]).label)
+        if row["referred_on"] is not None:
+            detail += " · " + row["referred_on"].strftime("%d.%m.%Y")
         entries.append(TimelineEntry(
-            at=row.at, kind="escalation",
+            at=row["at"], kind="escalation",
             title=_("Escalated to level %(level)s: %(name)s")
-            % {"level": row.to_level, "name": level_at(row.to_level, levels).name},
-            actor=staff_name(row.by) if row.by_id else _("The customer"),
-            text=row.text, detail=detail, personal=bool(row.text),
+            % {"level": row["to_level"], "name": level_at(row["to_level"], levels).name},
+            actor=names[row["by_id"]] if row["by_id"] else _("The customer"),
+            text=row["text"], detail=detail, personal=bool(row["text"]),
         ))
     return entries
 
@@ -224,12 +218,49 @@ def _outbound_entries(feedback: Feedback) -> list[TimelineEntry]:
     ]
 
 
+# What the timeline reads of each table, in one statement (`case_rows`).
+_TIMELINE_SOURCES = (
+    Source(StageChange, ("status", "at", "by_id")),
+    Source(CaseMessage, ("created_at", "visible_to_customer", "author_id", "body")),
+    Source(
+        ResolutionProposal,
+        ("created_at", "proposed_by_id", "resolution", "root_cause", "corrective_action",
+         "response_type", "response_justification", "decided_at", "decision",
+         "decided_by_id", "reason"),
+        related=(("category_name", "root_cause_category_id", "name_tr"),
+                 ("capa_number", "capa_id", "number")),
+    ),
+    Source(CustomerAnswer, ("at", "accept", "recorded_by_id", "comment", "channel")),
+    Source(Assignment, ("at", "assignee_id", "assigned_by_id")),
+    Source(InvolvedPerson, ("recorded_at", "user_id", "recorded_by_id", "role_in_subject")),
+    Source(Compensation, ("proposed_at", "kind", "amount", "status", "proposed_by_id",
+                          "legal_basis")),
+    Source(Escalation, ("at", "reason", "external_body", "referred_on", "to_level", "by_id",
+                        "text")),
+)
+
+
+def _staff_names(rows: Rows) -> Names:
+    """The names of the staff the rows mention (their `…_id` fields), in one read."""
+    ids = {value for table in rows.values() for row in table
+           for name, value in row.items() if name.endswith("_id") and value}
+    ids.discard(None)
+    people = User.objects.filter(pk__in=ids).values_list(
+        "pk", "first_name", "last_name", "username"
+    ) if ids else []
+    return {pk: display_name(first=first, last=last, username=username)
+            for pk, first, last, username in people}
+
+
 def case_timeline(*, feedback: Feedback) -> list[TimelineEntry]:
     """Everything that happened to the case, oldest first (internal notes included: staff only)."""
+    rows = rows_of(feedback.pk, _TIMELINE_SOURCES)
+    names = _staff_names(rows)
     entries = (
-        _stage_entries(feedback) + _message_entries(feedback) + _proposal_entries(feedback)
-        + _answer_entries(feedback) + _work_entries(feedback) + _ack_entries(feedback)
-        + _outbound_entries(feedback) + _escalation_entries(feedback)
+        _stage_entries(rows, names) + _message_entries(rows, names)
+        + _proposal_entries(rows, names) + _answer_entries(rows, names)
+        + _work_entries(rows, names) + _ack_entries(feedback)
+        + _outbound_entries(feedback) + _escalation_entries(rows, names)
     )
     # At the same moment, the act comes first and the status it led to after it.
     order = {"stage": 2, "ack": 3, "outbound": 4}
