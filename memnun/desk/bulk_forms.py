@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from memnun.feedback.services.bulk import BulkAction
 from memnun.feedback.services.notes import BODY_LIMIT
 from memnun.organisation.models import Category
-from memnun.webforms import ServiceErrors
+from memnun.webforms import OptionsField, ServiceErrors
 
 # What each bulk action is called on the bar (the domain's enum, the desk's words).
 BULK_LABELS: dict[BulkAction, Any] = {
@@ -42,7 +42,7 @@ class BulkForm(ServiceErrors):
     all = forms.BooleanField(label=_("Select all on this page"), required=False)
     page = References(required=False)
     assignee = forms.ChoiceField(label=_("Assign to"), required=False)
-    category = forms.ModelChoiceField(
+    category = OptionsField(
         label=_("New category"), queryset=Category.objects.filter(is_active=True),
         to_field_name="code", required=False, empty_label=_("Choose…"),
     )

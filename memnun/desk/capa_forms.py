@@ -18,7 +18,7 @@ from memnun.feedback.capa_codes import (
 )
 from memnun.feedback.services.capa import WHYS_MAX, CapaInput, SourceInput
 from memnun.organisation.models import Category, Office, RootCauseCategory
-from memnun.webforms import ServiceErrors
+from memnun.webforms import OptionsField, OptionsMultipleField, ServiceErrors
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _OTHER_SOURCES = [
@@ -61,11 +61,11 @@ class CapaForm(ServiceErrors):
         help_text=_("For example: the audit report's number, the review's date and item."),
     )
     problem = _text(_("Problem"), rows=4)
-    office = forms.ModelChoiceField(
+    office = OptionsField(
         label=_("Office"), queryset=Office.objects.filter(is_active=True), to_field_name="code",
         required=False, empty_label=_("Every office"),
     )
-    category = forms.ModelChoiceField(
+    category = OptionsField(
         label=_("Category"), queryset=Category.objects.filter(is_active=True),
         to_field_name="code", required=False, empty_label=_("Not set"),
     )
@@ -73,7 +73,7 @@ class CapaForm(ServiceErrors):
         label=_("Root-cause analysis method"), required=False,
         choices=_blank(_("Not chosen yet"), AnalysisMethod.choices),
     )
-    cause_categories = forms.ModelMultipleChoiceField(
+    cause_categories = OptionsMultipleField(
         label=_("Cause categories"), queryset=RootCauseCategory.objects.filter(is_active=True),
         to_field_name="code", required=False,
     )

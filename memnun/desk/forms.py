@@ -39,6 +39,7 @@ from memnun.webforms import (
     AttachmentField,
     BrandFields,
     MultipleFileField,
+    OptionsField,
     ServiceErrors,
 )
 
@@ -217,7 +218,7 @@ class IntakeForm(ServiceErrors, BrandFields):
         label=_("Type"), choices=FeedbackType.choices, widget=forms.RadioSelect,
         initial=FeedbackType.COMPLAINT,
     )
-    office = forms.ModelChoiceField(
+    office = OptionsField(
         label=_("Office"), queryset=Office.objects.filter(is_active=True),
         to_field_name="code", required=False, empty_label=_("My office"),
     )
@@ -288,7 +289,7 @@ class AssessmentFields(ServiceErrors):
     """The initial assessment's fields, given at the start and when it is revised."""
 
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
-    category = forms.ModelChoiceField(
+    category = OptionsField(
         label=_("Category"), queryset=Category.objects.filter(is_active=True),
         to_field_name="code", required=False, empty_label=_("Not set"),
     )
@@ -310,7 +311,7 @@ NEW_CAPA = "new"
 
 
 class ProposeForm(ServiceErrors):
-    root_cause_category = forms.ModelChoiceField(
+    root_cause_category = OptionsField(
         label=_("Root cause category"), queryset=RootCauseCategory.objects.filter(is_active=True),
         to_field_name="code", required=False, empty_label=_("Not set"),
     )

@@ -16,6 +16,7 @@ from memnun.webforms import (
     BrandFields,
     ConsentFields,
     MultipleFileField,
+    OptionsField,
     ServiceErrors,
 )
 
@@ -38,7 +39,7 @@ class FeedbackForm(ServiceErrors, ConsentFields, BrandFields):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    office = forms.ModelChoiceField(
+    office = OptionsField(
         label=_("Nearest office"),
         queryset=Office.objects.filter(is_active=True),
         to_field_name="code",
