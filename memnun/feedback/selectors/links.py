@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from memnun.feedback.codes import LinkKind
@@ -29,9 +30,12 @@ class CaseLink:
 
 
 def case_links(*, feedback: Feedback) -> list[CaseLink]:
-    """Links from this case first, then links to it, each oldest first."""
-    out = FeedbackLink.objects.filter(from_feedback=feedback).select_related("to_feedback")
-    into = FeedbackLink.objects.filter(to_feedback=feedback).select_related("from_feedback")
-    return [CaseLink(link.to_feedback.reference, link.kind, "out") for link in out] + [
-        CaseLink(link.from_feedback.reference, link.kind, "in") for link in into
+    """Links from this case first, then links to it, each oldest first (one read)."""
+    rows = FeedbackLink.objects.filter(
+        Q(from_feedback=feedback) | Q(to_feedback=feedback)
+    ).values_list("from_feedback_id", "from_feedback__reference", "to_feedback__reference", "kind")
+    links = [
+        CaseLink(to_ref, kind, "out") if from_id == feedback.pk else CaseLink(from_ref, kind, "in")
+        for from_id, from_ref, to_ref, kind in rows
     ]
+    return sorted(links, key=lambda link: link.direction != "out")  # stable: oldest first
