@@ -571,6 +571,12 @@ GROUPS: list[tuple[str, Promise, tuple[str, ...]]] = [
 ]
 
 
+# Drawn with the page: the groups staff open most (and the keyboard's r and n open). The
+# others are drawn when first opened (htmx; a link without JavaScript): their forms were
+# most of the page's rendering time, for groups most visits never open.
+DRAWN_WITH_THE_PAGE = frozenset({"reply", "note"})
+
+
 def offered_groups(actions: frozenset[Action]) -> list[ActionGroup]:
     """The groups with at least one form the user may use now (`offered`, grouped)."""
     now = {a.slug: a for a in offered(actions)}

@@ -56,6 +56,7 @@ urlpatterns = [
     path("feedback/<str:reference>", views_case.case_page, name="case"),
     path("feedback/<str:reference>/reveal", views_case.reveal, name="reveal"),
     path("feedback/<str:reference>/do/<slug:action>", views_case.case_action, name="case_action"),
+    path("feedback/<str:reference>/group/<slug:group>", views_case.case_group, name="case_group"),
     path(
         "feedback/<str:reference>/files/<int:attachment_id>", views_case.attachment,
         name="attachment",

@@ -23,10 +23,22 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from memnun.accounts.models import User
-from memnun.desk.case_actions import BY_SLUG, Recorded, group_of, offered_groups
+from memnun.desk.case_actions import (
+    BY_SLUG,
+    DRAWN_WITH_THE_PAGE,
+    ActionGroup,
+    CaseAction,
+    Recorded,
+    group_of,
+    offered_groups,
+)
 from memnun.desk.common import refusals_as_http, staff_user
 from memnun.desk.forms import RevealForm
-from memnun.desk.views_saved_replies import saved_reply_picker, saved_reply_prefilled
+from memnun.desk.views_saved_replies import (
+    MESSAGE_SLUG,
+    saved_reply_picker,
+    saved_reply_prefilled,
+)
 from memnun.feedback.attachments import attachment_response
 from memnun.feedback.codes import FeedbackType, Status
 from memnun.feedback.errors import Conflict, FieldErrors, NotFound, NotPermitted
@@ -146,26 +158,43 @@ def _list_nav(
     )
 
 
+def _group_forms(
+    user: User, feedback: Feedback, now_actions: frozenset[Action], group: ActionGroup,
+    bound: dict[str, ServiceErrors],
+) -> list[tuple[CaseAction, ServiceErrors]]:
+    return [
+        (spec, bound.get(spec.slug) or spec.make(user, feedback, now_actions, None, spec.slug))
+        for spec in group.actions
+    ]
+
+
+def _group_query(came_from: str | None, nav: ListNav | None) -> str:
+    """What a group drawn later needs of the page: the list it came from, its place."""
+    if came_from is None:
+        return ""
+    return "?" + urlencode({"from": came_from} | ({"at": nav.at} if nav else {}))
+
+
 def _context(
     request: HttpRequest, user: User, feedback: Feedback, *,
     bound: dict[str, ServiceErrors] | None = None, conflict: str = "",
     reveal_form: RevealForm | None = None, revealed: dict[str, str] | None = None,
     came_from: str | None = None, at: str | None = None, done: str = "", acted: str = "",
+    shown_group: str = "",
 ) -> dict[str, Any]:
     now_actions = actions_now(user=user, feedback=feedback)
     bound = bound or {}
     history = consents_history(feedback=feedback)
-    groups = [
-        (group, [
-            (spec, bound.get(spec.slug)
-             or spec.make(user, feedback, now_actions, None, spec.slug))
-            for spec in group.actions
-        ])
-        for group in offered_groups(now_actions)
-    ]
     # The group of the form just used stays open: its errors, or the next step in it.
     acted = acted or next(iter(bound), "")
-    open_group = group_of(acted) if acted else ""
+    open_group = group_of(acted) if acted else shown_group
+    drawn = DRAWN_WITH_THE_PAGE | {open_group} | {group_of(slug) for slug in bound}
+    groups = [
+        (group, _group_forms(user, feedback, now_actions, group, bound)
+         if group.slug in drawn else None)
+        for group in offered_groups(now_actions)
+    ]
+    nav = _list_nav(user, feedback, came_from, at)
     timeline = _timeline(user, feedback)
     role = user.role
     shown = revealed or project(
@@ -203,7 +232,8 @@ def _context(
         "saved_replies": saved_reply_picker(user, feedback, now_actions),
         "groups": groups,
         "open_group": open_group,
-        "nav": _list_nav(user, feedback, came_from, at),
+        "group_query": _group_query(came_from, nav),
+        "nav": nav,
         "came_from": came_from,
         # After an action in place: its message, and focus on the newest entry.
         "done": done,
@@ -231,8 +261,36 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
         _context(
             request, user, feedback, came_from=came_from, at=at,
             bound=saved_reply_prefilled(request, user, feedback),
+            shown_group=request.GET.get("group", ""),
         ),
     )
+
+
+@require_GET
+@login_required
+def case_group(request: HttpRequest, reference: str, group: str) -> HttpResponse:
+    """One group's forms, drawn when the user first opens it (htmx). Without htmx: the
+    case page with the group open."""
+    came_from = request.GET.get("from")
+    at = request.GET.get("at") or None
+    if not request.headers.get("HX-Request"):
+        params = {"group": group} | ({"from": came_from} if came_from is not None else {})
+        params |= {"at": at} if at else {}
+        url = reverse("desk:case", args=[reference])
+        return redirect(f"{url}?{urlencode(params)}#group-{group}")
+    user = staff_user(request)
+    feedback = _access(user, reference).feedback
+    now_actions = actions_now(user=user, feedback=feedback)
+    found = next((g for g in offered_groups(now_actions) if g.slug == group), None)
+    return render(request, "desk/_action_group.html", {
+        "feedback": feedback,
+        "forms": _group_forms(user, feedback, now_actions, found, {}) if found else [],
+        "came_from": came_from,
+        # The hidden place in the list the forms post back (the page's `nav.at`).
+        "nav": {"at": at} if at else None,
+        "saved_replies": saved_reply_picker(user, feedback, now_actions)
+        if group == group_of(MESSAGE_SLUG) else [],
+    })
 
 
 @require_POST

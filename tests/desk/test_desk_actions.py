@@ -12,7 +12,7 @@ from memnun.feedback.codes import Closure, CompensationStatus, Status
 from memnun.feedback.models import CaseMessage, Compensation, CustomerAnswer, InvolvedPerson
 from tests import files
 from tests.casework import Case, case_in, user
-from tests.desk.helpers import signed_in
+from tests.desk.helpers import all_groups_opened, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_start_form_errors_sit_beside_the_fields(demo: None) -> None:
 def test_an_unclassified_complaint_is_not_offered_for_review_and_refused(demo: None) -> None:
     case = Case().start(category=None)
     client = signed_in("handler")
-    page = client.get(f"/desk/feedback/{case.reference}").content.decode()
+    page = all_groups_opened(client, f"/desk/feedback/{case.reference}")
     assert 'id="action-propose"' not in page and 'id="action-assess"' in page
     status, html, _ = do(
         client, case, "propose", resolution="Yarın değişecek.", root_cause="Parça geç geldi.",
@@ -71,7 +71,7 @@ def test_an_unclassified_complaint_is_not_offered_for_review_and_refused(demo: N
 
 def test_the_propose_form_offers_the_root_cause_categories(demo: None) -> None:
     case = Case().start()
-    page = signed_in("handler").get(f"/desk/feedback/{case.reference}").content.decode()
+    page = all_groups_opened(signed_in("handler"), f"/desk/feedback/{case.reference}")
     assert 'id="id_propose-root_cause_category"' in page
     assert 'value="part-supply"' in page and 'value="workmanship"' in page
 

@@ -14,7 +14,7 @@ from memnun.feedback.capa_codes import CapaStatus, CheckResult
 from memnun.feedback.capa_models import Capa
 from memnun.feedback.services.capa import capa_check_record
 from tests.casework import case_in, user
-from tests.desk.helpers import signed_in
+from tests.desk.helpers import all_groups_opened, signed_in
 from tests.feedback.capas import acted, new_capa
 
 pytestmark = pytest.mark.django_db
@@ -176,7 +176,7 @@ def test_the_propose_form_opens_a_capa_from_the_case(demo: None) -> None:
 def test_the_propose_form_links_an_existing_capa(demo: None) -> None:
     capa = new_capa()
     case = case_in("in_progress")
-    page = signed_in("handler").get(f"/desk/feedback/{case.reference}").content.decode()
+    page = all_groups_opened(signed_in("handler"), f"/desk/feedback/{case.reference}")
     assert f'<option value="{capa.number}">' in page
     response = _propose(signed_in("handler"), case.reference, **{
         "propose-response_type": "apology", "propose-capa": capa.number,

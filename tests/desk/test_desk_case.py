@@ -12,16 +12,15 @@ from memnun.feedback.codes import Status
 from memnun.feedback.services.notes import attachment_add
 from tests import files
 from tests.casework import Case, case_in, user
-from tests.desk.helpers import forms_on, signed_in
+from tests.desk.helpers import all_groups_opened, forms_on, signed_in
 
 pytestmark = pytest.mark.django_db
 PNG = files.PNG
 
 
 def page(client: Client, case: Case) -> str:
-    response = client.get(f"/desk/feedback/{case.reference}")
-    assert response.status_code == 200
-    return response.content.decode()
+    """The case page with every group opened (the forms drawn when first opened added)."""
+    return all_groups_opened(client, f"/desk/feedback/{case.reference}")
 
 
 def test_sign_in_is_required(demo: None) -> None:

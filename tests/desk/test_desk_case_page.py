@@ -33,28 +33,61 @@ def open_groups(html: str) -> list[str]:
     return re.findall(r'id="group-([a-z]+)"[^>]* open>', html)
 
 
+def group_forms(client: Client, reference: str, group: str) -> str:
+    """A group's forms as htmx draws them when the user first opens the group."""
+    response = client.get(f"/desk/feedback/{reference}/group/{group}", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
 def test_each_role_sees_only_the_groups_it_may_use_now(demo: None) -> None:
     case = Case().start()
     url = f"/desk/feedback/{case.reference}"
     handler = page(signed_in("handler"), url)
     assert groups_on(handler) == ["reply", "note", "move", "more"]
-    assert {"message", "note", "propose"} <= forms_on(handler)
-    # The forms sit in their group: propose under "Move the case", the note alone.
-    move = handler[handler.index('id="group-move"'):handler.index('id="group-more"')]
-    assert "/do/propose" in move and "Move the case" in move and "/do/message" not in move
+    # Answering and noting are drawn with the page; the other groups when first opened.
+    assert {"message", "question", "note"} == forms_on(handler)
     note = handler[handler.index('id="group-note"'):handler.index('id="group-move"')]
     assert set(re.findall(r"/do/([a-z-]+)\"", note)) == {"note"}
     assert open_groups(handler) == []  # closed until the user opens one
+    move = group_forms(signed_in("handler"), case.reference, "move")
+    assert "propose" in forms_on(move) and "message" not in forms_on(move)
 
     case.propose()
-    reviewer = page(signed_in("reviewer"), url)
-    move = reviewer[reviewer.index('id="group-move"'):]
-    assert "/do/approve" in move and "/do/send-back" in move
-    assert "/do/approve" not in page(signed_in("handler"), url)
+    reviewer = group_forms(signed_in("reviewer"), case.reference, "move")
+    assert {"approve", "send-back"} <= forms_on(reviewer)
+    assert "approve" not in forms_on(group_forms(signed_in("handler"), case.reference, "move"))
 
     auditor = page(signed_in("auditor"), url)
     assert groups_on(auditor) == [] and forms_on(auditor) == set()
     assert "Your role cannot change this case now." in auditor
+
+
+def test_a_group_is_drawn_when_first_opened_and_without_javascript_too(demo: None) -> None:
+    case = Case().start()
+    client = signed_in("handler")
+    query = "?from=status%3Din_progress"
+    html = page(client, f"/desk/feedback/{case.reference}{query}")
+    group_url = f"/desk/feedback/{case.reference}/group/more?from=status%3Din_progress&amp;at="
+    # htmx fetches the group's forms when it is first opened, the list's place kept.
+    assert f'hx-get="{group_url}' in html and 'hx-trigger="toggle once"' in html
+    place = re.search(r'group/more\?from=status%3Din_progress&amp;at=([^"]+)"', html)
+    assert place is not None
+    more = group_forms(client, case.reference, f"more{query}&at={place[1]}")
+    assert {"file", "involved", "link"} <= forms_on(more)
+    assert f'<input type="hidden" name="at" value="{unquote(place[1])}">' in more
+    assert '<input type="hidden" name="from" value="status=in_progress">' in more
+    # Without JavaScript the same link opens the page with that group open and drawn.
+    response = client.get(f"/desk/feedback/{case.reference}/group/more{query}")
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"/desk/feedback/{case.reference}?group=more&from=status%3Din_progress#group-more"
+    )
+    opened = page(client, response["Location"])
+    assert open_groups(opened) == ["more"] and {"file", "involved"} <= forms_on(opened)
+    # A group the case no longer offers says so (the page was older than the case).
+    gone = group_forms(signed_in("auditor"), case.reference, "move")
+    assert forms_on(gone) == set() and "Reload the page." in gone
 
 
 def test_the_header_shows_reference_status_deadlines_assignee_and_the_masked_customer(

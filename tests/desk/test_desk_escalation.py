@@ -7,7 +7,7 @@ import pytest
 
 from memnun.feedback.models import Escalation
 from tests.casework import case_in
-from tests.desk.helpers import forms_on, signed_in
+from tests.desk.helpers import all_groups_opened, forms_on, signed_in
 from tests.desk.test_desk_actions import do
 from tests.feedback.test_escalation import escalated_to
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_a_reviewer_is_told_why_a_level_3_case_is_not_theirs_to_decide(demo: None) -> None:
     case = escalated_to(3)
     reviewer = signed_in("reviewer")
-    page = reviewer.get(f"/desk/feedback/{case.reference}").content.decode()
+    page = all_groups_opened(reviewer, f"/desk/feedback/{case.reference}")
     assert not {"approve", "send-back"} & forms_on(page)
     assert 'id="ladder-refusal"' in page and "escalation level 3" in page
     assert 'id="escalation-level">3 · Quality manager' in page
@@ -27,7 +27,7 @@ def test_a_reviewer_is_told_why_a_level_3_case_is_not_theirs_to_decide(demo: Non
     assert 'id="conflict"' in html and "escalation level 3" in html
 
     quality = signed_in("quality")
-    assert "approve" in forms_on(quality.get(f"/desk/feedback/{case.reference}").content.decode())
+    assert "approve" in forms_on(all_groups_opened(quality, f"/desk/feedback/{case.reference}"))
     status, html, _ = do(quality, case, "approve", note="")
     assert status == 302 and case.fresh().status == "resolved"
 
@@ -36,7 +36,7 @@ def test_escalate_needs_a_reason_and_shows_on_the_timeline(demo: None) -> None:
     case = case_in("in_progress")
     reviewer = signed_in("reviewer")
     assert "escalate" not in forms_on(
-        signed_in("handler").get(f"/desk/feedback/{case.reference}").content.decode()
+        all_groups_opened(signed_in("handler"), f"/desk/feedback/{case.reference}")
     )
     status, html, _ = do(reviewer, case, "escalate", reason="")
     assert status == 422 and 'href="#id_escalate-reason"' in html
@@ -51,7 +51,7 @@ def test_a_referral_to_the_arbitration_committee_from_a_closed_case(demo: None) 
     case = case_in("closed")
     quality = signed_in("quality")
     assert "refer-external" in forms_on(
-        quality.get(f"/desk/feedback/{case.reference}").content.decode()
+        all_groups_opened(quality, f"/desk/feedback/{case.reference}")
     )
     status, html, _ = do(
         quality, case, "refer-external", body="arbitration_board", referred_on="2026-03-02",

@@ -10,7 +10,7 @@ from django.db.models import F
 from memnun.feedback.codes import LinkKind, Status
 from memnun.feedback.models import Feedback, FeedbackLink
 from tests.casework import Case, case_in, user
-from tests.desk.helpers import forms_on, signed_in
+from tests.desk.helpers import all_groups_opened, forms_on, signed_in
 
 pytestmark = pytest.mark.django_db
 FORM = {"follow-up-channel": "phone", "follow-up-description": "Aynı arıza yeniden başladı."}
@@ -26,7 +26,7 @@ def _window_passed(case: Case) -> None:
 def test_within_the_window_the_desk_offers_reopening_not_a_follow_up(demo: None) -> None:
     case = case_in("closed")
     client = signed_in("agent")
-    offered = forms_on(client.get(f"/desk/feedback/{case.reference}").content.decode())
+    offered = forms_on(all_groups_opened(client, f"/desk/feedback/{case.reference}"))
     assert "reopen" in offered and "follow-up" not in offered
 
     response = client.post(f"/desk/feedback/{case.reference}/do/follow-up", FORM)
@@ -39,7 +39,7 @@ def test_after_the_window_a_follow_up_is_new_feedback_linked_both_ways(demo: Non
     case = case_in("closed")
     _window_passed(case)
     client = signed_in("agent")
-    offered = forms_on(client.get(f"/desk/feedback/{case.reference}").content.decode())
+    offered = forms_on(all_groups_opened(client, f"/desk/feedback/{case.reference}"))
     assert "follow-up" in offered and "reopen" not in offered
 
     response = client.post(f"/desk/feedback/{case.reference}/do/follow-up", FORM)
@@ -60,9 +60,9 @@ def test_after_the_window_a_follow_up_is_new_feedback_linked_both_ways(demo: Non
     old = case.fresh()
     assert old.status == Status.CLOSED
 
-    old_page = client.get(f"/desk/feedback/{case.reference}").content.decode()
+    old_page = all_groups_opened(client, f"/desk/feedback/{case.reference}")
     assert f'href="/desk/feedback/{new.reference}"' in old_page and "Followed up as" in old_page
-    new_page = client.get(f"/desk/feedback/{new.reference}").content.decode()
+    new_page = all_groups_opened(client, f"/desk/feedback/{new.reference}")
     assert f'href="/desk/feedback/{case.reference}"' in new_page and "Follow-up of" in new_page
 
 
@@ -70,7 +70,7 @@ def test_an_open_case_offers_no_follow_up(demo: None) -> None:
     client = signed_in("reviewer")
     open_case = case_in("resolved")
     assert "follow-up" not in forms_on(
-        client.get(f"/desk/feedback/{open_case.reference}").content.decode()
+        all_groups_opened(client, f"/desk/feedback/{open_case.reference}")
     )
     response = client.post(f"/desk/feedback/{open_case.reference}/do/follow-up", FORM)
     assert response.status_code == 409
@@ -82,7 +82,7 @@ def test_roles_that_may_not_follow_up_are_refused(demo: None, username: str) -> 
     _window_passed(case)
     client = signed_in(username)
     assert "follow-up" not in forms_on(
-        client.get(f"/desk/feedback/{case.reference}").content.decode()
+        all_groups_opened(client, f"/desk/feedback/{case.reference}")
     )
     response = client.post(f"/desk/feedback/{case.reference}/do/follow-up", FORM)
     assert response.status_code == 403

@@ -33,7 +33,7 @@ from memnun.notifications.models import OutboundMessage
 from memnun.servicelevels.clock import business_days_later, business_time_between
 from memnun.servicelevels.store import calendar_get
 from tests.casework import ASSESSMENT, Case, case_in, staff, user
-from tests.desk.helpers import forms_on, signed_in
+from tests.desk.helpers import all_groups_opened, forms_on, signed_in
 from tests.feedback.cases import at, record
 from tests.mailin.conftest import build_mail
 
@@ -259,15 +259,15 @@ def test_an_e_mail_reply_answers_the_open_question(demo: None) -> None:
 def test_the_desk_asks_and_records_the_answer(demo: None) -> None:
     case = case_in("in_progress")
     handler = signed_in("handler")
-    page = handler.get(f"/desk/feedback/{case.reference}").content.decode()
+    page = all_groups_opened(handler, f"/desk/feedback/{case.reference}")
     assert "question" in forms_on(page)
     assert "question" not in forms_on(
-        signed_in("agent").get(f"/desk/feedback/{case.reference}").content.decode()
+        all_groups_opened(signed_in("agent"), f"/desk/feedback/{case.reference}")
     )
     asked = handler.post(f"/desk/feedback/{case.reference}/do/question",
                          {"question-question": QUESTION})
     assert asked.status_code == 302
-    page = handler.get(f"/desk/feedback/{case.reference}").content.decode()
+    page = all_groups_opened(handler, f"/desk/feedback/{case.reference}")
     assert QUESTION in page  # the answer form names the open question
     recorded = handler.post(
         f"/desk/feedback/{case.reference}/do/question",
