@@ -18,10 +18,10 @@ from datetime import datetime, timedelta
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from memnun.feedback.models import Feedback, Obligation
+from memnun.feedback.selectors.reports.scope import REPORT_TIMEZONE, day_start
 
 
 class DeadlineState(models.TextChoices):
@@ -82,6 +82,5 @@ def at_risk_cases(now: datetime) -> Q:
 def due_today_cases(now: datetime) -> Q:
     """The cases whose next running deadline falls from `now` to the end of the day
     (Istanbul time, the desk's clock); those already late are `late_cases`."""
-    local = timezone.localtime(now)
-    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    return Q(next_due_at__gte=now, next_due_at__lt=midnight)
+    tomorrow = now.astimezone(REPORT_TIMEZONE).date() + timedelta(days=1)
+    return Q(next_due_at__gte=now, next_due_at__lt=day_start(tomorrow))
