@@ -134,8 +134,10 @@ def main() -> int:
     reset_queries()
     post(-100)
     queries = len(connection.queries)
-    settings.DEBUG = False
+    reset_queries()
     deliver()
+    worker_queries = len(connection.queries)
+    settings.DEBUG = False
 
     profile = cProfile.Profile()
     began = time.process_time()
@@ -173,7 +175,7 @@ def main() -> int:
     print(f"CPU per API intake (under cProfile): {profiled / count * 1000:.2f} ms")
     print(f"CPU per API intake (no profiler): {plain / count * 1000:.2f} ms")
     print(f"worker CPU per acknowledgement, one at a time: {worker_cpu / count * 1000:.2f} ms"
-          f" ({ran} tasks run for {count} acknowledgements)")
+          f" ({ran} tasks run for {count} acknowledgements; {worker_queries} queries for one)")
     print(f"worker CPU per acknowledgement, {count} at once: {batch_cpu / count * 1000:.2f} ms"
           f" ({batch_ran} tasks run)")
     return 0
