@@ -111,7 +111,7 @@ def test_a_token_check_is_one_query(
 def test_a_token_revoked_on_another_connection_is_refused_here() -> None:
     """Two processes: this one has built the token's user; another one, on a connection
     of its own, deletes the token and commits. The next check here refuses it."""
-    agent = User.objects.get(username="agent")
+    agent = User.objects.create_user(username="other-connection", role=Role.AGENT)
     token = token_issue(user=agent).token
     assert token_user(raw=token) is not None
     assert token_user(raw=token) is not None
