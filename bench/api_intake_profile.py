@@ -1,19 +1,21 @@
 """CPU and queries per API intake, in process: `python -m bench.api_intake_profile [N]` (issue 14).
 
 `bench.intake_profile` measures the domain service alone; this one measures the whole
-served path of `POST /api/v1/feedback` (a staff bearer token, phone channel) as gunicorn
+served path of `POST /api/v1/feedback` (a staff bearer token, phone channel, the customer
+preferring e-mail: so that the acknowledgement e-mail with the tracking code is queued,
+which `compare_bench`'s phone intakes without a preferred contact do not) as gunicorn
 runs it: N requests through Django's WSGI handler itself (no test client: the middleware
-stack, django-ninja, the token check, the answer, the connection closed after each
-request as in production), on a fresh SQLite demo database, after a few to warm up,
-timed with process CPU time (`time.process_time`, not the wall clock: the machine is
-shared), their queries counted, and the top of a cProfile printed by cumulative and by
-own time.
+stack, django-ninja, the token check, the answer, and the request's end with its
+database connection kept or closed as the settings say, as in production), on a fresh
+SQLite demo database, after a few to warm up, timed with process CPU time
+(`time.process_time`, not the wall clock: the machine is shared), their queries counted,
+and the top of a cProfile printed by cumulative and by own time.
 
 Then the job worker's side: the acknowledgement each intake queued, delivered by the
 steps of the job worker's loop (`memnun.jobs.worker.Worker`: close stale connections,
 claim a task, execute it, until none is ready; the periodic jobs, the heartbeat thread
 and the idle polling left out): the delivery task (outbox claim, send, outcome) and its
-callback task (the case records the acknowledgement's delivery), sent through Django's
+callback task (the case records the carrier it went through), sent through Django's
 locmem mail backend (no SMTP conversation: what is measured is our side), once after
 each intake as at low load, and once for a batch of N as under load.
 """
