@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -28,23 +30,107 @@ def token_issue(*, user: User) -> IssuedToken:
     return IssuedToken(token=raw, expires_at=expires_at)
 
 
+def _live(*, now: datetime) -> QuerySet[ApiToken]:
+    """The tokens that still work at `now`: the one home of that rule."""
+    return ApiToken.objects.filter(expires_at__gt=now)
+
+
+# The token check reads the token, its user and the user's office, every column, on every
+# request: a revoked or expired token, a deactivated user, a changed role or office
+# answer the very next request, in every process. What it saves is the ORM's work: the
+# query is compiled once per process (`_Check`), and the user is built from the rows once
+# and kept (`_known`) for as long as the rows read back the same (issue 14).
+_PROBE_HASH = "memnun:probe-key-hash"
+_PROBE_AT = datetime(2000, 1, 1, tzinfo=UTC)
+_KNOWN_MAX = 512  # tokens whose user this process keeps; all forgotten when full
+
+
+def _check_columns() -> list[str]:
+    office = User._meta.get_field("office").related_model
+    assert office is not None and not isinstance(office, str)
+    return [
+        "pk",
+        *(f"user__{field.name}" for field in User._meta.concrete_fields),
+        *(f"user__office__{field.name}" for field in office._meta.concrete_fields),
+    ]
+
+
+@dataclass(frozen=True)
+class _Check:
+    """The live-token query for one key, compiled once; its key and time filled per call."""
+
+    sql: str
+    params: tuple[Any, ...]
+    hash_at: int
+    time_at: int
+
+    @classmethod
+    def compile(cls, alias: str) -> _Check:
+        connection = connections[alias]
+        query = _live(now=_PROBE_AT).filter(key_hash=_PROBE_HASH).values_list(*_check_columns())
+        sql, params = query.query.get_compiler(connection=connection).as_sql()
+        probe_at = _expires_at_param(_PROBE_AT, alias)
+        return cls(sql=sql, params=tuple(params), hash_at=list(params).index(_PROBE_HASH),
+                   time_at=list(params).index(probe_at))
+
+    def row(self, *, digest: str, now: datetime, alias: str) -> tuple[Any, ...] | None:
+        params = list(self.params)
+        params[self.hash_at] = digest
+        params[self.time_at] = _expires_at_param(now, alias)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            found: tuple[Any, ...] | None = cursor.fetchone()
+        return found
+
+
+def _expires_at_param(at: datetime, alias: str) -> Any:
+    return ApiToken._meta.get_field("expires_at").get_db_prep_value(
+        at, connections[alias], prepared=False
+    )
+
+
+_checks: dict[str, _Check] = {}
+_known: dict[str, tuple[tuple[Any, ...], User]] = {}
+
+
 def token_user(*, raw: str) -> User | None:
-    """The active user a token belongs to, or None when unknown or expired."""
+    """The active user a token belongs to, or None when unknown or expired.
+
+    One query without the ORM's compiling; the user is built anew only when its rows
+    (or the token's) changed since this process last built it. A copy is returned each
+    time, so that nothing a request sets on it reaches another request.
+    """
     if not raw or len(raw) > 200:
         return None
-    row = (
-        ApiToken.objects.select_related("user", "user__office")
-        .filter(key_hash=secret_digest(raw), expires_at__gt=timezone.now())
-        .first()
-    )
-    if row is None or not row.user.is_active:
+    digest = secret_digest(raw)
+    now = timezone.now()
+    alias = DEFAULT_DB_ALIAS
+    check = _checks.get(alias)
+    if check is None:
+        check = _checks[alias] = _Check.compile(alias)
+    row = check.row(digest=digest, now=now, alias=alias)
+    if row is None:
+        _known.pop(digest, None)
         return None
-    return row.user
+    known = _known.get(digest)
+    if known is None or known[0] != row:
+        token = _live(now=now).select_related("user", "user__office").filter(
+            key_hash=digest
+        ).first()
+        if token is None or not token.user.is_active:
+            _known.pop(digest, None)
+            return None
+        if len(_known) >= _KNOWN_MAX:
+            _known.clear()
+        # The rows as read before the user was built: had they changed in between, the
+        # next request reads them differently and builds the user again.
+        known = _known[digest] = (row, token.user)
+    return copy.copy(known[1])
 
 
 def tokens_active(*, owner: User | None) -> QuerySet[ApiToken]:
     """Unexpired tokens, newest first: one owner's, or everyone's (owner None)."""
-    rows = ApiToken.objects.select_related("user").filter(expires_at__gt=timezone.now())
+    rows = _live(now=timezone.now()).select_related("user")
     if owner is not None:
         rows = rows.filter(user=owner)
     return rows.order_by("-created_at", "-pk")

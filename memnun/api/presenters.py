@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from memnun.accounts.models import User
-from memnun.feedback.models import Feedback
+from memnun.feedback.models import Feedback, Obligation
 from memnun.feedback.personal_fields import (
     CASE_TEXT_FIELDS,
     CUSTOMER_FIELDS,
@@ -39,8 +40,10 @@ def _acknowledgement(feedback: Feedback) -> dict[str, Any]:
     }
 
 
-def _expected(feedback: Feedback) -> dict[str, Any]:
-    expectation = feedback_expectation(feedback=feedback)
+def _expected(
+    feedback: Feedback, obligations: Iterable[Obligation] | None = None
+) -> dict[str, Any]:
+    expectation = feedback_expectation(feedback=feedback, obligations=obligations)
     return {
         "taken_in_at": local(expectation.taken_in_at),
         "answer_by": local(expectation.answer_by),
@@ -51,7 +54,10 @@ def tracking_url(feedback: Feedback) -> str:
     return f"{settings.PUBLIC_URL}/track/{feedback.reference}"
 
 
-def feedback_created_body(feedback: Feedback, tracking_code: str) -> dict[str, Any]:
+def feedback_created_body(
+    feedback: Feedback, tracking_code: str, *, obligations: Iterable[Obligation] | None = None
+) -> dict[str, Any]:
+    """The 201 answer; `obligations`: those the intake just opened (spares a read)."""
     return {
         "reference": feedback.reference,
         "tracking_code": tracking_code,
@@ -62,7 +68,7 @@ def feedback_created_body(feedback: Feedback, tracking_code: str) -> dict[str, A
         "received_at": local(feedback.received_at),
         "acknowledgement": _acknowledgement(feedback),
         "tracking_url": tracking_url(feedback),
-        "expected": _expected(feedback),
+        "expected": _expected(feedback, obligations),
     }
 
 

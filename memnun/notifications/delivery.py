@@ -82,12 +82,16 @@ def backoff(attempt: int, rand: Callable[[], float] = random.random) -> timedelt
     return timedelta(seconds=delay * (1 - 0.2 * rand()))
 
 
-def _claimants_dead_at() -> dict[str, datetime]:
-    """When each worker holding claims is presumed dead (those with a heartbeat row)."""
-    claimants = OutboundMessage.objects.filter(status=MessageStatus.SENDING).values_list(
-        "claimed_by", flat=True
+def _claimants_dead_at() -> dict[str, datetime] | None:
+    """When each worker holding claims is presumed dead (those with a heartbeat row);
+    None when no message is claimed at all (then no claim can be taken back, and the
+    delivery run, which asks after every message, asks nothing more)."""
+    claimants = set(
+        OutboundMessage.objects.filter(status=MessageStatus.SENDING).values_list(
+            "claimed_by", flat=True
+        )
     )
-    return presumed_dead_at(set(claimants))
+    return presumed_dead_at(claimants) if claimants else None
 
 
 def leases_recover(*, now: datetime) -> int:
@@ -96,7 +100,10 @@ def leases_recover(*, now: datetime) -> int:
     The worker is presumed dead when its heartbeat stopped (seconds) or, without a
     heartbeat, when its lease ran out (minutes).
     """
-    dead_workers = [worker for worker, at in _claimants_dead_at().items() if at < now]
+    dead_at = _claimants_dead_at()
+    if dead_at is None:
+        return 0
+    dead_workers = [worker for worker, at in dead_at.items() if at < now]
     expired = OutboundMessage.objects.filter(status=MessageStatus.SENDING).filter(
         Q(lease_until__lt=now) | Q(claimed_by__in=dead_workers)
     )
@@ -294,9 +301,12 @@ def next_due_at(*, now: datetime | None = None) -> datetime | None:
     due = OutboundMessage.objects.filter(status__in=DUE_STATUSES).aggregate(
         at=Min("next_attempt_at")
     )["at"]
+    claimants = _claimants_dead_at()
+    if claimants is None:
+        return due if isinstance(due, datetime) else None
     lease = OutboundMessage.objects.filter(
         status=MessageStatus.SENDING, lease_until__gt=now
     ).aggregate(at=Min("lease_until"))["at"]
-    dead_at = [at for at in _claimants_dead_at().values() if at > now]
+    dead_at = [at for at in claimants.values() if at > now]
     times = [at for at in (due, lease, *dead_at) if isinstance(at, datetime)]
     return min(times) if times else None

@@ -53,3 +53,18 @@ def test_no_promise_while_waiting_for_the_customer(api: Client, staff_headers: H
     obligations_pause(feedback=case, at=at("2026-11-23 10:00"))
     track = api.get(f"/api/v1/track/{body['reference']}?code={body['tracking_code']}").json()
     assert track["expected"]["answer_by"] is None
+
+
+@pytest.mark.parametrize("channel", ["phone", "web", "fax"])
+def test_the_intake_answers_what_the_database_holds(
+    api: Client, staff_headers: Headers, channel: str
+) -> None:
+    """The 201 answer's expectation comes from the obligations the intake has just
+    written, unread (issue 14); the tracking answer reads them back: the same, to the
+    microsecond of the server's own receipt time."""
+    headers = {} if channel == "web" else staff_headers("agent")
+    body = api.post("/api/v1/feedback", feedback_payload(channel=channel),
+                    content_type="application/json", headers=headers).json()
+    assert body["expected"]["answer_by"] is not None
+    track = api.get(f"/api/v1/track/{body['reference']}?code={body['tracking_code']}")
+    assert track.json()["expected"] == body["expected"]

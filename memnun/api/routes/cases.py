@@ -360,7 +360,9 @@ def follow_up(request: HttpRequest, reference: str, payload: FollowUpIn) -> Any:
         actor=_user(request), feedback=feedback, channel=payload.channel,
         description=payload.description,
     )
-    return Status(201, feedback_created_body(result.feedback, result.tracking_code))
+    return Status(201, feedback_created_body(
+        result.feedback, result.tracking_code, obligations=result.obligations
+    ))
 
 
 @router.post(

@@ -145,7 +145,9 @@ def feedback_create(request: HttpRequest, payload: FeedbackIn) -> Any:
             message = _("Too many submissions from this address. Try again in a minute.")
             raise HttpError(429, message)
         result = feedback_record(data=_intake_input(payload), actor=actor)
-        return 201, feedback_created_body(result.feedback, result.tracking_code)
+        return 201, feedback_created_body(
+            result.feedback, result.tracking_code, obligations=result.obligations
+        )
 
     outcome = run_idempotent(request, scope=scope, create=create)
     if isinstance(outcome, JsonResponse):

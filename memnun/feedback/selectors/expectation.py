@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,16 +24,29 @@ class Expectation:
     answer_by: datetime | None
 
 
-def feedback_expectation(*, feedback: Feedback) -> Expectation:
+def _answer_promised(obligation: Obligation) -> bool:
+    """No promised answer while the clock is stopped (waiting for the customer) or
+    once the resolution is given."""
+    return (
+        obligation.kind == ObligationKind.RESOLUTION
+        and obligation.met_at is None
+        and obligation.paused_since is None
+    )
+
+
+def feedback_expectation(
+    *, feedback: Feedback, obligations: Iterable[Obligation] | None = None
+) -> Expectation:
     """For the customer: the next opening after receipt, and the resolution deadline.
 
-    No promised answer while the clock is stopped (waiting for the customer) or
-    once the resolution is given.
+    `obligations`: every obligation of the case, when the caller holds them as written
+    (the intake that just opened them); read from the database otherwise.
     """
-    resolution = Obligation.objects.filter(
-        feedback=feedback, kind=ObligationKind.RESOLUTION, met_at__isnull=True,
-        paused_since__isnull=True,
-    ).first()
+    if obligations is None:
+        obligations = Obligation.objects.filter(
+            feedback=feedback, kind=ObligationKind.RESOLUTION
+        )
+    resolution = next((o for o in obligations if _answer_promised(o)), None)
     return Expectation(
         taken_in_at=taken_in_at(feedback=feedback),
         answer_by=resolution.due_at if resolution else None,

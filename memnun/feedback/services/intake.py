@@ -34,7 +34,7 @@ from memnun.feedback.codes import (
     Status,
 )
 from memnun.feedback.errors import FieldErrors, NotPermitted
-from memnun.feedback.models import Attachment, Customer, Feedback, StageChange
+from memnun.feedback.models import Attachment, Customer, Feedback, Obligation, StageChange
 from memnun.feedback.permissions import Action, may
 from memnun.feedback.privacy_codes import (
     NOTICE_GIVEN_BY_CHANNEL,
@@ -105,6 +105,8 @@ class IntakeInput:
 class IntakeResult:
     feedback: Feedback
     tracking_code: str
+    # The obligations the intake opened, as written: callers answer from them unread.
+    obligations: tuple[Obligation, ...] = ()
 
 
 class _Errors:
@@ -348,4 +350,4 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
         from memnun.feedback.services.messaging import message_acknowledgement
 
         message_acknowledgement(feedback=feedback, tracking_code=code, opened=obligations)
-    return IntakeResult(feedback=feedback, tracking_code=code)
+    return IntakeResult(feedback=feedback, tracking_code=code, obligations=tuple(obligations))

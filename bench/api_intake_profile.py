@@ -1,0 +1,187 @@
+"""CPU and queries per API intake, in process: `python -m bench.api_intake_profile [N]` (issue 14).
+
+`bench.intake_profile` measures the domain service alone; this one measures the whole
+served path of `POST /api/v1/feedback` (a staff bearer token, phone channel, the customer
+preferring e-mail: so that the acknowledgement e-mail with the tracking code is queued,
+which `compare_bench`'s phone intakes without a preferred contact do not) as gunicorn
+runs it: N requests through Django's WSGI handler itself (no test client: the middleware
+stack, django-ninja, the token check, the answer, and the request's end with its
+database connection kept or closed as the settings say, as in production), on a fresh
+SQLite demo database, after a few to warm up, timed with process CPU time
+(`time.process_time`, not the wall clock: the machine is shared), their queries counted,
+and the top of a cProfile printed by cumulative and by own time.
+
+Then the job worker's side: the acknowledgement each intake queued, delivered by the
+steps of the job worker's loop (`memnun.jobs.worker.Worker`: close stale connections,
+claim a task, execute it, until none is ready; the periodic jobs, the heartbeat thread
+and the idle polling left out): the delivery task (outbox claim, send, outcome) and its
+callback task (the case records the carrier it went through), sent through Django's
+locmem mail backend (no SMTP conversation: what is measured is our side), once after
+each intake as at low load, and once for a batch of N as under load.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import json
+import os
+import pstats
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _payload(i: int) -> bytes:
+    return json.dumps({
+        "type": "complaint", "channel": "phone", "office": "istanbul",
+        "subject": f"Bench {i}", "description": "Ekran değişimi gecikti.", "brand": "samsung",
+        "customer": {"name": "Işıl Öztürk", "phone": f"+90532{i % 10_000_000:07d}",
+                     "email": f"bench{i}@example.com", "preferred_contact": "email"},
+        "consent": {"privacy_notice": True},
+    }, ensure_ascii=False).encode()
+
+
+def _poster(token: str) -> Callable[[int], None]:
+    """One `POST /api/v1/feedback` through the WSGI application, as gunicorn calls it."""
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()
+
+    def post(i: int) -> None:
+        body = _payload(i)
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": "POST", "PATH_INFO": "/api/v1/feedback", "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1:8000",
+            "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body)),
+            "HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_ACCEPT_LANGUAGE": "tr",
+            "wsgi.input": io.BytesIO(body), "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr,
+            "wsgi.version": (1, 0), "wsgi.multithread": False, "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+        status: list[str] = []
+        chunks = application(environ, lambda s, h, e=None: status.append(s))
+        try:
+            b"".join(chunks)
+        finally:
+            getattr(chunks, "close", lambda: None)()
+        if not status or not status[0].startswith("201"):
+            raise SystemExit(f"intake {i} answered {status}")
+
+    return post
+
+
+def _profile_top(profile: cProfile.Profile, order: str, lines: int) -> str:
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats(order).print_stats(lines)
+    return out.getvalue()
+
+
+def main() -> int:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    data_dir = tempfile.mkdtemp(prefix="memnun-api-intake-profile-")
+    os.environ.update({"MEMNUN_DEMO": "1", "MEMNUN_DATA_DIR": data_dir,
+                       "MEMNUN_LOG_LEVEL": "WARNING"})
+    os.environ.pop("MEMNUN_TESTING", None)
+    os.environ.pop("DATABASE_URL", None)
+    for args in (("migrate", "--no-input"), ("load_demo",)):
+        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memnun.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import close_old_connections, connection, reset_queries
+
+    from memnun.accounts.models import User
+    from memnun.accounts.tokens import token_issue
+    from memnun.jobs.worker import Worker
+
+    # Acknowledgements go to Django's in-memory outbox (emptied as we go), not the console.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from django.core import mail
+
+    token = token_issue(user=User.objects.get(username="agent")).token
+    post = _poster(token)
+    worker = Worker(worker_id="bench-worker", periodic={})
+    worker.beat()  # alive, so that its claims are not taken back
+
+    def deliver() -> int:
+        """Run every ready task, as `Worker.run` does between two idle waits."""
+        ran = 0
+        while True:
+            close_old_connections()
+            claimed = worker.claim()
+            if claimed is None:
+                break
+            worker.execute(claimed)
+            ran += 1
+        mail.outbox = []
+        return ran
+
+    for i in range(5):  # warm: imports, the configuration cache, the first connection
+        post(-1 - i)
+    deliver()
+
+    # Queries: the connection is closed after every request, so count with DEBUG's log.
+    settings.DEBUG = True
+    reset_queries()
+    post(-100)
+    queries = len(connection.queries)
+    reset_queries()
+    deliver()
+    worker_queries = len(connection.queries)
+    settings.DEBUG = False
+
+    profile = cProfile.Profile()
+    began = time.process_time()
+    profile.enable()
+    for i in range(count):
+        post(i)
+    profile.disable()
+    profiled = time.process_time() - began
+    print(_profile_top(profile, "cumulative", 45))
+    print(_profile_top(profile, "tottime", 30))
+    deliver()
+
+    began = time.process_time()
+    for i in range(count):
+        post(count + i)
+    plain = time.process_time() - began
+    deliver()
+
+    # The worker, one acknowledgement at a time (each intake followed by its delivery).
+    worker_cpu = 0.0
+    ran = 0
+    for i in range(count):
+        post(2 * count + i)
+        began = time.process_time()
+        ran += deliver()
+        worker_cpu += time.process_time() - began
+    # And a batch of `count` queued acknowledgements, drained together.
+    for i in range(count):
+        post(3 * count + i)
+    began = time.process_time()
+    batch_ran = deliver()
+    batch_cpu = time.process_time() - began
+
+    print(f"API intakes: {count}, queries per API intake: {queries}")
+    print(f"CPU per API intake (under cProfile): {profiled / count * 1000:.2f} ms")
+    print(f"CPU per API intake (no profiler): {plain / count * 1000:.2f} ms")
+    print(f"worker CPU per acknowledgement, one at a time: {worker_cpu / count * 1000:.2f} ms"
+          f" ({ran} tasks run for {count} acknowledgements; {worker_queries} queries for one)")
+    print(f"worker CPU per acknowledgement, {count} at once: {batch_cpu / count * 1000:.2f} ms"
+          f" ({batch_ran} tasks run)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
