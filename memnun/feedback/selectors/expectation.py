@@ -45,7 +45,7 @@ def feedback_expectation(
     if obligations is None:
         obligations = Obligation.objects.filter(
             feedback=feedback, kind=ObligationKind.RESOLUTION
-        )
+        ).order_by("pk")  # the oldest open one, as the intake's list (written in order)
     resolution = next((o for o in obligations if _answer_promised(o)), None)
     return Expectation(
         taken_in_at=taken_in_at(feedback=feedback),
