@@ -30,6 +30,7 @@ import pytest
 import schemathesis
 from django.db import transaction
 from hypothesis import HealthCheck
+from schemathesis.core.parameters import ParameterLocation
 
 from memnun.api.v1 import api
 from memnun.ratelimit.models import RateWindow
@@ -149,11 +150,16 @@ class Calls:
             path_parameters["reference"] = ours[drawn % len(ours)]
         code = self.codes.get(path_parameters.get("reference", ""))
         if code and drawn % 4:
-            # Only a drawn code of the right type: a wrong-typed one is negative data the
-            # run means to send, and swapping in the true code would make it valid.
-            if isinstance(case.body, dict) and isinstance(case.body.get("code"), str):
+            # Only into data generated valid: a negative code (a wrong type, or a string
+            # over its 40 characters) is what the run means to send, and swapping in the
+            # true code would make it valid while the check still expects a refusal.
+            meta = case.meta
+            body_negative = meta is not None and meta.is_negative_at(ParameterLocation.BODY)
+            query_negative = meta is not None and meta.is_negative_at(ParameterLocation.QUERY)
+            if (isinstance(case.body, dict) and isinstance(case.body.get("code"), str)
+                    and not body_negative):
                 case.body["code"] = code
-            if case.query and isinstance(case.query.get("code"), str):
+            if case.query and isinstance(case.query.get("code"), str) and not query_negative:
                 case.query["code"] = code
 
     def after_call(self, response: Any, case: Any) -> None:
