@@ -102,3 +102,19 @@ def test_query_counts_stay_flat(cases: dict[str, Any], django_assert_max_num_que
     # the queue's two, office, views, session, user, the header's unread notifications
     with django_assert_max_num_queries(7):
         client.get("/desk/queue/", {"channel": "fax"})
+
+
+def test_digits_that_also_read_as_a_reference_still_find_the_phone_or_imei(demo: None) -> None:
+    """One phone or IMEI in ten also passes a reference's check digit (Damm, 9 to 16
+    digits): such a number must still find its customer's case, not only a reference."""
+    from stdnum import damm
+
+    imei, phone = "354136806753871", "05321234562"  # each Damm-valid as typed
+    assert damm.is_valid(imei) and damm.is_valid(phone)
+    case = record(customer=CustomerInput(name="Deniz Ak", phone=phone), imei=imei)
+    assert found(search("agent", imei)) == [case.reference]
+    assert found(search("agent", phone)) == [case.reference]
+    assert found(search("agent", "0532 123 45 62")) == [case.reference]
+    # A reference typed as digits, or with other dashes, still finds its case.
+    assert found(search("agent", case.reference.replace("-", ""))) == [case.reference]
+    assert found(search("agent", case.reference.replace("-", "\u2010"))) == [case.reference]

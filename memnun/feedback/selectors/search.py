@@ -34,29 +34,31 @@ class CaseFilters:
     channel: str = ""
 
 
-def search_condition(query: str) -> Q | None:
-    """Where to look for what was typed; None when it cannot match anything."""
+def search_conditions(query: str) -> list[Q]:
+    """Where to look for what was typed: each condition one indexed lookup; none when it
+    cannot match anything. Digits may read several ways at once (one phone number or
+    IMEI in ten also passes a reference's check digit): each reading is looked up."""
     text = query.strip()
     if not text:
-        return None
-    reference = reference_parse(text)
-    if reference:
-        return Q(reference=reference)
+        return []
     if "@" in text:
-        return Q(customer__email=text.lower())
+        return [Q(customer__email=text.lower())]
+    reference = reference_parse(text)
     compact = "".join(ch for ch in text if not ch.isspace() and ch not in "-()./")
     if compact.lstrip("+").isdigit():
-        found = Q(pk__in=[])
+        found = [Q(reference=reference)] if reference else []
         if len(compact) == 15 and stdnum_imei.is_valid(compact):
-            found |= Q(imei=compact)
+            found.append(Q(imei=compact))
         phone = phone_e164(text)
         if phone:
-            found |= Q(customer__phone=phone)
+            found.append(Q(customer__phone=phone))
         return found
+    if reference:
+        return [Q(reference=reference)]  # written with other dashes than the hyphen
     folded = tr_fold(text)
     if len(folded) < _MIN_NAME:
-        return None
-    return Q(customer__name_folded__contains=folded)
+        return []
+    return [Q(customer__name_folded__contains=folded)]
 
 
 def cases_filtered(*, user: User, filters: CaseFilters) -> QuerySet[Feedback]:
@@ -81,14 +83,15 @@ def feedback_search(
 
     `narrowed_by`: a further condition, the work filters of the list searched from
     (work_filters.work_condition), so a search inside a view stays inside it."""
-    condition = search_condition(query)
-    if condition is None:
-        return []
-    if narrowed_by is not None:
-        condition &= narrowed_by
-    return list(
-        cases_filtered(user=user, filters=filters or CaseFilters())
-        .filter(condition)
-        .select_related("office", "customer")
-        .order_by("-received_at", "-id")[:limit]
+    cases = cases_filtered(user=user, filters=filters or CaseFilters()).select_related(
+        "office", "customer"
     )
+    found: dict[int, Feedback] = {}
+    # One query per reading, not one OR: an OR across the customer join, or with a
+    # subquery, made both databases read every case (seconds at 1,000,000).
+    for condition in search_conditions(query):
+        if narrowed_by is not None:
+            condition &= narrowed_by
+        for case in cases.filter(condition).order_by("-received_at", "-id")[:limit]:
+            found[case.pk] = case
+    return sorted(found.values(), key=lambda c: (c.received_at, c.pk), reverse=True)[:limit]
