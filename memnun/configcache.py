@@ -1,9 +1,10 @@
 """The per-process cache of configuration rows: the one home of how they are cached.
 
 Configuration (service targets, calendars and their holidays, offices, brands,
-categories, message templates, the privacy notices) changes a few times a year
-and is read on every intake. Each read site asks `config_get(key, load)`; the
-value `load` returns is kept in this process for at most `TTL_SECONDS`.
+categories, message templates, the privacy notices, the escalation ladder) changes
+a few times a year and is read on every intake or case page. Each read site asks
+`config_get(key, load)`; the value `load` returns is kept in this process for at most
+`TTL_SECONDS`.
 
 Two bounds keep it honest:
 
