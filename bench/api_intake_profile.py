@@ -25,17 +25,12 @@ from __future__ import annotations
 import cProfile
 import io
 import json
-import os
-import pstats
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.intake_profile import demo_sqlite, profile_top
 
 
 def _payload(i: int) -> bytes:
@@ -78,26 +73,9 @@ def _poster(token: str) -> Callable[[int], None]:
     return post
 
 
-def _profile_top(profile: cProfile.Profile, order: str, lines: int) -> str:
-    out = io.StringIO()
-    pstats.Stats(profile, stream=out).sort_stats(order).print_stats(lines)
-    return out.getvalue()
-
-
 def main() -> int:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    data_dir = tempfile.mkdtemp(prefix="memnun-api-intake-profile-")
-    os.environ.update({"MEMNUN_DEMO": "1", "MEMNUN_DATA_DIR": data_dir,
-                       "MEMNUN_LOG_LEVEL": "WARNING"})
-    os.environ.pop("MEMNUN_TESTING", None)
-    os.environ.pop("DATABASE_URL", None)
-    for args in (("migrate", "--no-input"), ("load_demo",)):
-        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memnun.settings")
-    import django
-
-    django.setup()
+    demo_sqlite("api-intake-profile")
     from django.conf import settings
     from django.db import close_old_connections, connection, reset_queries
 
@@ -148,8 +126,8 @@ def main() -> int:
         post(i)
     profile.disable()
     profiled = time.process_time() - began
-    print(_profile_top(profile, "cumulative", 45))
-    print(_profile_top(profile, "tottime", 30))
+    print(profile_top(profile, "cumulative", 45))
+    print(profile_top(profile, "tottime", 30))
     deliver()
 
     began = time.process_time()

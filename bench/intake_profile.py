@@ -21,9 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def main() -> int:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    data_dir = tempfile.mkdtemp(prefix="memnun-intake-profile-")
+def demo_sqlite(prefix: str) -> None:
+    """Django set up as production runs it (not the test settings) on a fresh SQLite
+    database in a temporary directory, migrated, with the demo loaded."""
+    data_dir = tempfile.mkdtemp(prefix=f"memnun-{prefix}-")
     os.environ.update({"MEMNUN_DEMO": "1", "MEMNUN_DATA_DIR": data_dir,
                        "MEMNUN_LOG_LEVEL": "WARNING"})
     os.environ.pop("MEMNUN_TESTING", None)
@@ -35,6 +36,17 @@ def main() -> int:
     import django
 
     django.setup()
+
+
+def profile_top(profile: cProfile.Profile, order: str, lines: int) -> str:
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats(order).print_stats(lines)
+    return out.getvalue()
+
+
+def main() -> int:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    demo_sqlite("intake-profile")
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -61,9 +73,7 @@ def main() -> int:
         one(i)
     profile.disable()
     cpu = time.process_time() - began
-    out = io.StringIO()
-    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(25)
-    print(out.getvalue())
+    print(profile_top(profile, "cumulative", 25))
     print(f"intakes: {count}, queries per intake: {len(queries)}, "
           f"CPU per intake (under cProfile): {cpu / count * 1000:.2f} ms")
     began = time.process_time()
