@@ -126,9 +126,16 @@ class ListNav:
     next: str | None
 
 
+def _list_params(came_from: str | None, at: str | None) -> dict[str, str]:
+    """The list a case page was opened from (`from`, its query string) and the case's place
+    in it (`at`), as the page's links and forms carry them on."""
+    if came_from is None:
+        return {}
+    return {"from": came_from} | ({"at": at} if at else {})
+
+
 def _case_url(reference: str, query: str, at: str | None = None) -> str:
-    params = {"from": query} | ({"at": at} if at else {})
-    return f"{reverse('desk:case', args=[reference])}?{urlencode(params)}"
+    return f"{reverse('desk:case', args=[reference])}?{urlencode(_list_params(query, at))}"
 
 
 def _list_nav(
@@ -170,9 +177,8 @@ def _group_forms(
 
 def _group_query(came_from: str | None, nav: ListNav | None) -> str:
     """What a group drawn later needs of the page: the list it came from, its place."""
-    if came_from is None:
-        return ""
-    return "?" + urlencode({"from": came_from} | ({"at": nav.at} if nav else {}))
+    params = _list_params(came_from, nav.at if nav else None)
+    return f"?{urlencode(params)}" if params else ""
 
 
 def _context(
@@ -274,8 +280,7 @@ def case_group(request: HttpRequest, reference: str, group: str) -> HttpResponse
     came_from = request.GET.get("from")
     at = request.GET.get("at") or None
     if not request.headers.get("HX-Request"):
-        params = {"group": group} | ({"from": came_from} if came_from is not None else {})
-        params |= {"at": at} if at else {}
+        params = {"group": group} | _list_params(came_from, at)
         url = reverse("desk:case", args=[reference])
         return redirect(f"{url}?{urlencode(params)}#group-{group}")
     user = staff_user(request)

@@ -244,7 +244,6 @@ def _staff_names(rows: Rows) -> Names:
     """The names of the staff the rows mention (their `…_id` fields), in one read."""
     ids = {value for table in rows.values() for row in table
            for name, value in row.items() if name.endswith("_id") and value}
-    ids.discard(None)
     people = User.objects.filter(pk__in=ids).values_list(
         "pk", "first_name", "last_name", "username"
     ) if ids else []
