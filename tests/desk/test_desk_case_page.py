@@ -244,3 +244,34 @@ def test_desk_pages_load_the_shortcuts_and_their_help(demo: None) -> None:
         assert "Keyboard shortcuts" in html
     html = page(client, f"/desk/feedback/{case.reference}")
     assert 'id="group-reply" data-key="r"' in html and 'id="group-note" data-key="n"' in html
+
+
+def test_the_case_page_s_queries_do_not_grow_with_its_history(demo: None) -> None:
+    """The timeline reads its tables in one statement, the Move and More groups' forms are
+    drawn later: the page's queries are few, and a long history adds none."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from memnun.feedback.models import CaseMessage
+    from tests.casework import user
+
+    case = Case().start().propose()
+    client = signed_in("reviewer")
+    url = f"/desk/feedback/{case.reference}"
+
+    def queries() -> int:
+        page(client, url)  # warm: the configuration cache
+        with CaptureQueriesContext(connection) as captured:
+            page(client, url)
+        return len(captured.captured_queries)
+
+    short = queries()
+    for i in range(10):
+        CaseMessage.objects.create(
+            feedback=case.feedback, author=user(("handler", "reviewer", "agent")[i % 3]),
+            body=f"Not {i}", visible_to_customer=i % 2 == 0, created_at=case.feedback.received_at,
+        )
+    assert queries() == short
+    # Session, user, case, its history, consents, files, deadlines, links, CAPAs, repeats,
+    # disclosures, saved replies, notifications, the forms drawn (30 before issue 14).
+    assert short <= 19, short
