@@ -57,32 +57,37 @@ def _complaint(
     def fresh() -> Feedback:  # each service reads the case as the last one left it
         return Feedback.objects.get(pk=feedback.pk)
 
-    if feedback.ack_sent_at is None:  # a fax: the call-back came two days late
+    started = received + 2 * day
+    if feedback.ack_sent_at is None and feedback.ack_due_at is not None:
+        # A fax: the call-back came a day after its deadline, whatever day of the week
+        # and hour the demo is loaded (two days later was on time from a Friday evening).
+        acknowledged = feedback.ack_due_at + day
         feedback_acknowledge(actor=users["agent"], feedback=fresh(), method="phone",
-                             sent_at=received + 2 * day)
+                             sent_at=acknowledged)
+        started = max(started, acknowledged + timedelta(hours=1))
     feedback_start(
         actor=users["reviewer"], feedback=fresh(), assignee="handler",
         assessment=AssessmentInput(severity="medium", safety_hazard=False,
                                    category="repair-delay"),
-        now=received + 2 * day,
+        now=started,
     )
     feedback_propose(
-        actor=users["handler"], feedback=fresh(), now=received + 4 * day,
+        actor=users["handler"], feedback=fresh(), now=started + 2 * day,
         root_cause="Değiştirilen ekran parçası hatalı partiden çıktı.",
         root_cause_category="part-supply", corrective_action="Parti tedarikçiye iade edildi.",
         response_type="redo_repair", resolution="Ekranınız ücretsiz olarak yeniden değiştirilecek.",
     )
-    feedback_approve(actor=users["reviewer"], feedback=fresh(), now=received + 5 * day)
+    feedback_approve(actor=users["reviewer"], feedback=fresh(), now=started + 3 * day)
     customer_answer_record(feedback=fresh(), accept=accept, channel=AnswerChannel.PHONE,
-                           recorded_by=users["agent"], now=received + 6 * day)
+                           recorded_by=users["agent"], now=started + 4 * day)
     if accept:
         feedback_close(actor=users["handler"], feedback=fresh(),
-                       closure=Closure.CUSTOMER_AGREED, now=received + 7 * day)
+                       closure=Closure.CUSTOMER_AGREED, now=started + 5 * day)
     else:
         feedback_close(
             actor=users["quality"], feedback=fresh(), closure=Closure.OPTIONS_EXHAUSTED,
             external_recourse="Kararımıza itiraz için ilçe tüketici hakem heyetine"
-            " başvurabilirsiniz.", now=received + 8 * day,
+            " başvurabilirsiniz.", now=started + 6 * day,
         )
     return fresh()
 

@@ -168,6 +168,23 @@ def test_the_conformance_report_counts_passed_items_per_office_and_person(
         audit_conformance(user=user("handler"))
 
 
+# Loaded on a Friday evening (the fax arrives then, after hours), on a Saturday, and
+# just before the Kurban Bayramı's long holiday: the fax's call-back is late each time.
+@pytest.mark.parametrize("loaded", ["2026-12-04T16:37:00Z", "2026-11-28T09:00:00Z",
+                                    "2026-07-06T15:00:00Z"])
+def test_the_demo_audit_finds_the_late_fax_whenever_it_is_loaded(demo: None, loaded: str) -> None:
+    from datetime import datetime
+
+    from memnun.feedback.process_audit_demo import process_audit_demo_load
+
+    assert process_audit_demo_load(now=datetime.fromisoformat(loaded)) == 1
+    plan = AuditPlan.objects.get()
+    late = AuditCheck.objects.get(sample__plan=plan, item=ChecklistItem.ACK_ON_TIME,
+                                  evaluated=Outcome.FAIL)
+    assert plan.findings.get(kind=FindingKind.NONCONFORMITY).feedback == late.sample.feedback
+    assert plan.status == AuditStatus.FINISHED
+
+
 def test_the_demo_has_one_finished_audit_and_loads_twice(demo: None) -> None:
     with override_settings(DEMO=True):
         call_command("load_demo", stdout=io.StringIO())
