@@ -154,7 +154,10 @@ def _database(url: str) -> dict[str, object]:
     engine = db["ENGINE"]
     if engine == "django.db.backends.sqlite3":
         # The worker writes while web processes read: WAL, a busy timeout, and
-        # IMMEDIATE transactions so that writers queue instead of failing.
+        # IMMEDIATE transactions so that writers queue instead of failing; queued in the
+        # kernel, in turn, by memnun's own backend (memnun/sqlitewriters), for at most
+        # the same timeout.
+        db["ENGINE"] = "memnun.sqlitewriters"
         db["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
