@@ -87,6 +87,7 @@ def message_queue(
     callback_task: str = "",
     redact: Iterable[str] = (),
     not_before: datetime | None = None,
+    fresh: bool = False,
 ) -> OutboundMessage:
     """Queue one message, once per `idempotency_key`; return the (possibly existing) row.
 
@@ -94,6 +95,8 @@ def message_queue(
     that caused it commits. `callback_task` (a task path) is enqueued with
     `message_id`, `outcome` ("sent" or "dead") and `at` once the message's fate is
     known: that is how a sender that may not be imported here learns of it.
+    `fresh`: the caller knows no row has this key yet (its source was created in this
+    transaction), so the look before inserting is skipped; the unique key still guards.
     """
     if channel not in MessageChannel.values:
         raise ValueError(f"unknown channel {channel!r}")
@@ -123,9 +126,10 @@ def message_queue(
         redact=[value for value in redact if value],
     )
     with transaction.atomic():
-        existing = OutboundMessage.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
+        if not fresh:
+            existing = OutboundMessage.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing
         try:
             with transaction.atomic():
                 row.save(force_insert=True)

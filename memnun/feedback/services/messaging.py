@@ -229,8 +229,8 @@ def _send(
     """
     if not callback and to_customer:
         callback = DELIVERY_CALLBACK
-    # A case created in this transaction has nothing queued yet (message_queue still
-    # guards the key): no need to look before rendering.
+    # A case created in this transaction has nothing queued yet (the outbox's unique
+    # key still guards it): no need to look, here or in message_queue.
     existing = None if new_case else _queued(key)
     if existing is not None:
         return existing
@@ -276,6 +276,7 @@ def _send(
         source_id=str(feedback.pk),
         callback_task=callback,
         redact=redact,
+        fresh=new_case,
     )
 
 
