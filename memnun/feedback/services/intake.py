@@ -282,7 +282,8 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
             imei=imei, repair_order=repair_order, phone=customer.phone, email=customer.email,
             received_at=received_at,
         )
-        feedback = Feedback.objects.create(
+        # Inserted by obligations_open, with its copies of the deadlines already set.
+        feedback = Feedback(
             reference=reference_allocate(year=timezone.localtime(now).year),
             tracking_code_hash=tracking_code_hash(code),
             type=data.type,
