@@ -65,9 +65,10 @@ def year_counter_advance(model: type[YearCounter], *, year: int, count: int = 1)
         connection.ops.quote_name, (model._meta.db_table, "year", "last")
     )
     # ON CONFLICT ... RETURNING: PostgreSQL, and SQLite from 3.35 (one statement, not three).
+    # Names from the model's metadata, values as parameters.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({year_col}, {last_col}) VALUES (%s, %s) "
+            f"INSERT INTO {table} ({year_col}, {last_col}) VALUES (%s, %s) "  # noqa: S608
             f"ON CONFLICT ({year_col}) DO UPDATE "
             f"SET {last_col} = {table}.{last_col} + excluded.{last_col} RETURNING {last_col}",
             [year, count],

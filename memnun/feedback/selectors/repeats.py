@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models import CharField, Model, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from memnun.feedback.models import Customer, Feedback
@@ -109,12 +109,14 @@ def repeats_of(*, feedback: Feedback) -> list[Repeat]:
     return sorted(found.values(), key=lambda r: (r.received_at, r.reference), reverse=True)
 
 
+def _quoted_column(model: type[Model], name: str) -> str:
+    return connection.ops.quote_name(str(getattr(model._meta.get_field(name), "column", "")))
+
+
 def _column(match: Match) -> tuple[bool, str]:
     """Where `MATCH_COLUMNS[match]` lives: (on the customer?, its quoted column)."""
     path = MATCH_COLUMNS[match].split("__")
-    model = Feedback if len(path) == 1 else Feedback._meta.get_field(path[0]).related_model
-    field = model._meta.get_field(path[-1])  # type: ignore[union-attr]
-    return len(path) > 1, connection.ops.quote_name(field.column)
+    return len(path) > 1, _quoted_column(Customer if len(path) > 1 else Feedback, path[-1])
 
 
 # The SQL of the intake's check, per set of matches given: built once per process, as
@@ -128,15 +130,15 @@ def _exists_sql(matches: tuple[Match, ...]) -> str:
         feedback, customer = q(Feedback._meta.db_table), q(Customer._meta.db_table)
         joined = (
             f"{feedback} INNER JOIN {customer} ON ({feedback}."
-            f"{q(Feedback._meta.get_field('customer').column)} = "  # type: ignore[union-attr]
-            f"{customer}.{q(Customer._meta.pk.column)})"  # type: ignore[union-attr]
+            f"{_quoted_column(Feedback, 'customer')} = {customer}.{_quoted_column(Customer, 'id')})"
         )
-        received = f"{feedback}.{q(Feedback._meta.get_field('received_at').column)}"
+        received = f"{feedback}.{_quoted_column(Feedback, 'received_at')}"
         branches = []
         for match in matches:
             on_customer, column = _column(match)
+            # Names from the models' metadata, values as parameters.
             branches.append(
-                f"EXISTS (SELECT 1 FROM {joined if on_customer else feedback} "
+                f"EXISTS (SELECT 1 FROM {joined if on_customer else feedback} "  # noqa: S608
                 f"WHERE {received} >= %s AND {received} <= %s "
                 f"AND {customer if on_customer else feedback}.{column} = %s)"
             )
