@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from memnun.audit.models import AuditChainHead, AuditEvent
 from memnun.audit.signals import audit_recorded
+from memnun.rowinsert import row_insert
 
 GENESIS = "0" * 64
 
@@ -158,13 +159,13 @@ def audit_record(
         )
         head.hash = _link(event, seq=head.seq + 1, prev_hash=head.hash)
         head.seq += 1
-        event.save(force_insert=True)
+        row_insert(event)
         head.save(update_fields=["seq", "hash"])
     else:
-        event = AuditEvent.objects.create(
+        event = row_insert(AuditEvent(
             at=timezone.now(), actor=actor, action=action, object_type=object_type,
             object_id=object_id, data=_normalise(data),
-        )
+        ))
         _written([event])
     # In the change's transaction: what a higher floor does on it (webhooks) commits with it.
     audit_recorded.send(sender=AuditEvent, event=event)

@@ -26,6 +26,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 
 from memnun.audit.chain import audit_record
 from memnun.notifications.models import MessageChannel, MessageStatus, OutboundMessage
+from memnun.rowinsert import row_insert
 
 logger = logging.getLogger("memnun.notifications")
 
@@ -132,7 +133,7 @@ def message_queue(
                 return existing
         try:
             with transaction.atomic():
-                row.save(force_insert=True)
+                row_insert(row)
         except IntegrityError:
             existing = OutboundMessage.objects.filter(idempotency_key=idempotency_key).first()
             if existing is None:
