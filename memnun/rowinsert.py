@@ -15,7 +15,7 @@ It sends no `pre_save`/`post_save` signal, so a model that has receivers for the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.db import connections, router, transaction
@@ -25,14 +25,14 @@ from django.db.models.signals import post_save, pre_save
 M = TypeVar("M", bound=Model)
 
 Statement = tuple[str, tuple["Field[Any, Any]", ...]]
-# (vendor, model, whether the primary key is left to the database) -> (SQL, its fields)
-_STATEMENTS: dict[tuple[str, type[Model], bool], Statement] = {}
+# (vendor, model, whether the primary key is left to the database, rows) -> (SQL, fields)
+_STATEMENTS: dict[tuple[str, type[Model], bool, int], Statement] = {}
 
 
 def _statement(
-    vendor: str, model: type[Model], auto_pk: bool, quote: Callable[[str], str]
+    vendor: str, model: type[Model], auto_pk: bool, rows: int, quote: Callable[[str], str]
 ) -> Statement:
-    key = (vendor, model, auto_pk)
+    key = (vendor, model, auto_pk, rows)
     found = _STATEMENTS.get(key)
     if found is None:
         meta = model._meta
@@ -40,19 +40,23 @@ def _statement(
         assert pk is not None
         fields = tuple(f for f in meta.concrete_fields if not (auto_pk and f is pk))
         columns = ", ".join(quote(f.column) for f in fields)
-        marks = ", ".join(["%s"] * len(fields))
+        marks = ", ".join([f"({', '.join(['%s'] * len(fields))})"] * rows)
         # Names from the model's metadata, values as parameters.
-        sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+        sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {marks}"  # noqa: S608
         if auto_pk:
             sql += f" RETURNING {quote(pk.column)}"
         found = _STATEMENTS[key] = (sql, fields)
     return found
 
 
-def row_insert(instance: M) -> M:
-    """Insert `instance` as a new row, as `instance.save(force_insert=True)` would."""
-    model = type(instance)
-    using = router.db_for_write(model, instance=instance)
+def rows_insert(instances: Sequence[M]) -> Sequence[M]:
+    """Insert a few new rows of one model in one statement, each as
+    `save(force_insert=True)` would write it (the keys come back in the order given,
+    as `bulk_create` relies on too)."""
+    if not instances:
+        return instances
+    model = type(instances[0])
+    using = router.db_for_write(model, instance=instances[0])
     connection = connections[using]
     if (
         model._meta.parents
@@ -60,24 +64,38 @@ def row_insert(instance: M) -> M:
         or post_save.has_listeners(model)
         or not connection.features.can_return_columns_from_insert
     ):
-        instance.save(force_insert=True, using=using)
-        return instance
+        for instance in instances:
+            instance.save(force_insert=True, using=using)
+        return instances
     meta = model._meta
-    assert meta.pk is not None
-    # Related rows assigned before they were saved (obligations of a new case): their ids.
-    instance._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
-    auto_pk = instance.pk is None and bool(getattr(meta.pk, "db_returning", False))
-    sql, fields = _statement(connection.vendor, model, auto_pk, connection.ops.quote_name)
-    params = [
-        field.get_db_prep_save(field.pre_save(instance, True), connection=connection)
-        for field in fields
-    ]
+    assert meta.pk is not None and all(type(i) is model for i in instances)
+    # The key left to the database (an AutoField not set), as save() leaves it.
+    auto_pk = instances[0].pk is None and bool(getattr(meta.pk, "db_returning", False))
+    assert all((i.pk is None) == (instances[0].pk is None) for i in instances)
+    sql, fields = _statement(
+        connection.vendor, model, auto_pk, len(instances), connection.ops.quote_name
+    )
+    params = []
+    for instance in instances:
+        # Related rows assigned before they were saved (obligations of a new case): ids.
+        instance._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+        params += [
+            field.get_db_prep_save(field.pre_save(instance, True), connection=connection)
+            for field in fields
+        ]
     # As save() does: a failure inside an atomic block leaves it to be rolled back.
     with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
         cursor.execute(sql, params)
         if auto_pk:
-            (pk,) = cursor.fetchone()
-            setattr(instance, meta.pk.attname, pk)
-    instance._state.adding = False
-    instance._state.db = using
+            for instance, (pk,) in zip(instances, cursor.fetchall(), strict=True):
+                setattr(instance, meta.pk.attname, pk)
+    for instance in instances:
+        instance._state.adding = False
+        instance._state.db = using
+    return instances
+
+
+def row_insert(instance: M) -> M:
+    """Insert `instance` as a new row, as `instance.save(force_insert=True)` would."""
+    rows_insert([instance])
     return instance

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from memnun.audit.models import AuditEvent
 from memnun.notifications.models import MessageStatus, OutboundMessage
 from memnun.organisation.models import Office
-from memnun.rowinsert import row_insert
+from memnun.rowinsert import row_insert, rows_insert
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +86,13 @@ def test_a_model_with_save_receivers_is_saved_the_ordinary_way() -> None:
     finally:
         post_save.disconnect(sender=Office, dispatch_uid="test-rowinsert")
     assert heard == [True] and Office.objects.filter(pk=office.pk).exists()
+
+
+def test_several_rows_in_one_statement_with_their_keys_in_order() -> None:
+    messages = [_message(f"k-many-{i}") for i in range(3)]
+    with CaptureQueriesContext(connection) as queries:
+        rows_insert(messages)
+    assert len(queries) == 1
+    assert [OutboundMessage.objects.get(pk=m.pk).idempotency_key for m in messages] == [
+        "k-many-0", "k-many-1", "k-many-2"
+    ]

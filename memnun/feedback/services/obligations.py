@@ -27,7 +27,7 @@ from memnun.feedback.errors import Conflict
 from memnun.feedback.models import CustomerQuestion, Feedback, Obligation
 from memnun.feedback.report_facts import OBLIGATION_FACTS, fact_fields_set
 from memnun.feedback.rows_update import rows_update
-from memnun.rowinsert import row_insert
+from memnun.rowinsert import row_insert, rows_insert
 from memnun.servicelevels.clock import business_time_between
 
 RECOMPUTE_BATCH = 1000
@@ -51,7 +51,7 @@ def obligations_open(*, feedback: Feedback, deadlines: Deadlines | None = None) 
     if feedback.pk is None:
         _copies_set(feedback, planned)
         row_insert(feedback)
-        Obligation.objects.bulk_create(planned)
+        rows_insert(planned)
         return planned
     Obligation.objects.bulk_create(planned)
     _sync(feedback, planned)
