@@ -143,6 +143,33 @@ def _written(events: list[AuditEvent]) -> None:
         transaction.on_commit(_seal_after_commit)
 
 
+def _head_sql() -> tuple[str, str]:
+    q = connection.ops.quote_name
+    table = q(AuditChainHead._meta.db_table)
+    # Names from the model's metadata, values as parameters.
+    return (
+        f"SELECT {q('seq')}, {q('hash')} FROM {table} WHERE {q('id')} = 1",  # noqa: S608
+        f"UPDATE {table} SET {q('seq')} = %s, {q('hash')} = %s WHERE {q('id')} = 1",  # noqa: S608
+    )
+
+
+def _inline_head() -> tuple[int, str]:
+    """The chain's end, for sealing inline (SQLite: the write transaction is exclusive,
+    so there is no row lock to take). Plain SQL: asked on every audited change."""
+    with connection.cursor() as cursor:
+        cursor.execute(_head_sql()[0])
+        row = cursor.fetchone()
+    if row is None:  # the very first event: make the row
+        head, _ = AuditChainHead.objects.get_or_create(id=1)
+        return head.seq, head.hash
+    return int(row[0]), str(row[1])
+
+
+def _inline_head_set(*, seq: int, head_hash: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_head_sql()[1], [seq, head_hash])
+
+
 def audit_record(
     *, actor: str, action: str, object_type: str, object_id: str, data: dict[str, Any]
 ) -> AuditEvent:
@@ -152,15 +179,14 @@ def audit_record(
     if _seal_inline():
         # SQLite: chained as it is written, under the head's lock the writer holds anyway
         # (three statements, where writing unsealed then sealing would take five).
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        seq, prev_hash = _inline_head()
         event = AuditEvent(
             at=timezone.now(), actor=actor, action=action, object_type=object_type,
             object_id=object_id, data=_normalise(data),
         )
-        head.hash = _link(event, seq=head.seq + 1, prev_hash=head.hash)
-        head.seq += 1
+        head_hash = _link(event, seq=seq + 1, prev_hash=prev_hash)
         row_insert(event)
-        head.save(update_fields=["seq", "hash"])
+        _inline_head_set(seq=seq + 1, head_hash=head_hash)
     else:
         event = row_insert(AuditEvent(
             at=timezone.now(), actor=actor, action=action, object_type=object_type,
