@@ -535,7 +535,9 @@ def _acknowledgement_stamp(*, feedback_id: int, method: str, sent_at: datetime) 
 
 
 def _processor_disclosure(message: OutboundMessage, at: datetime) -> bool:
-    feedback = Feedback.objects.filter(pk=int(message.source_id)).first()
+    # The log row needs the case's key and its audit event the reference: not the
+    # whole case row, which took most of this callback's CPU to read and build.
+    feedback = Feedback.objects.filter(pk=int(message.source_id)).only("id", "reference").first()
     if feedback is None:
         return False
     processor_disclosure_record(
