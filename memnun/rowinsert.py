@@ -9,8 +9,10 @@ adapted exactly as the ORM adapts them), the primary key read back with RETURNIN
 (PostgreSQL; SQLite from 3.35). Only the statement's text is kept, per connection
 vendor and model.
 
-It sends no `pre_save`/`post_save` signal, so a model that has receivers for them
-(a watched configuration row, see configcache) is saved the ordinary way instead.
+It sends no `pre_save`/`post_save` signal and does not call the model's own `save()`,
+so a model that has receivers for them (a watched configuration row, see configcache)
+or overrides `save()` is saved the ordinary way instead, unless it declares
+`INSERT_AS_SAVE = True`: its `save()` adds nothing to the insert of a new row.
 """
 
 from __future__ import annotations
@@ -56,10 +58,13 @@ def rows_insert(instances: Sequence[M]) -> Sequence[M]:
     if not instances:
         return instances
     model = type(instances[0])
+    if not all(i._state.adding for i in instances):
+        raise ValueError("rows_insert writes new rows only")
     using = router.db_for_write(model, instance=instances[0])
     connection = connections[using]
     if (
-        model._meta.parents
+        (model.save is not Model.save and not getattr(model, "INSERT_AS_SAVE", False))
+        or model._meta.parents
         or pre_save.has_listeners(model)
         or post_save.has_listeners(model)
         or not connection.features.can_return_columns_from_insert

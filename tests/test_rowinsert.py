@@ -96,3 +96,9 @@ def test_several_rows_in_one_statement_with_their_keys_in_order() -> None:
     assert [OutboundMessage.objects.get(pk=m.pk).idempotency_key for m in messages] == [
         "k-many-0", "k-many-1", "k-many-2"
     ]
+
+
+def test_a_row_read_back_is_never_inserted_again() -> None:
+    message = row_insert(_message("k-once"))
+    with pytest.raises(ValueError, match="new rows only"):
+        row_insert(OutboundMessage.objects.get(pk=message.pk))
