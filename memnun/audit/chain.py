@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from memnun.audit.models import AuditChainHead, AuditEvent
 from memnun.audit.signals import audit_recorded
+from memnun.rowinsert import row_insert
 
 GENESIS = "0" * 64
 
@@ -142,6 +143,33 @@ def _written(events: list[AuditEvent]) -> None:
         transaction.on_commit(_seal_after_commit)
 
 
+def _head_sql() -> tuple[str, str]:
+    q = connection.ops.quote_name
+    table = q(AuditChainHead._meta.db_table)
+    # Names from the model's metadata, values as parameters.
+    return (
+        f"SELECT {q('seq')}, {q('hash')} FROM {table} WHERE {q('id')} = 1",  # noqa: S608
+        f"UPDATE {table} SET {q('seq')} = %s, {q('hash')} = %s WHERE {q('id')} = 1",  # noqa: S608
+    )
+
+
+def _inline_head() -> tuple[int, str]:
+    """The chain's end, for sealing inline (SQLite: the write transaction is exclusive,
+    so there is no row lock to take). Plain SQL: asked on every audited change."""
+    with connection.cursor() as cursor:
+        cursor.execute(_head_sql()[0])
+        row = cursor.fetchone()
+    if row is None:  # the very first event: make the row
+        head, _ = AuditChainHead.objects.get_or_create(id=1)
+        return head.seq, head.hash
+    return int(row[0]), str(row[1])
+
+
+def _inline_head_set(*, seq: int, head_hash: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_head_sql()[1], [seq, head_hash])
+
+
 def audit_record(
     *, actor: str, action: str, object_type: str, object_id: str, data: dict[str, Any]
 ) -> AuditEvent:
@@ -151,20 +179,19 @@ def audit_record(
     if _seal_inline():
         # SQLite: chained as it is written, under the head's lock the writer holds anyway
         # (three statements, where writing unsealed then sealing would take five).
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        seq, prev_hash = _inline_head()
         event = AuditEvent(
             at=timezone.now(), actor=actor, action=action, object_type=object_type,
             object_id=object_id, data=_normalise(data),
         )
-        head.hash = _link(event, seq=head.seq + 1, prev_hash=head.hash)
-        head.seq += 1
-        event.save(force_insert=True)
-        head.save(update_fields=["seq", "hash"])
+        head_hash = _link(event, seq=seq + 1, prev_hash=prev_hash)
+        row_insert(event)
+        _inline_head_set(seq=seq + 1, head_hash=head_hash)
     else:
-        event = AuditEvent.objects.create(
+        event = row_insert(AuditEvent(
             at=timezone.now(), actor=actor, action=action, object_type=object_type,
             object_id=object_id, data=_normalise(data),
-        )
+        ))
         _written([event])
     # In the change's transaction: what a higher floor does on it (webhooks) commits with it.
     audit_recorded.send(sender=AuditEvent, event=event)

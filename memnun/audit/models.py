@@ -47,6 +47,9 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
 
+    # save() only refuses changes: a new event may be written by memnun.rowinsert.
+    INSERT_AS_SAVE = True
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError("audit events are never changed")

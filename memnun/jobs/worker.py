@@ -39,6 +39,7 @@ from django_tasks_db.utils import is_locked_database_exception
 from memnun.jobs import recovery, schedule
 from memnun.jobs.models import JobAttempt, WorkerHeartbeat
 from memnun.jobs.retry import error_text, policy_for
+from memnun.rowinsert import row_insert
 
 logger = logging.getLogger("memnun.jobs")
 
@@ -211,9 +212,9 @@ class Worker:
                     return None
                 result.claim(self.worker_id)
                 attempt = len(result.worker_ids)
-                JobAttempt.objects.create(
+                row_insert(JobAttempt(
                     task_result=result, number=attempt, worker_id=self.worker_id, started_at=now
-                )
+                ))
         except OperationalError as exc:
             if is_locked_database_exception(exc):  # SQLite busy beyond its timeout: next loop
                 return None

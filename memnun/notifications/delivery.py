@@ -248,9 +248,8 @@ def drain(
                     status__in=DUE_STATUSES, next_attempt_at__lte=clock()
                 ).exists()
                 break
-            claimed = claim_batch(
-                worker=worker, now=clock(), batch=batch or settings.MEMNUN_OUTBOX_BATCH
-            )
+            size = batch or settings.MEMNUN_OUTBOX_BATCH
+            claimed = claim_batch(worker=worker, now=clock(), batch=size)
             if not claimed:
                 break
             for index, message in enumerate(claimed):
@@ -266,6 +265,11 @@ def drain(
                     report.dead += 1
                 else:
                     report.retried += 1
+            # A short batch took all that was due: a message queued since found this run
+            # claimed (not ready) and woke another (outbox.delivery_wake), and one whose
+            # retry falls due later has next_due_at's run. No need to look again.
+            if len(claimed) < size:
+                break
     finally:
         if own_pool:
             pool.close()

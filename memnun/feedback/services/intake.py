@@ -50,6 +50,7 @@ from memnun.feedback.services.privacy_notice import notice_current
 from memnun.organisation.brands import brand_for_text
 from memnun.organisation.models import Office
 from memnun.organisation.selectors import office_active
+from memnun.rowinsert import row_insert
 from memnun.text import phone_e164, tr_fold
 
 # Channels where the acknowledgement is given on the spot by the person recording it.
@@ -266,7 +267,7 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
     )
 
     with transaction.atomic():
-        customer = Customer.objects.create(
+        customer = row_insert(Customer(
             name=data.customer.name.strip(),
             email=data.customer.email.strip().lower(),
             phone=phone,
@@ -274,7 +275,7 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
             preferred_contact=data.customer.preferred_contact,
             language=data.customer.language,
             name_folded=tr_fold(data.customer.name),
-        )
+        ))
         ack_method = _ACKNOWLEDGED_AT_INTAKE.get(Channel(data.channel))
         repair_order = data.repair_order.strip()
         # Marked once here so the queue shows it cheaply; the case page lists the repeats.
@@ -282,7 +283,8 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
             imei=imei, repair_order=repair_order, phone=customer.phone, email=customer.email,
             received_at=received_at,
         )
-        feedback = Feedback.objects.create(
+        # Inserted by obligations_open, with its copies of the deadlines already set.
+        feedback = Feedback(
             reference=reference_allocate(year=timezone.localtime(now).year),
             tracking_code_hash=tracking_code_hash(code),
             type=data.type,
@@ -312,7 +314,7 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
         )
         # The acknowledgement and resolution deadlines, with their copies on the case.
         obligations = obligations_open(feedback=feedback)
-        StageChange.objects.create(feedback=feedback, status=Status.CREATED, at=now, by=actor)
+        row_insert(StageChange(feedback=feedback, status=Status.CREATED, at=now, by=actor))
         # Each purpose the customer ticked, with the notice in force; nothing when unticked.
         consents = consents_write(
             feedback=feedback,

@@ -229,8 +229,8 @@ def _send(
     """
     if not callback and to_customer:
         callback = DELIVERY_CALLBACK
-    # A case created in this transaction has nothing queued yet (message_queue still
-    # guards the key): no need to look before rendering.
+    # A case created in this transaction has nothing queued yet (the outbox's unique
+    # key still guards it): no need to look, here or in message_queue.
     existing = None if new_case else _queued(key)
     if existing is not None:
         return existing
@@ -276,6 +276,7 @@ def _send(
         source_id=str(feedback.pk),
         callback_task=callback,
         redact=redact,
+        fresh=new_case,
     )
 
 
@@ -534,7 +535,9 @@ def _acknowledgement_stamp(*, feedback_id: int, method: str, sent_at: datetime) 
 
 
 def _processor_disclosure(message: OutboundMessage, at: datetime) -> bool:
-    feedback = Feedback.objects.filter(pk=int(message.source_id)).first()
+    # The log row needs the case's key and its audit event the reference: not the
+    # whole case row, which took most of this callback's CPU to read and build.
+    feedback = Feedback.objects.filter(pk=int(message.source_id)).only("id", "reference").first()
     if feedback is None:
         return False
     processor_disclosure_record(

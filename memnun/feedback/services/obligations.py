@@ -27,6 +27,7 @@ from memnun.feedback.errors import Conflict
 from memnun.feedback.models import CustomerQuestion, Feedback, Obligation
 from memnun.feedback.report_facts import OBLIGATION_FACTS, fact_fields_set
 from memnun.feedback.rows_update import rows_update
+from memnun.rowinsert import row_insert, rows_insert
 from memnun.servicelevels.clock import business_time_between
 
 RECOMPUTE_BATCH = 1000
@@ -39,10 +40,19 @@ def _actor_name(actor: User | str | None) -> str:
 
 
 def obligations_open(*, feedback: Feedback, deadlines: Deadlines | None = None) -> list[Obligation]:
-    """Create the obligations a newly received case owes. Inside the intake's transaction."""
+    """Create the obligations a newly received case owes. Inside the intake's transaction.
+
+    Given the case unsaved, insert it here with its copies of them already set: one
+    INSERT of the case, where saving it first would take an UPDATE after it too.
+    """
     planned = obligations_planned_at_intake(
         feedback=feedback, deadlines=deadlines or Deadlines(), safety=is_safety_case(feedback)
     )
+    if feedback.pk is None:
+        _copies_set(feedback, planned)
+        row_insert(feedback)
+        rows_insert(planned)
+        return planned
     Obligation.objects.bulk_create(planned)
     _sync(feedback, planned)
     return planned
@@ -52,12 +62,17 @@ def _locked_obligations(feedback: Feedback) -> list[Obligation]:
     return list(Obligation.objects.select_for_update().filter(feedback=feedback).order_by("id"))
 
 
-def _sync(feedback: Feedback, obligations: Iterable[Obligation]) -> None:
+def _copies_set(feedback: Feedback, obligations: Iterable[Obligation]) -> list[str]:
+    """Set the case's copies of its obligations; the names of the fields changed."""
     obligations = list(obligations)
     changed = copy_to_feedback(feedback, obligations)
     # The report facts of the obligations met (report_facts.py): written once, when first met.
     met = {OBLIGATION_FACTS[o.kind]: o.met_at for o in obligations if o.kind in OBLIGATION_FACTS}
-    changed += fact_fields_set(feedback, met)
+    return changed + fact_fields_set(feedback, met)
+
+
+def _sync(feedback: Feedback, obligations: Iterable[Obligation]) -> None:
+    changed = _copies_set(feedback, obligations)
     if changed:
         feedback.save(update_fields=changed)
 
