@@ -15,6 +15,7 @@ from typing import Any
 from django.db.backends.sqlite3 import base as sqlite3_base
 from django.db.utils import OperationalError
 
+from memnun.sqlitewriters.cursor import SQLiteCursor
 from memnun.sqlitewriters.writerqueue import QueueTimeout, WriterQueue
 
 # sqlite3.connect's own default, when OPTIONS give no timeout.
@@ -29,6 +30,9 @@ class DatabaseWrapper(_SQLiteWrapper):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         self._writer_queue: WriterQueue | None = None
         self._writers_for = ""
+
+    def create_cursor(self, name: str | None = None) -> Any:
+        return self.connection.cursor(factory=SQLiteCursor)
 
     def _start_transaction_under_autocommit(self) -> None:
         writers = self._writers()
