@@ -24,6 +24,10 @@ from memnun.feedback.privacy_models import Consent
 from memnun.feedback.services.common import case_audit, case_lock
 from memnun.feedback.services.privacy_notice import notice_current
 
+# In their declared order (the state's keys); an enum's `.values` builds a list on every use.
+_PURPOSES: tuple[str, ...] = tuple(ConsentPurpose.values)
+_CHANNELS = frozenset(ConsentChannel.values)
+
 
 def _latest_by_purpose(rows: Iterable[Consent]) -> dict[str, Consent]:
     """The customer's latest word on each purpose among `rows`: the newest by time, then
@@ -54,7 +58,7 @@ def consents_state(
         Consent.objects.filter(feedback=feedback) if history is None else history
     )
     return {purpose: purpose in latest and latest[purpose].granted
-            for purpose in ConsentPurpose.values}
+            for purpose in _PURPOSES}
 
 
 def consents_history(*, feedback: Feedback) -> list[Consent]:
@@ -64,8 +68,8 @@ def consents_history(*, feedback: Feedback) -> list[Consent]:
 
 
 def _check(changes: Mapping[str, bool], channel: str) -> None:
-    unknown = [p for p in changes if p not in ConsentPurpose.values]
-    if unknown or channel not in ConsentChannel.values:
+    unknown = [p for p in changes if p not in _PURPOSES]
+    if unknown or channel not in _CHANNELS:
         raise FieldErrors({"consent": [_("Unknown consent purpose.")]})
 
 

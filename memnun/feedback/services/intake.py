@@ -54,6 +54,10 @@ from memnun.rowinsert import row_insert
 from memnun.text import phone_e164, tr_fold
 
 # Channels where the acknowledgement is given on the spot by the person recording it.
+# The codes intake accepts, as sets: an enum's `.values` builds a new list on every use.
+_TYPES, _CHANNELS = frozenset(FeedbackType.values), frozenset(Channel.values)
+_LANGUAGES, _CONTACTS = frozenset(Language.values), frozenset(ContactMethod.values)
+
 _ACKNOWLEDGED_AT_INTAKE = {
     Channel.PHONE: AckMethod.PHONE,
     Channel.FRONT_OFFICE: AckMethod.IN_PERSON,
@@ -153,9 +157,9 @@ def _resolve_office(code: str | None, actor: User | None, errors: _Errors) -> Of
 
 
 def _check(data: IntakeInput, actor: User | None, now: datetime, errors: _Errors) -> None:
-    if data.type not in FeedbackType.values:
+    if data.type not in _TYPES:
         errors.add("type", _("Unknown feedback type."))
-    if data.channel not in Channel.values:
+    if data.channel not in _CHANNELS:
         errors.add("channel", _("Unknown channel."))
     if actor is None and data.channel not in PUBLIC_CHANNELS:
         raise NotPermitted(_("Only staff may record feedback from this channel."))
@@ -183,9 +187,9 @@ def _check(data: IntakeInput, actor: User | None, now: datetime, errors: _Errors
         elif data.received_at > now:
             errors.add("received_at", _("The time of receipt cannot be in the future."))
     customer = data.customer
-    if customer.language not in Language.values:
+    if customer.language not in _LANGUAGES:
         errors.add("customer.language", _("Unknown language."))
-    if customer.preferred_contact and customer.preferred_contact not in ContactMethod.values:
+    if customer.preferred_contact and customer.preferred_contact not in _CONTACTS:
         errors.add("customer.preferred_contact", _("Unknown contact method."))
     if len(customer.name) > 200:
         errors.add("customer.name", _("Keep the name under 200 characters."))
@@ -198,7 +202,7 @@ def _check(data: IntakeInput, actor: User | None, now: datetime, errors: _Errors
             errors.add("customer.email", _("Enter a valid e-mail address."))
     elif (
         not customer.phone.strip()
-        and data.channel in Channel.values
+        and data.channel in _CHANNELS
         and data.channel not in CONTACTLESS_CHANNELS
     ):
         errors.add("customer", _("Give an e-mail address or a phone number so we can reply."))
