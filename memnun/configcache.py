@@ -23,12 +23,11 @@ Two bounds keep it honest:
 
 Cached values are shared between requests and threads, so they must never be
 mutated: loaders return frozen dataclasses, tuples, or model instances that the
-read site hands out as copies (`copy.copy`, see `config_instance`).
+read site hands out as copies (`config_instance`).
 """
 
 from __future__ import annotations
 
-import copy
 import threading
 import time
 from collections.abc import Callable, Hashable
@@ -70,8 +69,15 @@ def config_instance(instance: None) -> None: ...
 def config_instance(instance: M | None) -> M | None:
     """A copy of a cached model instance for one caller: its own state and relation
     cache, so that assigning it to a new row or reading a relation never touches the
-    shared one."""
-    return copy.copy(instance) if instance is not None else None
+    shared one.
+
+    What `copy.copy` makes, without its pickling round trip (`Model.__reduce__`): the
+    model's own `__getstate__` copies the state and the relation cache."""
+    if instance is None:
+        return None
+    clone = instance.__class__.__new__(instance.__class__)
+    clone.__dict__.update(instance.__getstate__())
+    return clone
 
 
 def config_clear() -> None:

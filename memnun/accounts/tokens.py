@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from memnun.accounts.models import ApiToken, User, secret_digest
 from memnun.audit.chain import audit_record
+from memnun.configcache import config_instance
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def token_user(*, raw: str) -> User | None:
         # The rows as read before the user was built: had they changed in between, the
         # next request reads them differently and builds the user again.
         known = _known[digest] = (row, token.user)
-    return copy.copy(known[1])
+    return config_instance(known[1])
 
 
 def tokens_active(*, owner: User | None) -> QuerySet[ApiToken]:

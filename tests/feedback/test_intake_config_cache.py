@@ -17,7 +17,7 @@ from memnun.feedback.services.intake import CustomerInput, IntakeInput, feedback
 from memnun.notifications.models import MessageTemplate, OutboundMessage
 from memnun.organisation.models import Office
 from memnun.organisation.selectors import office_active
-from memnun.servicelevels.models import CalendarDay, DayKind, ServiceTarget, TargetMode
+from memnun.servicelevels.models import Calendar, CalendarDay, DayKind, ServiceTarget, TargetMode
 from memnun.servicelevels.store import calendar_changed, target_get
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +117,19 @@ def test_cached_offices_are_copies_callers_cannot_spoil(demo: None) -> None:
     office.name = "spoilt"
     again = office_active(code="istanbul")
     assert again is not None and again is not office and again.name != "spoilt"
+
+
+
+def test_a_relation_replaced_on_a_copy_stays_with_that_copy(
+    demo: None, django_assert_num_queries: Any
+) -> None:
+    first = office_active(code="istanbul")
+    assert first is not None
+    calendar = first.calendar
+    first.calendar = Calendar(name="elsewhere")  # replaced on this copy only
+    # The next copy: the cached office, with the calendar read along with it.
+    with django_assert_num_queries(0):
+        again = office_active(code="istanbul")
+        assert again is not None and again.calendar.pk == calendar.pk
+        assert again.calendar.name == calendar.name != "elsewhere"
+    assert again._state is not first._state and again._state.adding is False
