@@ -11,8 +11,15 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_save
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from memnun.accounts.models import ApiToken, User
 from memnun.audit.models import AuditEvent
+from memnun.feedback.models import Obligation
+from memnun.feedback.services.intake import CustomerInput, IntakeInput, feedback_record
 from memnun.notifications.models import MessageStatus, OutboundMessage
 from memnun.organisation.models import Office
 from memnun.rowinsert import row_insert, rows_insert
@@ -102,3 +109,60 @@ def test_a_row_read_back_is_never_inserted_again() -> None:
     message = row_insert(_message("k-once"))
     with pytest.raises(ValueError, match="new rows only"):
         row_insert(OutboundMessage.objects.get(pk=message.pk))
+
+
+_TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=40)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    subject=_TEXT | _TEXT.map(gettext_lazy),  # a lazy string: prepared the ordinary way
+    attempts=st.integers(0, 2**31 - 1) | st.booleans(),  # a bool: as save() turns it
+    sent_at=st.none() | st.datetimes(
+        min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+    ),
+    headers=st.dictionaries(st.text(max_size=5), st.integers() | st.text(max_size=5)),
+)
+def test_any_values_are_stored_as_save_stores_them(
+    subject: Any, attempts: Any, sent_at: datetime | None, headers: dict[str, Any]
+) -> None:
+    pair = []
+    for write, key in ((lambda m: m.save(force_insert=True), "saved"), (row_insert, "inserted")):
+        message = _message(f"k-any-{key}-{len(pair)}-{OutboundMessage.objects.count()}")
+        message.subject, message.attempts, message.sent_at = subject, attempts, sent_at
+        message.headers = headers
+        write(message)
+        pair.append(_stored(message))
+    assert pair[0] == pair[1]
+    assert pair[1]["subject"] == str(subject) and pair[1]["attempts"] == int(attempts)
+
+
+def test_a_related_row_is_stored_by_its_key_as_save_stores_it(demo: None) -> None:
+    feedback = feedback_record(data=IntakeInput(
+        type="complaint", channel="web", office="istanbul", subject="Ekran",
+        description="Üç haftadır serviste.",
+        customer=CustomerInput(name="Işıl Öztürk", email="isil@example.com"),
+        privacy_notice=True,
+    ), actor=None).feedback
+    rows = []
+    for write in (lambda o: o.save(force_insert=True), row_insert):
+        Obligation.objects.filter(feedback=feedback, kind="resolution").delete()  # one per kind
+        obligation = Obligation(
+            feedback=feedback, kind="resolution", target_key="resolution:complaint",
+            started_at=AT, due_at=AT + timedelta(days=1), warn_at=AT, escalation_level=2,
+        )
+        write(obligation)
+        row = model_to_dict(Obligation.objects.get(pk=obligation.pk))
+        rows.append({k: v for k, v in row.items() if k != "id"})
+    assert rows[0] == rows[1] and rows[1]["feedback"] == feedback.pk
+
+
+def test_a_time_filled_on_insert_is_filled(demo: None) -> None:
+    before = timezone.now()
+    token = row_insert(ApiToken(
+        user=User.objects.get(username="agent"), key_hash="rowinsert-digest", expires_at=AT
+    ))
+    stored = ApiToken.objects.get(pk=token.pk)
+    assert before <= stored.created_at <= timezone.now() and stored.created_at == token.created_at
+    assert stored.expires_at == AT
