@@ -14,15 +14,35 @@ kinds of answer escape them, and get the same set from here:
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any
 
 from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse
 
+# Built once per process (every response asks), again when a setting changes (tests).
+_built: dict[bool, Mapping[str, str]] = {}
 
-def security_headers(*, secure: bool) -> dict[str, str]:
+
+def _settings_changed(**_: Any) -> None:
+    _built.clear()
+
+
+setting_changed.connect(_settings_changed, dispatch_uid="memnun.security_headers")
+
+
+def security_headers(*, secure: bool) -> Mapping[str, str]:
     """Header → value for a response; HSTS only where the response goes over HTTPS."""
+    built = _built.get(secure)
+    if built is None:
+        built = _built[secure] = MappingProxyType(_build(secure=secure))
+    return built
+
+
+def _build(*, secure: bool) -> dict[str, str]:
     headers = {
         "Content-Security-Policy": build_policy(),
         "X-Frame-Options": settings.X_FRAME_OPTIONS,
@@ -56,7 +76,7 @@ class SecurityHeadersMiddleware:
         return response
 
 
-def error_page(*, status: int, reason: str, headers: dict[str, str]) -> bytes:
+def error_page(*, status: int, reason: str, headers: Mapping[str, str]) -> bytes:
     """A whole HTTP/1.1 error answer, as the web server writes it before any application
     ran: a short page that echoes nothing of the request, with the security headers."""
     title = f"{status} {html.escape(reason)}"

@@ -135,6 +135,17 @@ def test_https_mode_redirects_and_sends_hsts_with_secure_cookies(demo: None) -> 
         assert_protected(refused, hsts=True)
 
 
+def test_the_headers_built_once_follow_a_changed_setting() -> None:
+    from memnun.security_headers import security_headers
+
+    assert "Strict-Transport-Security" not in security_headers(secure=True)
+    with override_settings(SECURE_HSTS_SECONDS=600, X_FRAME_OPTIONS="SAMEORIGIN"):
+        changed = security_headers(secure=True)
+        assert changed["Strict-Transport-Security"] == "max-age=600"
+        assert changed["X-Frame-Options"] == "SAMEORIGIN"
+    assert "Strict-Transport-Security" not in security_headers(secure=True)
+    assert security_headers(secure=True)["X-Frame-Options"] == "DENY"
+
 def test_the_proxy_header_setting_is_read_as_header_and_value(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
