@@ -12,10 +12,13 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, transaction
+from django.db.models import QuerySet
+from django.db.models.sql.subqueries import UpdateQuery
 from django.utils import timezone
 
 from memnun.audit.models import AuditChainHead, AuditEvent
 from memnun.audit.signals import audit_recorded
+from memnun.compiledsql import CompiledQuery, update_query
 from memnun.rowinsert import row_insert
 
 GENESIS = "0" * 64
@@ -143,22 +146,23 @@ def _written(events: list[AuditEvent]) -> None:
         transaction.on_commit(_seal_after_commit)
 
 
-def _head_sql() -> tuple[str, str]:
-    q = connection.ops.quote_name
-    table = q(AuditChainHead._meta.db_table)
-    # Names from the model's metadata, values as parameters.
-    return (
-        f"SELECT {q('seq')}, {q('hash')} FROM {table} WHERE {q('id')} = 1",  # noqa: S608
-        f"UPDATE {table} SET {q('seq')} = %s, {q('hash')} = %s WHERE {q('id')} = 1",  # noqa: S608
-    )
+def _head() -> QuerySet[AuditChainHead, tuple[int, str]]:
+    return AuditChainHead.objects.filter(id=1).values_list("seq", "hash")
+
+
+def _head_set(seq: int, head_hash: str) -> UpdateQuery:
+    return update_query(AuditChainHead.objects.filter(id=1), seq=seq, hash=head_hash)
+
+
+# Asked on every audited change (SQLite): compiled once per process, as building them
+# with the ORM each time cost more CPU than the database's answer (issue 14).
+_HEAD, _HEAD_SET = CompiledQuery(_head), CompiledQuery(_head_set, int, str)
 
 
 def _inline_head() -> tuple[int, str]:
     """The chain's end, for sealing inline (SQLite: the write transaction is exclusive,
-    so there is no row lock to take). Plain SQL: asked on every audited change."""
-    with connection.cursor() as cursor:
-        cursor.execute(_head_sql()[0])
-        row = cursor.fetchone()
+    so there is no row lock to take)."""
+    row = _HEAD.fetchone()
     if row is None:  # the very first event: make the row
         head, _ = AuditChainHead.objects.get_or_create(id=1)
         return head.seq, head.hash
@@ -166,8 +170,7 @@ def _inline_head() -> tuple[int, str]:
 
 
 def _inline_head_set(*, seq: int, head_hash: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(_head_sql()[1], [seq, head_hash])
+    _HEAD_SET.execute(seq, head_hash)
 
 
 def audit_record(

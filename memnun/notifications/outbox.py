@@ -14,9 +14,11 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from email.utils import parseaddr
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import TaskResultStatus
@@ -24,6 +26,7 @@ from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from memnun.audit.chain import audit_record
+from memnun.compiledsql import CompiledQuery
 from memnun.notifications.models import MessageChannel, MessageStatus, OutboundMessage
 from memnun.rowinsert import row_insert
 
@@ -158,44 +161,27 @@ def delivery_wake(*, at: datetime | None = None) -> None:
         _wake(deliver_pending, now=now, at=at)
 
 
-# Asked on every queued message, so its SQL is built once per vendor: building it with
+def _waiting(task_path: str, at: datetime) -> QuerySet[DBTaskResult[Any, Any], tuple[UUID]]:
+    """A ready run of `task_path` due by `at`, first in the queue's order (the model's
+    ordering), held until this transaction ends where the database can skip what others
+    hold: `DBTaskResult.objects.ready()` with `at` for now (a run enqueued with no time
+    is stored at `get_date_max()`)."""
+    return (
+        DBTaskResult.objects.select_for_update(skip_locked=True)
+        .filter(status=TaskResultStatus.READY, task_path=task_path)
+        .filter(Q(run_after=get_date_max()) | Q(run_after__lte=at))
+        .values_list("id")[:1]
+    )
+
+
+# Asked on every queued message, so it is compiled once per process: building it with
 # the ORM each time cost more CPU than the database's answer (issue 14).
-_WAITING_SQL: dict[str, str] = {}
-
-
-def _waiting_sql() -> str:
-    """A ready run due by a time: the ORM's `DBTaskResult.objects.ready()` with that time
-    (a run with no time given is stored at `get_date_max()`), first in the queue's order."""
-    vendor = connection.vendor
-    if vendor not in _WAITING_SQL:
-        q = connection.ops.quote_name
-        meta = DBTaskResult._meta
-        table = q(meta.db_table)
-        id_, path, status, run_after, priority, enqueued = (
-            f"{table}.{q(str(getattr(meta.get_field(name), 'column', '')))}"
-            for name in ("id", "task_path", "status", "run_after", "priority", "enqueued_at")
-        )
-        # Names from the model's metadata, values as parameters.
-        sql = (
-            f"SELECT {id_} FROM {table} WHERE {status} = %s AND {path} = %s "  # noqa: S608
-            f"AND ({run_after} = %s OR {run_after} <= %s) "
-            f"ORDER BY {priority} DESC, {run_after} ASC, {enqueued} ASC LIMIT 1"
-        )
-        if connection.features.has_select_for_update_skip_locked:
-            sql += " FOR UPDATE SKIP LOCKED"
-        _WAITING_SQL[vendor] = sql
-    return _WAITING_SQL[vendor]
+_WAITING = CompiledQuery(_waiting, str, datetime)
 
 
 def _wake(deliver_pending: Task[Any, Any], *, now: datetime, at: datetime) -> None:
-    adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        cursor.execute(_waiting_sql(), [
-            TaskResultStatus.READY.value, deliver_pending.module_path,
-            adapt(get_date_max()), adapt(at),
-        ])
-        if cursor.fetchone() is not None:
-            return
+    if _WAITING.fetchone(deliver_pending.module_path, at) is not None:
+        return
     if at > now:
         deliver_pending.using(run_after=at).enqueue()
     else:

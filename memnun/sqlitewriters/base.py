@@ -36,7 +36,7 @@ class DatabaseWrapper(_SQLiteWrapper):  # type: ignore[misc]
 
     def _start_transaction_under_autocommit(self) -> None:
         writers = self._writers()
-        if writers is None or writers.held:
+        if writers is None:
             super()._start_transaction_under_autocommit()
             return
         timeout = float(self.settings_dict["OPTIONS"].get("timeout", DEFAULT_TIMEOUT))

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from functools import partial
+from itertools import combinations
+from typing import Literal
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import CharField, Model, Q, QuerySet, Value
+from django.db.models import CharField, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
-from memnun.feedback.models import Customer, Feedback
+from memnun.compiledsql import CompiledExists
+from memnun.feedback.models import Feedback
 
 Match = Literal["imei", "repair_order", "phone", "email"]
 # The strongest match first: when another case shares several values, it is listed once,
@@ -57,8 +59,11 @@ def repeat_window_days() -> int:
     return days
 
 
-def _window() -> timedelta:
-    return timedelta(days=repeat_window_days())
+def _around(received_at: datetime) -> tuple[datetime, datetime]:
+    """The window of a case received at `received_at`: the first and last receipt times
+    that still repeat it (both ends included)."""
+    window = timedelta(days=repeat_window_days())
+    return received_at - window, received_at + window
 
 
 def _identifiers(
@@ -70,14 +75,19 @@ def _identifiers(
     return {match: value for match, value in given.items() if value}
 
 
+def _branch(match: Match, value: str, since: datetime, until: datetime) -> QuerySet[Feedback]:
+    """The rule, for one kind of match: the feedback of the window sharing `value`."""
+    return Feedback.objects.filter(
+        received_at__gte=since, received_at__lte=until, **{MATCH_COLUMNS[match]: value}
+    )
+
+
 def _sharing(
-    *, identifiers: dict[Match, str], received_at: datetime, exclude_pk: int | None
+    *, identifiers: dict[Match, str], since: datetime, until: datetime, exclude_pk: int | None
 ) -> list[QuerySet[Feedback, tuple[str, datetime, str]]]:
-    window = _window()
-    around = Q(received_at__gte=received_at - window, received_at__lte=received_at + window)
     branches: list[QuerySet[Feedback, tuple[str, datetime, str]]] = []
     for match, value in identifiers.items():
-        rows = Feedback.objects.filter(around, **{MATCH_COLUMNS[match]: value})
+        rows = _branch(match, value, since, until)
         if exclude_pk is not None:
             rows = rows.exclude(pk=exclude_pk)
         branches.append(
@@ -94,9 +104,8 @@ def repeats_of(*, feedback: Feedback) -> list[Repeat]:
         imei=feedback.imei, repair_order=feedback.repair_order,
         phone=feedback.customer.phone, email=feedback.customer.email,
     )
-    branches = _sharing(
-        identifiers=identifiers, received_at=feedback.received_at, exclude_pk=feedback.pk
-    )
+    since, until = _around(feedback.received_at)
+    branches = _sharing(identifiers=identifiers, since=since, until=until, exclude_pk=feedback.pk)
     if not branches:
         return []
     rows = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
@@ -109,41 +118,23 @@ def repeats_of(*, feedback: Feedback) -> list[Repeat]:
     return sorted(found.values(), key=lambda r: (r.received_at, r.reference), reverse=True)
 
 
-def _quoted_column(model: type[Model], name: str) -> str:
-    return connection.ops.quote_name(str(getattr(model._meta.get_field(name), "column", "")))
+def _exists_branches(
+    matches: tuple[Match, ...], since: datetime, until: datetime, *values: str
+) -> list[QuerySet[Feedback]]:
+    return [_branch(m, v, since, until) for m, v in zip(matches, values, strict=True)]
 
 
-def _column(match: Match) -> tuple[bool, str]:
-    """Where `MATCH_COLUMNS[match]` lives: (on the customer?, its quoted column)."""
-    path = MATCH_COLUMNS[match].split("__")
-    return len(path) > 1, _quoted_column(Customer if len(path) > 1 else Feedback, path[-1])
-
-
-# The SQL of the intake's check, per set of matches given: built once per process, as
-# building the query with the ORM each time cost more CPU than the database's answer.
-_EXISTS_SQL: dict[tuple[Match, ...], str] = {}
-
-
-def _exists_sql(matches: tuple[Match, ...]) -> str:
-    if matches not in _EXISTS_SQL:
-        q = connection.ops.quote_name
-        feedback, customer = q(Feedback._meta.db_table), q(Customer._meta.db_table)
-        joined = (
-            f"{feedback} INNER JOIN {customer} ON ({feedback}."
-            f"{_quoted_column(Feedback, 'customer')} = {customer}.{_quoted_column(Customer, 'id')})"
-        )
-        received = f"{feedback}.{_quoted_column(Feedback, 'received_at')}"
-        branches = []
-        for match in matches:
-            on_customer, column = _column(match)
-            # Names from the models' metadata, values as parameters.
-            branches.append(
-                f"EXISTS (SELECT 1 FROM {joined if on_customer else feedback} "  # noqa: S608
-                f"WHERE {received} >= %s AND {received} <= %s "
-                f"AND {customer if on_customer else feedback}.{column} = %s)"
-            )
-        _EXISTS_SQL[matches] = "SELECT " + " OR ".join(branches)
-    return _EXISTS_SQL[matches]
+# The intake's check, asked on every case: compiled once per process and set of matches
+# given (in the order of MATCHES, as `_identifiers` gives them) from the rule above, as
+# building the query with the ORM each time cost more CPU than the database's answer
+# (issue 14).
+_EXISTS = {
+    matches: CompiledExists(
+        partial(_exists_branches, matches), datetime, datetime, *[str] * len(matches)
+    )
+    for size in range(1, len(MATCHES) + 1)
+    for matches in combinations(MATCHES, size)
+}
 
 
 def repeat_exists(
@@ -156,13 +147,5 @@ def repeat_exists(
     identifiers = _identifiers(imei=imei, repair_order=repair_order, phone=phone, email=email)
     if not identifiers:
         return False
-    window = _window()
-    adapt = connection.ops.adapt_datetimefield_value
-    since, until = adapt(received_at - window), adapt(received_at + window)
-    params: list[Any] = []
-    for value in identifiers.values():
-        params += [since, until, value]
-    with connection.cursor() as cursor:
-        cursor.execute(_exists_sql(tuple(identifiers)), params)
-        (found,) = cursor.fetchone()
-    return bool(found)
+    since, until = _around(received_at)
+    return _EXISTS[tuple(identifiers)].exists(since, until, *identifiers.values())
