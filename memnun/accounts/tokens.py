@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from memnun.accounts.models import ApiToken, User, secret_digest
 from memnun.audit.chain import audit_record
+from memnun.compiledsql import CompiledQuery
 from memnun.configcache import config_instance
 
 
@@ -38,10 +39,8 @@ def _live(*, now: datetime) -> QuerySet[ApiToken]:
 # The token check reads the token, its user and the user's office, every column, on every
 # request: a revoked or expired token, a deactivated user, a changed role or office
 # answer the very next request, in every process. What it saves is the ORM's work: the
-# query is compiled once per process (`_Check`), and the user is built from the rows once
+# query is compiled once per process (`_CHECK`), and the user is built from the rows once
 # and kept (`_known`) for as long as the rows read back the same (issue 14).
-_PROBE_HASH = "memnun:probe-key-hash"
-_PROBE_AT = datetime(2000, 1, 1, tzinfo=UTC)
 _KNOWN_MAX = 512  # tokens whose user this process keeps; all forgotten when full
 
 
@@ -55,41 +54,12 @@ def _check_columns() -> list[str]:
     ]
 
 
-@dataclass(frozen=True)
-class _Check:
-    """The live-token query for one key, compiled once; its key and time filled per call."""
-
-    sql: str
-    params: tuple[Any, ...]
-    hash_at: int
-    time_at: int
-
-    @classmethod
-    def compile(cls, alias: str) -> _Check:
-        connection = connections[alias]
-        query = _live(now=_PROBE_AT).filter(key_hash=_PROBE_HASH).values_list(*_check_columns())
-        sql, params = query.query.get_compiler(connection=connection).as_sql()
-        probe_at = _expires_at_param(_PROBE_AT, alias)
-        return cls(sql=sql, params=tuple(params), hash_at=list(params).index(_PROBE_HASH),
-                   time_at=list(params).index(probe_at))
-
-    def row(self, *, digest: str, now: datetime, alias: str) -> tuple[Any, ...] | None:
-        params = list(self.params)
-        params[self.hash_at] = digest
-        params[self.time_at] = _expires_at_param(now, alias)
-        with connections[alias].cursor() as cursor:
-            cursor.execute(self.sql, params)
-            found: tuple[Any, ...] | None = cursor.fetchone()
-        return found
+def _check(digest: str, now: datetime) -> QuerySet[ApiToken, tuple[Any, ...]]:
+    """The live token with this digest, with every column of its user and office."""
+    return _live(now=now).filter(key_hash=digest).values_list(*_check_columns())
 
 
-def _expires_at_param(at: datetime, alias: str) -> Any:
-    return ApiToken._meta.get_field("expires_at").get_db_prep_value(
-        at, connections[alias], prepared=False
-    )
-
-
-_checks: dict[str, _Check] = {}
+_CHECK = CompiledQuery(_check, str, datetime)
 _known: dict[str, tuple[tuple[Any, ...], User]] = {}
 
 
@@ -104,11 +74,7 @@ def token_user(*, raw: str) -> User | None:
         return None
     digest = secret_digest(raw)
     now = timezone.now()
-    alias = DEFAULT_DB_ALIAS
-    check = _checks.get(alias)
-    if check is None:
-        check = _checks[alias] = _Check.compile(alias)
-    row = check.row(digest=digest, now=now, alias=alias)
+    row = _CHECK.fetchone(digest, now)
     if row is None:
         _known.pop(digest, None)
         return None
