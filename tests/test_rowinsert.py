@@ -111,7 +111,9 @@ def test_a_row_read_back_is_never_inserted_again() -> None:
         row_insert(OutboundMessage.objects.get(pk=message.pk))
 
 
-_TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=40)
+# No NUL and no lone surrogate: PostgreSQL stores neither, in text or in JSON.
+_CHARACTERS = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
+_TEXT = st.text(_CHARACTERS, max_size=40)
 
 
 @settings(max_examples=40, deadline=None,
@@ -122,7 +124,9 @@ _TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x
     sent_at=st.none() | st.datetimes(
         min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
     ),
-    headers=st.dictionaries(st.text(max_size=5), st.integers() | st.text(max_size=5)),
+    headers=st.dictionaries(
+        st.text(_CHARACTERS, max_size=5), st.integers() | st.text(_CHARACTERS, max_size=5)
+    ),
 )
 def test_any_values_are_stored_as_save_stores_them(
     subject: Any, attempts: Any, sent_at: datetime | None, headers: dict[str, Any]
