@@ -101,7 +101,10 @@ def _same(a: Any, b: Any) -> bool:
 
 class CompiledQuery:
     """`build(*values)`, a QuerySet or a query (`update_query`), compiled once per
-    database alias and vendor; `kinds` are the types of the values, in order."""
+    database alias and vendor; `kinds` are the types of the values, in order.
+
+    It runs on `using` ("default" unless given), no router asked: the hot reads are a
+    write's own, which must see its writes (a router could send a read to the replica)."""
 
     def __init__(self, build: Callable[..., Any], *kinds: type) -> None:
         for kind in kinds:
