@@ -40,6 +40,14 @@ def _default_language() -> Any:
 
 # Where the session fixture leaves pytest-django's database blocker for the teardown hook.
 _DB_BLOCKER = pytest.StashKey[Any]()
+# The database the settings name before pytest-django replaces it by the test database.
+_REAL_DB_NAME = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    config.stash[_REAL_DB_NAME] = str(settings.DATABASES["default"]["NAME"])
 
 
 def _demo_seed() -> None:
@@ -89,8 +97,10 @@ def django_db_setup(
     from django.db import connection
 
     # When no collected test uses the database, pytest-django creates no test
-    # database and the connection still names the real one: never seed that.
-    if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+    # database and the connection still names the real one: never seed that. (Asking
+    # `_get_test_db_name()` instead is wrong on PostgreSQL without xdist: with no TEST
+    # NAME set it answers "test_" + the test database's own name.)
+    if connection.settings_dict["NAME"] == request.config.stash[_REAL_DB_NAME]:
         return
     with django_db_blocker.unblock():
         _demo_seed()
