@@ -1,4 +1,5 @@
-"""CPU and queries per API intake, in process: `python -m bench.api_intake_profile [N]` (issue 14).
+"""CPU and queries per API intake, in process: `python -m bench.api_intake_profile [N] [--compare]`
+(issue 14).
 
 `bench.intake_profile` measures the domain service alone; this one measures the whole
 served path of `POST /api/v1/feedback` (a staff bearer token, phone channel, the customer
@@ -30,10 +31,17 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from bench.http_bench import intake_payload
 from bench.intake_profile import demo_sqlite, profile_top
+
+# `--compare`: post compare_bench's phone intake instead (no preferred contact, so no
+# acknowledgement queued): the request as the side-by-side figures measure it.
+_COMPARE = "--compare" in sys.argv
 
 
 def _payload(i: int) -> bytes:
+    if _COMPARE:
+        return json.dumps(intake_payload(i, email=True), ensure_ascii=False).encode()
     return json.dumps({
         "type": "complaint", "channel": "phone", "office": "istanbul",
         "subject": f"Bench {i}", "description": "Ekran değişimi gecikti.", "brand": "samsung",
@@ -74,7 +82,8 @@ def _poster(token: str) -> Callable[[int], None]:
 
 
 def main() -> int:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    numbers = [arg for arg in sys.argv[1:] if arg.isdigit()]
+    count = int(numbers[0]) if numbers else 200
     demo_sqlite("api-intake-profile")
     from django.conf import settings
     from django.db import close_old_connections, connection, reset_queries

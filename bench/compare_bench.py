@@ -43,12 +43,9 @@ from memnun.cli import web_workers_default
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
-def tree_cpu_seconds(root: int) -> float:
-    """User + system CPU of a process and all its live descendants (read from /proc).
-
-    memnun's supervisor starts each child in a process group of its own, so the tree is
-    followed by parent id rather than by group."""
-    stats: dict[int, tuple[int, int]] = {}  # pid -> (parent, ticks)
+def _cpu_ticks() -> dict[int, tuple[int, int]]:
+    """pid -> (parent pid, user + system ticks) of every process, read from /proc."""
+    stats: dict[int, tuple[int, int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -59,15 +56,58 @@ def tree_cpu_seconds(root: int) -> float:
             continue
         # After the command: state ppid pgrp ...; utime and stime are the 12th and 13th.
         stats[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    return stats
+
+
+def _tree(root: int, stats: dict[int, tuple[int, int]]) -> list[int]:
+    """The root and all its live descendants. memnun's supervisor starts each child in a
+    process group of its own, so the tree is followed by parent id rather than by group."""
     children: dict[int, list[int]] = {}
     for pid, (parent, _) in stats.items():
         children.setdefault(parent, []).append(pid)
-    total, todo = 0, [root]
+    found, todo = [], [root]
     while todo:
         pid = todo.pop()
-        total += stats.get(pid, (0, 0))[1]
+        found.append(pid)
         todo.extend(children.get(pid, []))
-    return total / _TICK
+    return found
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU of a process and all its live descendants."""
+    stats = _cpu_ticks()
+    return sum(stats.get(pid, (0, 0))[1] for pid in _tree(root, stats)) / _TICK
+
+
+def _command(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _role(pid: int, stats: dict[int, tuple[int, int]]) -> str:
+    """What a served process is, for the CPU split: where the time per case goes."""
+    command = _command(pid)
+    if "gunicorn" in command:
+        parent = stats.get(pid, (0, 0))[0]
+        return "web workers" if "gunicorn" in _command(parent) else "gunicorn master"
+    if "memnun.cli worker" in command:
+        return "job worker"
+    if "memnun.cli run" in command:
+        return "supervisor"
+    return "other"
+
+
+def tree_cpu_by_role(root: int) -> dict[str, float]:
+    """tree_cpu_seconds split by what each process is (web workers, job worker, ...)."""
+    stats = _cpu_ticks()
+    roles: dict[str, float] = {}
+    for pid in _tree(root, stats):
+        role = _role(pid, stats)
+        roles[role] = roles.get(role, 0.0) + stats.get(pid, (0, 0))[1] / _TICK
+    return roles
 
 
 @dataclass
@@ -78,6 +118,7 @@ class Result:
     latencies: list[float]
     errors: int
     cpu_seconds: float
+    cpu_by_role: dict[str, float]
 
     @property
     def rate(self) -> float:
@@ -86,6 +127,12 @@ class Result:
     @property
     def cpu_ms_per_case(self) -> float:
         return self.cpu_seconds * 1000 / max(self.created, 1)
+
+    def cpu_split(self) -> str:
+        """CPU per case by process role, largest first: '3.1 web workers, 1.9 job worker'."""
+        parts = sorted(self.cpu_by_role.items(), key=lambda item: -item[1])
+        return ", ".join(f"{seconds * 1000 / max(self.created, 1):.2f} {role}"
+                         for role, seconds in parts if seconds > 0)
 
     def percentiles(self) -> str:
         q = statistics.quantiles(sorted(self.latencies), n=100, method="inclusive")
@@ -170,16 +217,16 @@ def run_memnun(
 
             _drive(host, int(port), clients=clients, seconds=warmup, post=post)
             _settle(app.pid)
-            cpu_before = tree_cpu_seconds(app.pid)
+            cpu_before = tree_cpu_by_role(app.pid)
             created, elapsed, latencies, errors = _drive(
                 host, int(port), clients=clients, seconds=seconds, post=post
             )
             # What the worker does for the window's cases (messages, obligations) is
             # part of each case's cost: count until the processes are idle again.
             _settle(app.pid)
-            cpu = tree_cpu_seconds(app.pid) - cpu_before
+            by_role = _minus(tree_cpu_by_role(app.pid), cpu_before)
             return Result(f"memnun ({app.database}, {workers} web workers)", created, elapsed,
-                          latencies, errors, cpu)
+                          latencies, errors, sum(by_role.values()), by_role)
     finally:
         controller.stop()
 
@@ -209,13 +256,20 @@ def run_helpdesk(*, clients: int, seconds: float, warmup: float) -> Result:
 
         _drive(host, int(port), clients=clients, seconds=warmup, post=post)
         _settle(peer.pid)
-        cpu_before = tree_cpu_seconds(peer.pid)
+        cpu_before = tree_cpu_by_role(peer.pid)
         created, elapsed, latencies, errors = _drive(
             host, int(port), clients=clients, seconds=seconds, post=post
         )
         _settle(peer.pid)
-        cpu = tree_cpu_seconds(peer.pid) - cpu_before
-        return Result("django-helpdesk 2.6.1 (sqlite)", created, elapsed, latencies, errors, cpu)
+        by_role = _minus(tree_cpu_by_role(peer.pid), cpu_before)
+        return Result("django-helpdesk 2.6.1 (sqlite)", created, elapsed, latencies, errors,
+                      sum(by_role.values()), by_role)
+
+
+def _minus(after: dict[str, float], before: dict[str, float]) -> dict[str, float]:
+    """CPU used between two splits. A process that died in between loses its time (the
+    served trees restart none during a window)."""
+    return {role: max(seconds - before.get(role, 0.0), 0.0) for role, seconds in after.items()}
 
 
 def _settle(root: int, *, idle: float = 0.05, timeout: float = 300) -> None:
@@ -292,7 +346,7 @@ def run(
         (
             f"compare intake, {r.system}, c={clients}, {seconds:.0f} s",
             f"{r.rate:.0f} cases/s; p50/p95/p99 {r.percentiles()} ms; "
-            f"{r.cpu_ms_per_case:.1f} ms server CPU/case; {r.errors} errors",
+            f"{r.cpu_ms_per_case:.1f} ms server CPU/case ({r.cpu_split()}); {r.errors} errors",
         )
         for r in results
     ]
@@ -321,7 +375,8 @@ def _run_postgresql(
         (
             f"compare intake, {ours.system}, c={clients}, {seconds:.0f} s",
             f"{ours.rate:.0f} cases/s; p50/p95/p99 {ours.percentiles()} ms; "
-            f"{ours.cpu_ms_per_case:.1f} ms server CPU/case; {ours.errors} errors",
+            f"{ours.cpu_ms_per_case:.1f} ms server CPU/case ({ours.cpu_split()}); "
+            f"{ours.errors} errors",
         ),
         ("compare: memnun ÷ PostgreSQL raw limit", f"{ours.rate / limit:.0%}"),
     ]
