@@ -45,7 +45,7 @@ from memnun.feedback.privacy_codes import (
 from memnun.feedback.references import reference_allocate, tracking_code_hash, tracking_code_new
 from memnun.feedback.selectors.repeats import repeat_exists
 from memnun.feedback.services.consents import consents_write
-from memnun.feedback.services.obligations import obligations_open
+from memnun.feedback.services.obligations import obligations_open, obligations_plan
 from memnun.feedback.services.privacy_notice import notice_current
 from memnun.organisation.brands import brand_for_text
 from memnun.organisation.models import Office
@@ -270,54 +270,59 @@ def feedback_record(*, data: IntakeInput, actor: User | None) -> IntakeResult:
         ConsentChannel.WEB_FORM if actor is None else ConsentChannel.STAFF
     )
 
+    ack_method = _ACKNOWLEDGED_AT_INTAKE.get(Channel(data.channel))
+    repair_order = data.repair_order.strip()
+    # Built, with its deadlines worked out, before the transaction: SQLite lets one
+    # writer in at a time, and the lock is held from the transaction's start (IMMEDIATE),
+    # so only what needs the database's state waits for it (issue 14).
+    customer = Customer(
+        name=data.customer.name.strip(),
+        email=data.customer.email.strip().lower(),
+        phone=phone,
+        address=data.customer.address.strip(),
+        preferred_contact=data.customer.preferred_contact,
+        language=data.customer.language,
+        name_folded=tr_fold(data.customer.name),
+    )
+    feedback = Feedback(
+        tracking_code_hash=tracking_code_hash(code),
+        type=data.type,
+        channel=data.channel,
+        office=office,
+        subject=data.subject.strip(),
+        description=data.description.strip(),
+        remedy_sought=data.remedy_sought.strip(),
+        brand_text=brand_text,
+        brand=brand,
+        product=data.product.strip(),
+        device_serial=data.device_serial.strip(),
+        imei=imei,
+        repair_order=repair_order,
+        received_at=received_at,
+        recorded_by=actor,
+        privacy_notice_version=notice.version,
+        privacy_notice=notice,
+        privacy_notice_given=notice_given,
+        # Given before the data, at the call or visit; with the acknowledgement: when sent.
+        privacy_notice_at=None if notice_given == NoticeGiven.ACKNOWLEDGEMENT else received_at,
+        # Given on the spot, when the call or visit took place, not when typed in.
+        ack_sent_at=received_at if ack_method else None,
+        ack_method=ack_method or "",
+    )
+    # The acknowledgement and resolution deadlines.
+    planned = obligations_plan(feedback=feedback)
+
     with transaction.atomic():
-        customer = row_insert(Customer(
-            name=data.customer.name.strip(),
-            email=data.customer.email.strip().lower(),
-            phone=phone,
-            address=data.customer.address.strip(),
-            preferred_contact=data.customer.preferred_contact,
-            language=data.customer.language,
-            name_folded=tr_fold(data.customer.name),
-        ))
-        ack_method = _ACKNOWLEDGED_AT_INTAKE.get(Channel(data.channel))
-        repair_order = data.repair_order.strip()
+        row_insert(customer)
+        feedback.customer = customer
         # Marked once here so the queue shows it cheaply; the case page lists the repeats.
-        is_repeat = repeat_exists(
+        feedback.is_repeat = repeat_exists(
             imei=imei, repair_order=repair_order, phone=customer.phone, email=customer.email,
             received_at=received_at,
         )
-        # Inserted by obligations_open, with its copies of the deadlines already set.
-        feedback = Feedback(
-            reference=reference_allocate(year=timezone.localtime(now).year),
-            tracking_code_hash=tracking_code_hash(code),
-            type=data.type,
-            channel=data.channel,
-            office=office,
-            subject=data.subject.strip(),
-            description=data.description.strip(),
-            remedy_sought=data.remedy_sought.strip(),
-            brand_text=brand_text,
-            brand=brand,
-            product=data.product.strip(),
-            device_serial=data.device_serial.strip(),
-            imei=imei,
-            repair_order=repair_order,
-            customer=customer,
-            received_at=received_at,
-            is_repeat=is_repeat,
-            recorded_by=actor,
-            privacy_notice_version=notice.version,
-            privacy_notice=notice,
-            privacy_notice_given=notice_given,
-            # Given before the data, at the call or visit; with the acknowledgement: when sent.
-            privacy_notice_at=None if notice_given == NoticeGiven.ACKNOWLEDGEMENT else received_at,
-            # Given on the spot, when the call or visit took place, not when typed in.
-            ack_sent_at=received_at if ack_method else None,
-            ack_method=ack_method or "",
-        )
-        # The acknowledgement and resolution deadlines, with their copies on the case.
-        obligations = obligations_open(feedback=feedback)
+        feedback.reference = reference_allocate(year=timezone.localtime(now).year)
+        # Inserted with the case, which gets its copies of their deadlines.
+        obligations = obligations_open(feedback=feedback, planned=planned)
         row_insert(StageChange(feedback=feedback, status=Status.CREATED, at=now, by=actor))
         # Each purpose the customer ticked, with the notice in force; nothing when unticked.
         consents = consents_write(

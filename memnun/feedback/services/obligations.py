@@ -39,15 +39,22 @@ def _actor_name(actor: User | str | None) -> str:
     return actor or ""
 
 
-def obligations_open(*, feedback: Feedback, deadlines: Deadlines | None = None) -> list[Obligation]:
-    """Create the obligations a newly received case owes. Inside the intake's transaction.
+def obligations_plan(*, feedback: Feedback, deadlines: Deadlines | None = None) -> list[Obligation]:
+    """The obligations a newly received case will owe, worked out but not written: pure
+    computation on its office's calendar and the service targets, done before the
+    intake's transaction so that the write lock is held for the writes alone."""
+    return obligations_planned_at_intake(
+        feedback=feedback, deadlines=deadlines or Deadlines(), safety=is_safety_case(feedback)
+    )
+
+
+def obligations_open(*, feedback: Feedback, planned: list[Obligation]) -> list[Obligation]:
+    """Write the obligations `obligations_plan` worked out for a newly received case.
+    Inside the intake's transaction.
 
     Given the case unsaved, insert it here with its copies of them already set: one
     INSERT of the case, where saving it first would take an UPDATE after it too.
     """
-    planned = obligations_planned_at_intake(
-        feedback=feedback, deadlines=deadlines or Deadlines(), safety=is_safety_case(feedback)
-    )
     if feedback.pk is None:
         _copies_set(feedback, planned)
         row_insert(feedback)
