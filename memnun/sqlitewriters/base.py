@@ -6,10 +6,21 @@ the transaction ends: commit, rollback, or the connection closed. The turn is le
 even when the COMMIT or ROLLBACK itself fails: the queue only orders writers, SQLite's
 own lock still keeps them apart, and a turn kept by mistake would stall every writer.
 In-memory databases have one connection and no file to queue on: they are left as is.
+
+Checkpoints. SQLite copies its write-ahead log back into the database (a checkpoint, with
+an fsync) inside the COMMIT that takes the log past `wal_autocheckpoint` pages, that is
+while the committing connection still holds its turn: at the default (1,000 pages)
+about every twentieth intake took some 13 ms more, with every other writer waiting
+behind it (issue 14, BENCHMARKS.md). So each connection checkpoints itself, every
+`CHECKPOINT_EVERY` commits, after it has let its turn go; PASSIVE, which neither waits
+for nor blocks readers and writers. SQLite's own stays as a safety net for transactions
+far larger than an intake's (a bulk fill), at `AUTOCHECKPOINT_PAGES`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from typing import Any
 
 from django.db.backends.sqlite3 import base as sqlite3_base
@@ -20,6 +31,9 @@ from memnun.sqlitewriters.writerqueue import QueueTimeout, WriterQueue
 
 # sqlite3.connect's own default, when OPTIONS give no timeout.
 DEFAULT_TIMEOUT = 5.0
+# An intake writes some 45 pages: twenty commits come near SQLite's default threshold.
+CHECKPOINT_EVERY = 20
+AUTOCHECKPOINT_PAGES = 10_000
 
 # django-stubs declares none of the backend's private hooks overridden here.
 _SQLiteWrapper: Any = sqlite3_base.DatabaseWrapper
@@ -30,6 +44,13 @@ class DatabaseWrapper(_SQLiteWrapper):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         self._writer_queue: WriterQueue | None = None
         self._writers_for = ""
+        self._commits = 0
+
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        conn = super().get_new_connection(conn_params)
+        if not self.is_in_memory_db():
+            conn.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
+        return conn
 
     def create_cursor(self, name: str | None = None) -> Any:
         return self.connection.cursor(factory=SQLiteCursor)
@@ -57,6 +78,14 @@ class DatabaseWrapper(_SQLiteWrapper):  # type: ignore[misc]
             super()._commit()
         finally:
             self._end_turn()
+        self._commits += 1
+        if self._commits % CHECKPOINT_EVERY == 0 and self._writer_queue is not None:
+            self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        # A failure loses nothing: the log keeps every page until a later checkpoint.
+        with contextlib.suppress(sqlite3.DatabaseError):
+            self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def _rollback(self) -> None:
         try:

@@ -146,3 +146,44 @@ def test_parallel_writers_on_their_own_connections_all_land() -> None:
         t.join(timeout=120)
     assert not errors, errors
     assert Brand.objects.filter(code__startswith="w").count() == 8 * 15
+
+
+def _wal_size() -> int:
+    return os.path.getsize(f"{connection.settings_dict['NAME']}-wal")
+
+
+def test_the_log_is_checkpointed_after_the_turn_is_given_up() -> None:
+    """SQLite's own checkpoint would run inside the COMMIT, with the writer's turn held;
+    each connection checkpoints itself once it has let the turn go."""
+    from memnun.sqlitewriters.base import AUTOCHECKPOINT_PAGES, CHECKPOINT_EVERY
+
+    connection.ensure_connection()
+    raw = connection.connection
+    assert raw.execute("PRAGMA wal_autocheckpoint").fetchone() == (AUTOCHECKPOINT_PAGES,)
+    seen: list[bool] = []
+
+    def trace(statement: str) -> None:
+        if "wal_checkpoint" in statement:
+            seen.append(_lock_free())
+
+    raw.set_trace_callback(trace)
+    try:
+        for n in range(2 * CHECKPOINT_EVERY):
+            _write(connection, f"Brand {n}")
+    finally:
+        raw.set_trace_callback(None)
+    assert seen == [True, True]  # one every CHECKPOINT_EVERY commits, the turn free
+
+
+def test_the_log_stops_growing_under_many_small_commits() -> None:
+    """The checkpoints keep the log short: once it has been written through, later
+    commits reuse it from the start instead of growing it."""
+    from memnun.sqlitewriters.base import CHECKPOINT_EVERY
+
+    for n in range(2 * CHECKPOINT_EVERY + 1):
+        _write(connection, f"Early {n}")
+    settled = _wal_size()
+    for n in range(6 * CHECKPOINT_EVERY):
+        _write(connection, f"Later {n}")
+    # Without checkpoints between them, 120 more commits would make the log 3-4 times longer.
+    assert _wal_size() <= settled * 1.5
