@@ -36,6 +36,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 
 from bench.http_bench import intake_payload, threads_run
+from bench.http_floor import served_floor
 from bench.peer_helpdesk import served_peer
 from bench.served import free_port, served
 from memnun.cli import web_workers_default
@@ -266,6 +267,31 @@ def run_helpdesk(*, clients: int, seconds: float, warmup: float) -> Result:
                       sum(by_role.values()), by_role)
 
 
+def run_floor(*, clients: int, seconds: float, warmup: float, workers: int) -> Result:
+    """gunicorn as memnun is served, answering at once: the HTTP cost per request."""
+    with served_floor(port=free_port(), workers=workers) as floor:
+        host, port = floor.url.removeprefix("http://").split(":")
+        body = json.dumps(intake_payload(0, email=True))
+        headers = {"Content-Type": "application/json"}
+
+        def post(conn: http.client.HTTPConnection, i: int) -> int:
+            conn.request("POST", "/api/v1/feedback", body, headers)
+            response = conn.getresponse()
+            response.read()
+            return response.status
+
+        _drive(host, int(port), clients=clients, seconds=warmup, post=post)
+        _settle(floor.pid)
+        cpu_before = tree_cpu_by_role(floor.pid)
+        created, elapsed, latencies, errors = _drive(
+            host, int(port), clients=clients, seconds=seconds, post=post
+        )
+        _settle(floor.pid)
+        by_role = _minus(tree_cpu_by_role(floor.pid), cpu_before)
+        return Result(f"HTTP floor (gunicorn, {workers} sync workers, no work)", created,
+                      elapsed, latencies, errors, sum(by_role.values()), by_role)
+
+
 def _minus(after: dict[str, float], before: dict[str, float]) -> dict[str, float]:
     """CPU used between two splits. A process that died in between loses its time (the
     served trees restart none during a window)."""
@@ -340,8 +366,9 @@ def run(
     results = [
         run_helpdesk(clients=clients, seconds=seconds, warmup=warmup),
         run_memnun(clients=clients, seconds=seconds, warmup=warmup, workers=workers),
+        run_floor(clients=clients, seconds=seconds, warmup=warmup, workers=workers),
     ]
-    peer, ours = results
+    peer, ours, floor = results
     rows = [
         (
             f"compare intake, {r.system}, c={clients}, {seconds:.0f} s",
@@ -355,6 +382,13 @@ def run(
             "compare: memnun ÷ django-helpdesk",
             f"{ours.rate / peer.rate:.2f}× throughput; "
             f"{ours.cpu_ms_per_case / peer.cpu_ms_per_case:.2f}× CPU per case",
+        )
+    )
+    rows.append(
+        (
+            "compare: memnun's CPU per case above the HTTP floor",
+            f"{ours.cpu_ms_per_case - floor.cpu_ms_per_case:.1f} ms "
+            f"({floor.cpu_ms_per_case / ours.cpu_ms_per_case:.0%} of it is the floor's)",
         )
     )
     return rows
