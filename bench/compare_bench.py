@@ -192,7 +192,8 @@ class _Sink:
         return "250 OK"
 
 
-# What `make run` starts (`memnun run`, MEMNUN_WEB_WORKERS unset): one per core, 2 to 8.
+# What `make run` starts (`memnun run`, MEMNUN_WEB_WORKERS unset): one per core on SQLite,
+# two on PostgreSQL, 2 to 8.
 MEMNUN_WORKERS = web_workers_default()
 
 

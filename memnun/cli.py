@@ -124,15 +124,20 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def web_workers_default() -> int:
-    """gunicorn's sync workers unless told (MEMNUN_WEB_WORKERS, --workers): one per core,
-    at least two, at most eight. Measured on two cores at 8 concurrent intakes
-    (BENCHMARKS.md, "gunicorn workers"): two, three and four workers took the same
-    throughput, and two kept p99 under 100 ms where three and four doubled and quintupled
-    it (the job worker shares the cores)."""
+    """gunicorn's sync workers unless told (MEMNUN_WEB_WORKERS, --workers), at least two,
+    at most eight: one per core on SQLite, two per core on PostgreSQL. Measured on two
+    cores at 8 concurrent intakes (BENCHMARKS.md, "gunicorn workers" and "ninth
+    session"): on SQLite, whose writers take turns, a third worker only waited (p99
+    doubled, throughput fell); on PostgreSQL a worker waits on the network for every
+    statement while another uses the core: 2, 3, 4 and 6 workers took 107-114, 122,
+    130-131 and 112 intakes/s, p99 117-123, 89, 81-85 and 120 ms."""
+    from memnun.env import setting_peek
+
     configured = os.environ.get("MEMNUN_WEB_WORKERS")
     if configured:
         return int(configured)
-    return max(2, min(os.cpu_count() or 2, 8))
+    per_core = 2 if (setting_peek("DATABASE_URL") or "").startswith("postgres") else 1
+    return max(2, min((os.cpu_count() or 2) * per_core, 8))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

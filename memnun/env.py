@@ -51,6 +51,16 @@ def settings_file_load(*, path: Path) -> None:
         )
 
 
+def setting_peek(name: str) -> str | None:
+    """One value as the settings will read it (environment, else the settings file),
+    for a command that decides before Django starts; the process's settings are left
+    as they are (the test suite reads no settings file)."""
+    value = os.environ.get(name)
+    if value is None and settings_file().is_file():
+        value = dotenv_values(settings_file()).get(name)
+    return value
+
+
 def settings_file_create(*, path: Path, demo: bool) -> bool:
     """Write a settings file with a new random SECRET_KEY, unless one exists.
 

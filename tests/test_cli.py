@@ -218,3 +218,29 @@ def test_run_serves_with_a_worker_stops_on_ctrl_c_and_keeps_data(
     finally:
         os.killpg(second.pid, signal.SIGTERM)
         second.wait(timeout=30)
+
+
+def test_web_workers_follow_the_database_unless_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One gunicorn worker per core on SQLite, two on PostgreSQL (BENCHMARKS.md), 2 to 8;
+    the database as the settings would read it, the settings file included."""
+    from memnun.cli import web_workers_default
+    from memnun.env import env_str
+
+    cores = os.cpu_count() or 2
+    monkeypatch.setenv("MEMNUN_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("MEMNUN_WEB_WORKERS", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert web_workers_default() == max(2, min(cores, 8))
+    monkeypatch.setenv("DATABASE_URL", "postgres://memnun@127.0.0.1:5432/memnun")
+    assert web_workers_default() == max(2, min(2 * cores, 8))
+    monkeypatch.delenv("DATABASE_URL")
+    (tmp_path / "memnun.env").write_text(
+        "DATABASE_URL=postgres://memnun@127.0.0.1:5432/memnun\nMEMNUN_TEST_PEEK=file\n"
+    )
+    assert web_workers_default() == max(2, min(2 * cores, 8))
+    # This process's own settings are left as they were.
+    assert env_str("MEMNUN_TEST_PEEK", "unread") == "unread"
+    monkeypatch.setenv("MEMNUN_WEB_WORKERS", "3")
+    assert web_workers_default() == 3
