@@ -28,7 +28,9 @@ import io
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from bench.http_bench import intake_payload
@@ -49,6 +51,43 @@ def _payload(i: int) -> bytes:
                      "email": f"bench{i}@example.com", "preferred_contact": "email"},
         "consent": {"privacy_notice": True},
     }, ensure_ascii=False).encode()
+
+
+@dataclass
+class _Turns:
+    count: int = 0
+    cpu: float = 0.0
+    wall: float = 0.0
+
+
+@contextmanager
+def _write_turns() -> Iterator[_Turns]:
+    """Time each write turn of memnun's SQLite backend, from taking it (before BEGIN
+    IMMEDIATE) to letting it go (after COMMIT): the part of an intake that every other
+    writer waits for."""
+    from memnun.sqlitewriters.base import DatabaseWrapper
+
+    turns = _Turns()
+    began = [0.0, 0.0]
+    start, end = DatabaseWrapper._start_transaction_under_autocommit, DatabaseWrapper._end_turn
+
+    def timed_start(self: Any) -> None:
+        began[:] = time.process_time(), time.perf_counter()
+        start(self)
+
+    def timed_end(self: Any) -> None:
+        end(self)
+        turns.count += 1
+        turns.cpu += time.process_time() - began[0]
+        turns.wall += time.perf_counter() - began[1]
+
+    DatabaseWrapper._start_transaction_under_autocommit = timed_start
+    DatabaseWrapper._end_turn = timed_end
+    try:
+        yield turns
+    finally:
+        DatabaseWrapper._start_transaction_under_autocommit = start
+        DatabaseWrapper._end_turn = end
 
 
 def _poster(token: str) -> Callable[[int], None]:
@@ -140,8 +179,9 @@ def main() -> int:
     deliver()
 
     began = time.process_time()
-    for i in range(count):
-        post(count + i)
+    with _write_turns() as turns:
+        for i in range(count):
+            post(count + i)
     plain = time.process_time() - began
     deliver()
 
@@ -163,6 +203,9 @@ def main() -> int:
     print(f"API intakes: {count}, queries per API intake: {queries}")
     print(f"CPU per API intake (under cProfile): {profiled / count * 1000:.2f} ms")
     print(f"CPU per API intake (no profiler): {plain / count * 1000:.2f} ms")
+    if turns.count:
+        print(f"inside the write turn (SQLite): {turns.cpu / plain:.0%} of that CPU; "
+              f"{turns.wall / turns.count * 1000:.2f} ms wall per turn, {turns.count} turns")
     print(f"worker CPU per acknowledgement, one at a time: {worker_cpu / count * 1000:.2f} ms"
           f" ({ran} tasks run for {count} acknowledgements; {worker_queries} queries for one)")
     print(f"worker CPU per acknowledgement, {count} at once: {batch_cpu / count * 1000:.2f} ms"
