@@ -10,7 +10,9 @@ stack, django-ninja, the token check, the answer, and the request's end with its
 database connection kept or closed as the settings say, as in production), on a fresh
 SQLite demo database, after a few to warm up, timed with process CPU time
 (`time.process_time`, not the wall clock: the machine is shared), their queries counted,
-and the top of a cProfile printed by cumulative and by own time.
+and the top of a cProfile printed by cumulative and by own time; then how much of that CPU
+runs inside SQLite's write turn (from taking it to letting it go), which every other
+writer waits for.
 
 Then the job worker's side: the acknowledgement each intake queued, delivered by the
 steps of the job worker's loop (`memnun.jobs.worker.Worker`: close stale connections,
