@@ -40,9 +40,10 @@ def _actor_name(actor: User | str | None) -> str:
 
 
 def obligations_plan(*, feedback: Feedback, deadlines: Deadlines | None = None) -> list[Obligation]:
-    """The obligations a newly received case will owe, worked out but not written: pure
-    computation on its office's calendar and the service targets, done before the
-    intake's transaction so that the write lock is held for the writes alone."""
+    """The obligations a newly received case will owe, worked out but not written: from
+    its office's calendar and the service targets (the configuration cache, which may be
+    up to 2 s old anyway), before the intake's transaction, so that SQLite's write lock
+    is held for the writes alone."""
     return obligations_planned_at_intake(
         feedback=feedback, deadlines=deadlines or Deadlines(), safety=is_safety_case(feedback)
     )
