@@ -92,9 +92,13 @@ def _seal_batch() -> list[AuditEvent]:
     for event in pending:
         seq += 1
         prev = _link(event, seq=seq, prev_hash=prev)
-    AuditEvent.objects.bulk_update(pending, ["seq", "prev_hash", "hash"])
+    if len(pending) <= _SEAL_ONE_BY_ONE:
+        for event in pending:
+            _EVENT_SEAL.execute(event.id, event.seq, event.prev_hash, event.hash)
+    else:
+        AuditEvent.objects.bulk_update(pending, ["seq", "prev_hash", "hash"])
     head.seq, head.hash = seq, prev
-    head.save(update_fields=["seq", "hash"])
+    _HEAD_SET.execute(seq, prev)
     return pending
 
 
@@ -154,9 +158,19 @@ def _head_set(seq: int, head_hash: str) -> UpdateQuery:
     return update_query(AuditChainHead.objects.filter(id=1), seq=seq, hash=head_hash)
 
 
-# Asked on every audited change (SQLite): compiled once per process, as building them
-# with the ORM each time cost more CPU than the database's answer (issue 14).
+def _event_seal(event_id: int, seq: int, prev_hash: str, event_hash: str) -> UpdateQuery:
+    return update_query(
+        AuditEvent.objects.filter(id=event_id), seq=seq, prev_hash=prev_hash, hash=event_hash
+    )
+
+
+# Asked on every audited change: compiled once per process, as building them with the
+# ORM each time cost more CPU than the database's answer (issue 14). The sealing after
+# an intake's commit (PostgreSQL) mostly finds its own one event waiting, or two: an
+# UPDATE each, compiled, costs less than bulk_update's CASE built anew every time.
 _HEAD, _HEAD_SET = CompiledQuery(_head), CompiledQuery(_head_set, int, str)
+_EVENT_SEAL = CompiledQuery(_event_seal, int, int, str, str)
+_SEAL_ONE_BY_ONE = 2
 
 
 def _inline_head() -> tuple[int, str]:

@@ -40,6 +40,19 @@ def test_an_untouched_chain_verifies() -> None:
     assert report.ok and report.checked == 5
 
 
+@pytest.mark.parametrize("waiting", [1, 2, 3, 7])
+def test_few_or_many_waiting_events_are_chained_alike(waiting: int) -> None:
+    """On PostgreSQL, one or two waiting events are sealed an UPDATE each and more in one
+    bulk UPDATE: either way the chain links every event to the one before it."""
+    _write(1)
+    events = _write(waiting)
+    assert [e.seq for e in events] == list(range(2, waiting + 2))
+    first = AuditEvent.objects.get(seq=1)
+    assert [e.prev_hash for e in events] == [first.hash] + [e.hash for e in events[:-1]]
+    report = audit_verify()
+    assert report.ok and report.checked == waiting + 1
+
+
 def test_an_edited_row_is_reported() -> None:
     _write(5)
     AuditEvent.objects.filter(seq=3).update(data={"before": {"n": 2}, "after": {"n": 99}})
