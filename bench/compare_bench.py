@@ -118,8 +118,11 @@ class Result:
     seconds: float
     latencies: list[float]
     errors: int
-    cpu_seconds: float
     cpu_by_role: dict[str, float]
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu_by_role.values())
 
     @property
     def rate(self) -> float:
@@ -138,6 +141,33 @@ class Result:
     def percentiles(self) -> str:
         q = statistics.quantiles(sorted(self.latencies), n=100, method="inclusive")
         return f"{q[49] * 1000:.0f} / {q[94] * 1000:.0f} / {q[98] * 1000:.0f}"
+
+
+def _measure(
+    system: str, url: str, root: int, *, path: str, headers: dict[str, str],
+    body: Callable[[int], str], clients: int, seconds: float, warmup: float,
+) -> Result:
+    """POST `body(i)` to `url` + `path` from keep-alive clients: a warm-up, then the
+    measured window. The CPU of the served tree (from `root`) is counted from the window's
+    start until the processes are idle again, so that what they do afterwards for the
+    window's requests (memnun's worker: messages, obligations) is part of each one's cost."""
+    host, port = url.removeprefix("http://").split(":")
+
+    def post(conn: http.client.HTTPConnection, i: int) -> int:
+        conn.request("POST", path, body(i), headers)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+
+    _drive(host, int(port), clients=clients, seconds=warmup, post=post)
+    _settle(root)
+    before = tree_cpu_by_role(root)
+    created, elapsed, latencies, errors = _drive(
+        host, int(port), clients=clients, seconds=seconds, post=post
+    )
+    _settle(root)
+    return Result(system, created, elapsed, latencies, errors,
+                  _minus(tree_cpu_by_role(root), before))
 
 
 def _drive(
@@ -207,90 +237,48 @@ def run_memnun(
     try:
         extra = {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port)}
         with served(workers=workers, extra_env=extra, supervised=True) as app:
-            auth = {"Authorization": f"Bearer {app.token()}", "Content-Type": "application/json"}
-            host, port = app.url.removeprefix("http://").split(":")
-
-            def post(conn: http.client.HTTPConnection, i: int) -> int:
-                body = json.dumps(intake_payload(i, email=True))
-                conn.request("POST", "/api/v1/feedback", body, auth)
-                response = conn.getresponse()
-                response.read()
-                return response.status
-
-            _drive(host, int(port), clients=clients, seconds=warmup, post=post)
-            _settle(app.pid)
-            cpu_before = tree_cpu_by_role(app.pid)
-            created, elapsed, latencies, errors = _drive(
-                host, int(port), clients=clients, seconds=seconds, post=post
+            return _measure(
+                f"memnun ({app.database}, {workers} web workers)", app.url, app.pid,
+                path="/api/v1/feedback",
+                headers={"Authorization": f"Bearer {app.token()}",
+                         "Content-Type": "application/json"},
+                body=lambda i: json.dumps(intake_payload(i, email=True)),
+                clients=clients, seconds=seconds, warmup=warmup,
             )
-            # What the worker does for the window's cases (messages, obligations) is
-            # part of each case's cost: count until the processes are idle again.
-            _settle(app.pid)
-            by_role = _minus(tree_cpu_by_role(app.pid), cpu_before)
-            return Result(f"memnun ({app.database}, {workers} web workers)", created, elapsed,
-                          latencies, errors, sum(by_role.values()), by_role)
     finally:
         controller.stop()
 
 
 def run_helpdesk(*, clients: int, seconds: float, warmup: float) -> Result:
     with served_peer(port=free_port()) as peer:
-        host, port = peer.url.removeprefix("http://").split(":")
-        headers = {
-            "Content-Type": "application/json",
-            "Cookie": peer.cookie,
-            "X-CSRFToken": peer.csrf,
-            "Referer": f"{peer.url}/",
-        }
-
-        def post(conn: http.client.HTTPConnection, i: int) -> int:
-            body = {
+        return _measure(
+            "django-helpdesk 2.6.1 (sqlite)", peer.url, peer.pid, path="/api/tickets/",
+            headers={
+                "Content-Type": "application/json",
+                "Cookie": peer.cookie,
+                "X-CSRFToken": peer.csrf,
+                "Referer": f"{peer.url}/",
+            },
+            body=lambda i: json.dumps({
                 "queue": peer.queue_id,
                 "title": f"Ekran değişimi gecikti #{i}",
                 "description": "Telefonum üç haftadır serviste.",
                 "submitter_email": f"isil.{i}@example.com",
                 "priority": 3,
-            }
-            conn.request("POST", "/api/tickets/", json.dumps(body), headers)
-            response = conn.getresponse()
-            response.read()
-            return response.status
-
-        _drive(host, int(port), clients=clients, seconds=warmup, post=post)
-        _settle(peer.pid)
-        cpu_before = tree_cpu_by_role(peer.pid)
-        created, elapsed, latencies, errors = _drive(
-            host, int(port), clients=clients, seconds=seconds, post=post
+            }),
+            clients=clients, seconds=seconds, warmup=warmup,
         )
-        _settle(peer.pid)
-        by_role = _minus(tree_cpu_by_role(peer.pid), cpu_before)
-        return Result("django-helpdesk 2.6.1 (sqlite)", created, elapsed, latencies, errors,
-                      sum(by_role.values()), by_role)
 
 
 def run_floor(*, clients: int, seconds: float, warmup: float, workers: int) -> Result:
     """gunicorn as memnun is served, answering at once: the HTTP cost per request."""
     with served_floor(port=free_port(), workers=workers) as floor:
-        host, port = floor.url.removeprefix("http://").split(":")
         body = json.dumps(intake_payload(0, email=True))
-        headers = {"Content-Type": "application/json"}
-
-        def post(conn: http.client.HTTPConnection, i: int) -> int:
-            conn.request("POST", "/api/v1/feedback", body, headers)
-            response = conn.getresponse()
-            response.read()
-            return response.status
-
-        _drive(host, int(port), clients=clients, seconds=warmup, post=post)
-        _settle(floor.pid)
-        cpu_before = tree_cpu_by_role(floor.pid)
-        created, elapsed, latencies, errors = _drive(
-            host, int(port), clients=clients, seconds=seconds, post=post
+        return _measure(
+            f"HTTP floor (gunicorn, {workers} sync workers, no work)", floor.url, floor.pid,
+            path="/api/v1/feedback", headers={"Content-Type": "application/json"},
+            body=lambda i: body, clients=clients, seconds=seconds, warmup=warmup,
         )
-        _settle(floor.pid)
-        by_role = _minus(tree_cpu_by_role(floor.pid), cpu_before)
-        return Result(f"HTTP floor (gunicorn, {workers} sync workers, no work)", created,
-                      elapsed, latencies, errors, sum(by_role.values()), by_role)
 
 
 def _minus(after: dict[str, float], before: dict[str, float]) -> dict[str, float]:
