@@ -97,7 +97,6 @@ def _seal_batch() -> list[AuditEvent]:
             _EVENT_SEAL.execute(event.id, event.seq, event.prev_hash, event.hash)
     else:
         AuditEvent.objects.bulk_update(pending, ["seq", "prev_hash", "hash"])
-    head.seq, head.hash = seq, prev
     _HEAD_SET.execute(seq, prev)
     return pending
 

@@ -53,11 +53,11 @@ from memnun.organisation.selectors import office_active
 from memnun.rowinsert import row_insert
 from memnun.text import phone_e164, tr_fold
 
-# Channels where the acknowledgement is given on the spot by the person recording it.
 # The codes intake accepts, as sets: an enum's `.values` builds a new list on every use.
 _TYPES, _CHANNELS = frozenset(FeedbackType.values), frozenset(Channel.values)
 _LANGUAGES, _CONTACTS = frozenset(Language.values), frozenset(ContactMethod.values)
 
+# Channels where the acknowledgement is given on the spot by the person recording it.
 _ACKNOWLEDGED_AT_INTAKE = {
     Channel.PHONE: AckMethod.PHONE,
     Channel.FRONT_OFFICE: AckMethod.IN_PERSON,

@@ -39,30 +39,28 @@ def _actor_name(actor: User | str | None) -> str:
     return actor or ""
 
 
-def obligations_plan(*, feedback: Feedback, deadlines: Deadlines | None = None) -> list[Obligation]:
+def obligations_plan(*, feedback: Feedback) -> list[Obligation]:
     """The obligations a newly received case will owe, worked out but not written: from
     its office's calendar and the service targets (the configuration cache, which may be
     up to 2 s old anyway), before the intake's transaction, so that SQLite's write lock
     is held for the writes alone."""
     return obligations_planned_at_intake(
-        feedback=feedback, deadlines=deadlines or Deadlines(), safety=is_safety_case(feedback)
+        feedback=feedback, deadlines=Deadlines(), safety=is_safety_case(feedback)
     )
 
 
 def obligations_open(*, feedback: Feedback, planned: list[Obligation]) -> list[Obligation]:
-    """Write the obligations `obligations_plan` worked out for a newly received case.
-    Inside the intake's transaction.
+    """Write a newly received case, unsaved until here, with the obligations
+    `obligations_plan` worked out for it. Inside the intake's transaction.
 
-    Given the case unsaved, insert it here with its copies of them already set: one
-    INSERT of the case, where saving it first would take an UPDATE after it too.
+    The case is inserted with its copies of them already set: one INSERT of the case,
+    where saving it first would take an UPDATE after it too.
     """
-    if feedback.pk is None:
-        _copies_set(feedback, planned)
-        row_insert(feedback)
-        rows_insert(planned)
-        return planned
-    Obligation.objects.bulk_create(planned)
-    _sync(feedback, planned)
+    if feedback.pk is not None:
+        raise ValueError("obligations_open writes a new case with its obligations")
+    _copies_set(feedback, planned)
+    row_insert(feedback)
+    rows_insert(planned)
     return planned
 
 
