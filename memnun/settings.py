@@ -181,17 +181,28 @@ def _database(url: str) -> dict[str, object]:
         # one as it is taken, so that the first request afterwards gets a fresh connection
         # instead of an error (the pool's `check`; without a pool, Django's own check).
         db["CONN_HEALTH_CHECKS"] = True
+        # Parameters sent apart from the statement (server-side binding) and the statements
+        # a connection runs again and again prepared once (psycopg's default threshold):
+        # PostgreSQL then plans intake's dozen statements once per connection instead of
+        # once per request, and psycopg quotes nothing in Python. Measured over HTTP (c=8,
+        # four web workers): 191-200 intakes/s before, 228-234 after (issue 14,
+        # BENCHMARKS.md). Named prepared statements need a session per connection, or
+        # PgBouncer 1.21+ with `max_prepared_statements`: MEMNUN_DB_PREPARED=0 turns them
+        # off (docs/deploy.md).
+        options: dict[str, object] = {
+            "server_side_binding": True,
+            "prepare_threshold": 5 if env_bool("MEMNUN_DB_PREPARED", True) else None,
+        }
+        db["OPTIONS"] = options
         # psycopg's pool in every process; tests open and drop throwaway databases, where
         # connections parked in a pool by server threads would block the drop.
         if not TESTING:
-            db["OPTIONS"] = {
-                "pool": {
-                    "min_size": 1,
-                    "max_size": env_int("MEMNUN_DB_POOL", 8, minimum=1),
-                    # How long a request waits for a connection while the database is
-                    # unreachable before it is answered 503 (memnun.unavailable), not 30 s.
-                    "timeout": env_int("MEMNUN_DB_POOL_TIMEOUT", 10, minimum=1),
-                }
+            options["pool"] = {
+                "min_size": 1,
+                "max_size": env_int("MEMNUN_DB_POOL", 8, minimum=1),
+                # How long a request waits for a connection while the database is
+                # unreachable before it is answered 503 (memnun.unavailable), not 30 s.
+                "timeout": env_int("MEMNUN_DB_POOL_TIMEOUT", 10, minimum=1),
             }
     else:
         raise ImproperlyConfigured(f"DATABASE_URL must be SQLite or PostgreSQL, not {engine}")
