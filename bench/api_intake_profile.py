@@ -43,8 +43,8 @@ from bench.intake_profile import demo_sqlite, profile_top
 _COMPARE = "--compare" in sys.argv
 
 
-def _payload(i: int) -> bytes:
-    if _COMPARE:
+def _payload(i: int, compare: bool = _COMPARE) -> bytes:
+    if compare:
         return json.dumps(intake_payload(i, email=True), ensure_ascii=False).encode()
     return json.dumps({
         "type": "complaint", "channel": "phone", "office": "istanbul",
@@ -92,14 +92,15 @@ def _write_turns() -> Iterator[_Turns]:
         DatabaseWrapper._end_turn = end
 
 
-def _poster(token: str) -> Callable[[int], None]:
-    """One `POST /api/v1/feedback` through the WSGI application, as gunicorn calls it."""
+def _poster(token: str, *, compare: bool = _COMPARE) -> Callable[[int], None]:
+    """One `POST /api/v1/feedback` through the WSGI application, as gunicorn calls it
+    (`compare`: compare_bench's phone intake)."""
     from django.core.wsgi import get_wsgi_application
 
     application = get_wsgi_application()
 
     def post(i: int) -> None:
-        body = _payload(i)
+        body = _payload(i, compare)
         environ: dict[str, Any] = {
             "REQUEST_METHOD": "POST", "PATH_INFO": "/api/v1/feedback", "QUERY_STRING": "",
             "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",

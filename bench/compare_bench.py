@@ -13,7 +13,9 @@ window (default 15 s). Each system is served the way its users would serve it:
 Server CPU per case is the CPU time (user + system) of the served process tree from the
 start of the measured window until the processes are idle again (so memnun's worker
 finishing the window's jobs and messages is counted), divided by the cases created in the
-window. The load generator's own CPU is not counted. A phone intake is acknowledged on
+window. The load generator's own CPU is not counted. Beside them, the ceiling: memnun's
+own intake statements replayed by plain driver connections, with no application code
+(bench/intake_statements.py). A phone intake is acknowledged on
 the call, so memnun queues no acknowledgement message for it; the sink takes whatever
 else the worker sends.
 
@@ -35,6 +37,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from bench import intake_statements
 from bench.http_bench import intake_payload, threads_run
 from bench.http_floor import served_floor
 from bench.peer_helpdesk import served_peer
@@ -373,6 +376,8 @@ def run(
             f"{ours.cpu_ms_per_case / peer.cpu_ms_per_case:.2f}× CPU per case",
         )
     )
+    # What memnun's own statements cost with no application at all (bench/intake_statements.py).
+    rows += intake_statements.rows("", connections=[1], seconds=seconds)
     rows.append(
         (
             "compare: memnun's CPU per case above the HTTP floor",
@@ -402,6 +407,9 @@ def _run_postgresql(
             f"{ours.errors} errors",
         ),
         ("compare: memnun ÷ PostgreSQL raw limit", f"{ours.rate / limit:.0%}"),
+        # The ceiling: memnun's own statements replayed with no application, over as many
+        # connections as web workers (bench/intake_statements.py).
+        *intake_statements.rows(url, connections=[workers], seconds=seconds, limit=limit),
     ]
 
 
