@@ -129,6 +129,14 @@ class CompiledQuery:
             row: tuple[Any, ...] | None = cursor.fetchone()
         return row
 
+    def fetchall(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[tuple[Any, ...]]:
+        """Every row of a compiled SELECT, as the driver gives them."""
+        connection = connections[using]
+        sql, params = self._bind(values, connection, using)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+
     def execute(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> int:
         """Run a compiled UPDATE; how many rows it changed."""
         connection = connections[using]

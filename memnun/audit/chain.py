@@ -7,14 +7,15 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.db.models.sql.subqueries import UpdateQuery
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from memnun.audit.models import AuditChainHead, AuditEvent
 from memnun.audit.signals import audit_recorded
@@ -64,7 +65,26 @@ def _seal_inline() -> bool:
     return connection.vendor != "postgresql"
 
 
-def _fields(event: AuditEvent, *, seq: int, prev_hash: str) -> dict[str, Any]:
+class _Waiting(NamedTuple):
+    """An event waiting to be sealed: what its hash covers, as the sealer reads it."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    data: Any
+
+
+class _Sealed(NamedTuple):
+    id: int
+    seq: int
+    prev_hash: str
+    hash: str
+
+
+def _fields(event: AuditEvent | _Waiting, *, seq: int, prev_hash: str) -> dict[str, Any]:
     return {
         "seq": seq, "at": event.at, "actor": event.actor, "action": event.action,
         "object_type": event.object_type, "object_id": event.object_id, "data": event.data,
@@ -80,31 +100,57 @@ def _link(event: AuditEvent, *, seq: int, prev_hash: str) -> str:
     return event.hash
 
 
-def _seal_batch() -> list[AuditEvent]:
+def _waiting(row: tuple[Any, ...]) -> _Waiting:
+    """A row of `_PENDING` as the ORM would load it: the compiled read gets the driver's
+    values, and on SQLite the time comes naive (stored in UTC) and the JSON as text, as
+    on PostgreSQL (Django loads jsonb as text); the hash must cover exactly what `audit
+    verify` reads back."""
+    event_id, at, actor, action, object_type, object_id, data = row
+    if isinstance(at, str):
+        at = parse_datetime(at)
+        assert at is not None, row
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    if isinstance(data, str):
+        data = json.loads(data)
+    return _Waiting(event_id, at, actor, action, object_type, object_id, data)
+
+
+def _seal_batch() -> list[_Sealed]:
     """Chain the oldest waiting events (by id) under the head's lock; the caller's transaction."""
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    head = _HEAD_LOCKED.fetchone()
+    if head is None:  # no event was ever sealed: make the head, then lock it
+        AuditChainHead.objects.get_or_create(id=1)
+        head = _HEAD_LOCKED.fetchone()
+        assert head is not None
     # Read after taking the lock: on PostgreSQL each statement sees what committed
     # before it, so a second sealer finds the first one's work done, never redoes it.
-    pending = list(AuditEvent.objects.filter(hash__isnull=True).order_by("id")[:_SEAL_BATCH])
+    pending = [_waiting(row) for row in _PENDING.fetchall()]
     if not pending:
         return []
-    seq, prev = head.seq, head.hash
+    seq, prev = int(head[0]), str(head[1])
+    sealed = []
     for event in pending:
         seq += 1
-        prev = _link(event, seq=seq, prev_hash=prev)
-    if len(pending) <= _SEAL_ONE_BY_ONE:
-        for event in pending:
-            _EVENT_SEAL.execute(event.id, event.seq, event.prev_hash, event.hash)
+        digest = _digest(**_fields(event, seq=seq, prev_hash=prev))
+        sealed.append(_Sealed(event.id, seq, prev, digest))
+        prev = digest
+    if len(sealed) <= _SEAL_ONE_BY_ONE:
+        for one in sealed:
+            _EVENT_SEAL.execute(one.id, one.seq, one.prev_hash, one.hash)
     else:
-        AuditEvent.objects.bulk_update(pending, ["seq", "prev_hash", "hash"])
+        AuditEvent.objects.bulk_update(
+            [AuditEvent(id=e.id, seq=e.seq, prev_hash=e.prev_hash, hash=e.hash) for e in sealed],
+            ["seq", "prev_hash", "hash"],
+        )
     _HEAD_SET.execute(seq, prev)
-    return pending
+    return sealed
 
 
-def _seal_all() -> list[AuditEvent]:
+def _seal_all() -> list[_Sealed]:
     """Seal every waiting event: a transaction per batch, or inside the caller's
     transaction when there is one (no savepoint: its failure is the caller's)."""
-    sealed: list[AuditEvent] = []
+    sealed: list[_Sealed] = []
     while True:
         with transaction.atomic(savepoint=False):
             batch = _seal_batch()
@@ -153,6 +199,16 @@ def _head() -> QuerySet[AuditChainHead, tuple[int, str]]:
     return AuditChainHead.objects.filter(id=1).values_list("seq", "hash")
 
 
+def _head_locked() -> QuerySet[AuditChainHead, tuple[int, str]]:
+    return _head().select_for_update()
+
+
+def _pending() -> QuerySet[AuditEvent, tuple[Any, ...]]:
+    return AuditEvent.objects.filter(hash__isnull=True).order_by("id").values_list(
+        "id", "at", "actor", "action", "object_type", "object_id", "data"
+    )[:_SEAL_BATCH]
+
+
 def _head_set(seq: int, head_hash: str) -> UpdateQuery:
     return update_query(AuditChainHead.objects.filter(id=1), seq=seq, hash=head_hash)
 
@@ -168,6 +224,9 @@ def _event_seal(event_id: int, seq: int, prev_hash: str, event_hash: str) -> Upd
 # an intake's commit (PostgreSQL) mostly finds its own one event waiting, or two: an
 # UPDATE each, compiled, costs less than bulk_update's CASE built anew every time.
 _HEAD, _HEAD_SET = CompiledQuery(_head), CompiledQuery(_head_set, int, str)
+# The sealer's two reads (PostgreSQL, after every audited commit): compiled too, and the
+# waiting events read as rows, not model instances (issue 14).
+_HEAD_LOCKED, _PENDING = CompiledQuery(_head_locked), CompiledQuery(_pending)
 _EVENT_SEAL = CompiledQuery(_event_seal, int, int, str, str)
 _SEAL_ONE_BY_ONE = 2
 

@@ -138,3 +138,21 @@ def test_the_backstop_is_a_scheduled_job() -> None:
     from memnun.jobs.schedule import PERIODIC
 
     assert PERIODIC["audit.seal"].period == timedelta(seconds=60)
+
+
+def test_waiting_events_of_any_content_are_sealed_as_verify_reads_them_back() -> None:
+    # The sealer reads waiting events as plain rows, not through the ORM: Turkish text,
+    # nesting, numbers, nulls and times must hash as `audit verify` loads them.
+    _write(1)
+    data = {"after": {"subject": "İade talebi — ışık, ĞÜŞÖÇ", "amount": 1250.5, "n": [1, None],
+                      "due_at": timezone.now()}, "before": None}
+    with transaction.atomic():
+        audit_record(actor="şule", action="test.changed", object_type="thing", object_id="ü",
+                     data=data)
+    AuditEvent.objects.bulk_create([AuditEvent(
+        at=timezone.now().replace(microsecond=0), actor="", action="test.left",
+        object_type="thing", object_id="9", data={"note": "Çağrı"},
+    ) for _ in range(3)])
+    audit_seal_pending()
+    report = audit_verify()
+    assert report.ok and report.checked == 5, report.summary
