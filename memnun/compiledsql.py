@@ -15,8 +15,9 @@ changes with neither (a `timezone.now()` inside `build` would otherwise be froze
 the first call). Parameters that stay the same are the query's constants.
 
 Rows come back as the database driver gives them, without the ORM's converters (on
-SQLite a datetime is a string): ask for what is the same either way (keys, numbers,
-text, whether a row exists), as the hot reads do.
+SQLite a time comes naive; JSON comes as text on both): ask for what is the same either
+way (keys, numbers, text, whether a row exists), as the hot reads do, or convert what
+differs, as the audit chain's sealer does with its events' times and data.
 """
 
 from __future__ import annotations
