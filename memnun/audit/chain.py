@@ -116,8 +116,9 @@ def _waiting(row: tuple[Any, ...]) -> _Waiting:
     return _Waiting(event_id, at, actor, action, object_type, object_id, data)
 
 
-def _seal_batch() -> list[_Sealed]:
-    """Chain the oldest waiting events (by id) under the head's lock; the caller's transaction."""
+def _seal_batch(since_id: int = 0) -> list[_Sealed]:
+    """Chain the oldest waiting events (by id, from `since_id` on) under the head's lock;
+    the caller's transaction."""
     head = _HEAD_LOCKED.fetchone()
     if head is None:  # no event was ever sealed: make the head, then lock it
         AuditChainHead.objects.get_or_create(id=1)
@@ -125,7 +126,7 @@ def _seal_batch() -> list[_Sealed]:
         assert head is not None
     # Read after taking the lock: on PostgreSQL each statement sees what committed
     # before it, so a second sealer finds the first one's work done, never redoes it.
-    pending = [_waiting(row) for row in _PENDING.fetchall()]
+    pending = [_waiting(row) for row in _PENDING.fetchall(since_id)]
     if not pending:
         return []
     seq, prev = int(head[0]), str(head[1])
@@ -147,13 +148,13 @@ def _seal_batch() -> list[_Sealed]:
     return sealed
 
 
-def _seal_all() -> list[_Sealed]:
-    """Seal every waiting event: a transaction per batch, or inside the caller's
-    transaction when there is one (no savepoint: its failure is the caller's)."""
+def _seal_all(since_id: int = 0) -> list[_Sealed]:
+    """Seal every waiting event (from `since_id` on): a transaction per batch, or inside
+    the caller's transaction when there is one (no savepoint: its failure is the caller's)."""
     sealed: list[_Sealed] = []
     while True:
         with transaction.atomic(savepoint=False):
-            batch = _seal_batch()
+            batch = _seal_batch(since_id)
         sealed += batch
         if len(batch) < _SEAL_BATCH:
             return sealed
@@ -172,13 +173,31 @@ def audit_seal_pending() -> int:
     return len(_seal_all())
 
 
-def _seal_after_commit() -> None:
-    # A change that wrote events has just committed: something waits, no probe needed.
-    try:
-        _seal_all()
-    except DatabaseError:
-        # The change is committed; its events wait for the next sealing or the backstop.
-        logger.exception("audit: sealing after commit failed; the backstop job will seal")
+class _SealAfterCommit:
+    """What a transaction that wrote events runs once it commits (PostgreSQL): seal them,
+    and whatever else waits after them.
+
+    It looks only from the transaction's first event on. Sealing updates each event, so
+    the partial index of waiting events (`audit_event_unsealed`) keeps an entry for every
+    event sealed since the table was last vacuumed; read from its start, every sealing
+    stepped over all of them, under the head's lock (BENCHMARKS.md, tenth session). Read
+    from its own first event, a sealing steps over only what was sealed since that event
+    was written. An event older than that still waiting belongs to a transaction whose
+    own sealing is on its way, or to a process that died before it (the backstop job,
+    which reads from the start, seals it within the minute)."""
+
+    __slots__ = ("since_id",)
+
+    def __init__(self, since_id: int) -> None:
+        self.since_id = since_id
+
+    def __call__(self) -> None:
+        # A change that wrote events has just committed: something waits, no probe needed.
+        try:
+            _seal_all(self.since_id)
+        except DatabaseError:
+            # The change is committed; its events wait for the next sealing or the backstop.
+            logger.exception("audit: sealing after commit failed; the backstop job will seal")
 
 
 def _written(events: list[AuditEvent]) -> None:
@@ -190,9 +209,11 @@ def _written(events: list[AuditEvent]) -> None:
                 mine = by_id[sealed.id]
                 mine.seq, mine.prev_hash, mine.hash = sealed.seq, sealed.prev_hash, sealed.hash
         return
-    # One sealing per transaction, however many events it writes.
-    if not any(entry[1] is _seal_after_commit for entry in connection.run_on_commit):
-        transaction.on_commit(_seal_after_commit)
+    # One sealing per transaction, however many events it writes: from the first one's
+    # id (a transaction's later events take larger ids; events of a savepoint rolled back
+    # take their sealing with them, and the next event registers a new one).
+    if not any(isinstance(entry[1], _SealAfterCommit) for entry in connection.run_on_commit):
+        transaction.on_commit(_SealAfterCommit(min(event.id for event in events)))
 
 
 def _head() -> QuerySet[AuditChainHead, tuple[int, str]]:
@@ -203,8 +224,9 @@ def _head_locked() -> QuerySet[AuditChainHead, tuple[int, str]]:
     return _head().select_for_update()
 
 
-def _pending() -> QuerySet[AuditEvent, tuple[Any, ...]]:
-    return AuditEvent.objects.filter(hash__isnull=True).order_by("id").values_list(
+def _pending(since_id: int) -> QuerySet[AuditEvent, tuple[Any, ...]]:
+    waiting = AuditEvent.objects.filter(hash__isnull=True, id__gte=since_id).order_by("id")
+    return waiting.values_list(
         "id", "at", "actor", "action", "object_type", "object_id", "data"
     )[:_SEAL_BATCH]
 
@@ -226,7 +248,7 @@ def _event_seal(event_id: int, seq: int, prev_hash: str, event_hash: str) -> Upd
 _HEAD, _HEAD_SET = CompiledQuery(_head), CompiledQuery(_head_set, int, str)
 # The sealer's two reads (PostgreSQL, after every audited commit): compiled too, and the
 # waiting events read as rows, not model instances (issue 14).
-_HEAD_LOCKED, _PENDING = CompiledQuery(_head_locked), CompiledQuery(_pending)
+_HEAD_LOCKED, _PENDING = CompiledQuery(_head_locked), CompiledQuery(_pending, int)
 _EVENT_SEAL = CompiledQuery(_event_seal, int, int, str, str)
 _SEAL_ONE_BY_ONE = 2
 
