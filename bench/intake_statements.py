@@ -13,7 +13,10 @@ the audit chain (the keys the database hands back, and the chain's head, are rea
 memnun reads them). That is the rate memnun's intake would reach if Django, django-ninja
 and the domain code took no time at all; the machine's CPU per intake (every process,
 from /proc/stat, the database's included) is what the database and its driver alone
-cost. The recording fails loudly when intake's statements change shape.
+cost. The replay renews only the values it knows (the customer's contacts, the reference,
+the tracking hash, the keys handed back, the chain's head): should intake come to write
+another unique value, the replay stops with the database's integrity error rather than
+printing a wrong figure.
 """
 
 from __future__ import annotations
