@@ -15,7 +15,6 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.db.models.sql.subqueries import UpdateQuery
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from memnun.audit.models import AuditChainHead, AuditEvent
 from memnun.audit.signals import audit_recorded
@@ -84,19 +83,20 @@ class _Sealed(NamedTuple):
     hash: str
 
 
-def _fields(event: AuditEvent | _Waiting, *, seq: int, prev_hash: str) -> dict[str, Any]:
-    return {
-        "seq": seq, "at": event.at, "actor": event.actor, "action": event.action,
-        "object_type": event.object_type, "object_id": event.object_id, "data": event.data,
-        "prev_hash": prev_hash,
-    }
+def _hash(event: AuditEvent | _Waiting, *, seq: int, prev_hash: str) -> str:
+    """The event's hash at `seq` after `prev_hash`: the one rule both ways of sealing
+    (inline on SQLite, after commit on PostgreSQL) and `audit_verify` apply."""
+    return _digest(
+        seq=seq, at=event.at, actor=event.actor, action=event.action,
+        object_type=event.object_type, object_id=event.object_id, data=event.data,
+        prev_hash=prev_hash,
+    )
 
 
 def _link(event: AuditEvent, *, seq: int, prev_hash: str) -> str:
-    """Put the event at `seq` after `prev_hash`, sealed; its hash. Both ways of sealing
-    (inline on SQLite, after commit on PostgreSQL) link through here."""
+    """Put the event at `seq` after `prev_hash`, sealed (inline, SQLite); its hash."""
     event.seq, event.prev_hash = seq, prev_hash
-    event.hash = _digest(**_fields(event, seq=seq, prev_hash=prev_hash))
+    event.hash = _hash(event, seq=seq, prev_hash=prev_hash)
     return event.hash
 
 
@@ -106,9 +106,6 @@ def _waiting(row: tuple[Any, ...]) -> _Waiting:
     on PostgreSQL (Django loads jsonb as text); the hash must cover exactly what `audit
     verify` reads back."""
     event_id, at, actor, action, object_type, object_id, data = row
-    if isinstance(at, str):
-        at = parse_datetime(at)
-        assert at is not None, row
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
     if isinstance(data, str):
@@ -133,7 +130,7 @@ def _seal_batch(since_id: int = 0) -> list[_Sealed]:
     sealed = []
     for event in pending:
         seq += 1
-        digest = _digest(**_fields(event, seq=seq, prev_hash=prev))
+        digest = _hash(event, seq=seq, prev_hash=prev)
         sealed.append(_Sealed(event.id, seq, prev, digest))
         prev = digest
     if len(sealed) <= _SEAL_ONE_BY_ONE:
@@ -368,7 +365,7 @@ def audit_verify(*, batch: int = 2000) -> ChainReport:
                 False, checked, event.seq, f"event #{event.seq} does not follow its predecessor"
             )
         assert event.prev_hash is not None
-        recomputed = _digest(**_fields(event, seq=event.seq, prev_hash=event.prev_hash))
+        recomputed = _hash(event, seq=event.seq, prev_hash=event.prev_hash)
         if recomputed != event.hash:
             return ChainReport(False, checked, event.seq, f"event #{event.seq} was altered")
         expected_prev = event.hash
