@@ -41,7 +41,7 @@ from bench import intake_statements
 from bench.http_bench import intake_payload, threads_run
 from bench.http_floor import served_floor
 from bench.peer_helpdesk import served_peer
-from bench.served import free_port, served
+from bench.served import free_port, postgres_database, served
 from memnun.cli import web_workers_default
 
 _TICK = os.sysconf("SC_CLK_TCK")
@@ -308,44 +308,38 @@ def raw_commit_rate(url: str, *, seconds: float) -> float:
     case-like row plus one history row, committed (synchronous_commit left as it is)."""
     import psycopg
 
-    name = f"memnun_bench_raw_{os.getpid()}"
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        with psycopg.connect(url.rsplit("/", 1)[0] + f"/{name}") as conn:
+    with (
+        postgres_database(url, f"memnun_bench_raw_{os.getpid()}") as raw_url,
+        psycopg.connect(raw_url) as conn,
+    ):
+        conn.execute(
+            "CREATE TABLE bench_case (id bigserial PRIMARY KEY, reference text UNIQUE,"
+            " subject text, description text, office_id int, status text,"
+            " received_at timestamptz, next_due_at timestamptz)"
+        )
+        conn.execute(
+            "CREATE TABLE bench_history (id bigserial PRIMARY KEY, case_id bigint"
+            " REFERENCES bench_case, status text, at timestamptz)"
+        )
+        conn.commit()
+        done = 0
+        stop_at = time.perf_counter() + seconds
+        began = time.perf_counter()
+        while time.perf_counter() < stop_at:
+            row = conn.execute(
+                "INSERT INTO bench_case (reference, subject, description, office_id, status,"
+                " received_at, next_due_at) VALUES (%s, %s, %s, 1, 'created', now(),"
+                " now() + interval '1 day') RETURNING id",
+                (f"26-{done:06d}", "Ekran değişimi gecikti", "Telefonum üç haftadır serviste."),
+            ).fetchone()
+            assert row is not None
             conn.execute(
-                "CREATE TABLE bench_case (id bigserial PRIMARY KEY, reference text UNIQUE,"
-                " subject text, description text, office_id int, status text,"
-                " received_at timestamptz, next_due_at timestamptz)"
-            )
-            conn.execute(
-                "CREATE TABLE bench_history (id bigserial PRIMARY KEY, case_id bigint"
-                " REFERENCES bench_case, status text, at timestamptz)"
+                "INSERT INTO bench_history (case_id, status, at) VALUES (%s, 'created', now())",
+                (row[0],),
             )
             conn.commit()
-            done = 0
-            stop_at = time.perf_counter() + seconds
-            began = time.perf_counter()
-            while time.perf_counter() < stop_at:
-                row = conn.execute(
-                    "INSERT INTO bench_case (reference, subject, description, office_id, status,"
-                    " received_at, next_due_at) VALUES (%s, %s, %s, 1, 'created', now(),"
-                    " now() + interval '1 day') RETURNING id",
-                    (f"26-{done:06d}", "Ekran değişimi gecikti", "Telefonum üç haftadır serviste."),
-                ).fetchone()
-                assert row is not None
-                conn.execute(
-                    "INSERT INTO bench_history (case_id, status, at) VALUES (%s, 'created', now())",
-                    (row[0],),
-                )
-                conn.commit()
-                done += 1
-            return done / (time.perf_counter() - began)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            done += 1
+        return done / (time.perf_counter() - began)
 
 
 def run(

@@ -22,6 +22,7 @@ printing a wrong figure.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -36,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.served import ROOT, manage, postgres_database
 
 # A recorded step: ("sql", text, parameters, autocommit) or ("commit",).
 Step = tuple[Any, ...]
@@ -105,25 +106,16 @@ def _record(out: str) -> None:
     Path(out).write_bytes(pickle.dumps(vars(recording)))
 
 
-def record(database_url: str = "") -> Recording:
-    """A fresh demo database (a new PostgreSQL database under `database_url`, else
-    SQLite in a temporary directory) and one intake recorded on it."""
-    data_dir = tempfile.mkdtemp(prefix="memnun-intake-statements-")
+def record(data_dir: str, database_url: str = "") -> Recording:
+    """The demo loaded into the (new, empty) PostgreSQL database at `database_url`, else
+    into SQLite in `data_dir`, and one intake recorded on it."""
     env = {**os.environ, "MEMNUN_DEMO": "1", "MEMNUN_DATA_DIR": data_dir,
-           "MEMNUN_LOG_LEVEL": "WARNING"}
+           "MEMNUN_LOG_LEVEL": "WARNING", "DATABASE_URL": database_url}
     env.pop("MEMNUN_TESTING", None)
-    env.pop("DATABASE_URL", None)
-    if database_url:
-        import psycopg
-
-        name = f"memnun_bench_statements_{os.getpid()}"
-        with psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            c.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = database_url.rsplit("/", 1)[0] + f"/{name}"
-    for args in (("migrate", "--no-input"), ("load_demo",)):
-        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                       stdout=subprocess.DEVNULL)
+    if not database_url:
+        env.pop("DATABASE_URL")
+    manage(env, "migrate", "--no-input")
+    manage(env, "load_demo")
     out = Path(data_dir) / "recording.pickle"
     subprocess.run([sys.executable, "-m", "bench.intake_statements", "--record", str(out)],
                    cwd=ROOT, env=env, check=True, stderr=subprocess.DEVNULL)
@@ -138,16 +130,6 @@ def record(database_url: str = "") -> Recording:
         with psycopg.connect(recording.database, autocommit=True) as c:
             c.execute("ANALYZE")
     return recording
-
-
-def drop(recording: Recording) -> None:
-    if recording.vendor == "postgresql":
-        import psycopg
-
-        name = recording.database.rsplit("/", 1)[1]
-        admin = recording.database.rsplit("/", 1)[0] + "/postgres"
-        with psycopg.connect(admin, autocommit=True) as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class _Round:
@@ -306,14 +288,19 @@ def replay(recording: Recording, *, connections: int = 1, seconds: float = 10) -
 def rows(database_url: str, *, connections: list[int], seconds: float,
          limit: float | None = None) -> list[tuple[str, str]]:
     """compare_bench's rows: the ceiling at each number of connections."""
-    recording = record(database_url)
-    try:
+    with contextlib.ExitStack() as throwaway:
+        data_dir = throwaway.enter_context(
+            tempfile.TemporaryDirectory(prefix="memnun-intake-statements-")
+        )
+        if database_url:
+            database_url = throwaway.enter_context(
+                postgres_database(database_url, f"memnun_bench_statements_{os.getpid()}")
+            )
+        recording = record(data_dir, database_url)
         found = [
             replay(recording, connections=n, seconds=seconds)
             for n in (connections if recording.vendor == "postgresql" else [1])
         ]
-    finally:
-        drop(recording)
     statements = sum(1 for s in recording.steps if s[0] == "sql")
     out = []
     for c in found:

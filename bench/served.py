@@ -45,7 +45,27 @@ class Served:
             return str(json.load(response)["token"])
 
 
-def _manage(env: dict[str, str], *args: str) -> None:
+@contextlib.contextmanager
+def postgres_database(base_url: str, name: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database `name` on `base_url`'s server (one a crashed run
+    left is dropped first), dropped afterwards with any connection still on it: its URL."""
+    import psycopg
+
+    server = base_url.rsplit("/", 1)[0]
+
+    def admin(*statements: str) -> None:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            for statement in statements:
+                conn.execute(statement)
+
+    admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -73,23 +93,19 @@ def served(
         **(extra_env or {}),
     }
     env.pop("MEMNUN_TESTING", None)
-    pg_name = ""
     base_url = os.environ.get("DATABASE_URL", "")
-    if base_url.startswith("postgres"):
-        import psycopg
-
-        pg_name = f"memnun_bench_{os.getpid()}"
-        admin_url = base_url.rsplit("/", 1)[0] + "/postgres"
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}"')
-            conn.execute(f'CREATE DATABASE "{pg_name}"')
-        env["DATABASE_URL"] = base_url.rsplit("/", 1)[0] + f"/{pg_name}"
+    postgresql = base_url.startswith("postgres")
     port = free_port()
     process: subprocess.Popen[bytes] | None = None
+    cleanup = contextlib.ExitStack()
     try:
-        _manage(env, "migrate", "--no-input")
-        _manage(env, "load_demo")
-        _manage(env, "collectstatic", "--no-input")
+        if postgresql:
+            env["DATABASE_URL"] = cleanup.enter_context(
+                postgres_database(base_url, f"memnun_bench_{os.getpid()}")
+            )
+        manage(env, "migrate", "--no-input")
+        manage(env, "load_demo")
+        manage(env, "collectstatic", "--no-input")
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -118,7 +134,7 @@ def served(
                     raise RuntimeError("memnun did not start") from None
                 time.sleep(0.2)
         yield Served(
-            url=url, env=env, database="postgresql" if pg_name else "sqlite", pid=process.pid
+            url=url, env=env, database="postgresql" if postgresql else "sqlite", pid=process.pid
         )
     finally:
         if process is not None:
@@ -127,9 +143,5 @@ def served(
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
-        if pg_name:
-            import psycopg
-
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+        cleanup.close()  # the PostgreSQL database, once the processes are stopped
         shutil.rmtree(data_dir, ignore_errors=True)
